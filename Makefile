@@ -1,0 +1,42 @@
+# Grootboek: `make up` installs everything and starts the whole system; `make test` runs every test.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: install up down status test unit bench lock clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml setup.py requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+up: install
+	$(BIN)/grootboek up
+
+down: install
+	$(BIN)/grootboek down
+
+status: install
+	$(BIN)/grootboek status
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+unit: install
+	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Re-resolves the exact dependency set after a change to pyproject.toml.
+lock:
+	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
+	.lockenv/bin/pip install --quiet --disable-pip-version-check -e '.[test]'
+	( head -2 requirements.lock; .lockenv/bin/pip freeze --exclude-editable ) > requirements.lock.new
+	mv requirements.lock.new requirements.lock && rm -rf .lockenv
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,310 @@
+"""The consortium file: organisations, nodes, ports, channels and chaincodes, validated before
+anything starts. Errors name the offending field (``organizations[1].peers[0].port``) or port.
+"""
+from __future__ import annotations
+
+import re
+import socket
+from pathlib import Path
+from typing import Annotated, Iterator
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+DEFAULT_FILE = Path(__file__).resolve().parent / "consortium.yaml"
+
+Port = Annotated[int, Field(ge=1, le=65535)]
+Name = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9-]{0,62}$")]
+# Fabric channel names: lower case, start with a letter, at most 249 characters.
+ChannelName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9.-]{0,248}$")]
+ChaincodeName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,62}$")]
+_DURATION = re.compile(r"^\d+(ms|s|m)$")
+
+
+class ConsortiumError(ValueError):
+    """The consortium file is invalid; the message names the field or port."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Batch(_Model):
+    timeout: str = "250ms"
+    max_message_count: int = Field(100, ge=1)
+    absolute_max_bytes: int = Field(10 * 1024 * 1024, ge=1024)
+    preferred_max_bytes: int = Field(2 * 1024 * 1024, ge=1024)
+
+    @field_validator("timeout")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        if not _DURATION.match(value):
+            raise ValueError("must be a duration such as 250ms, 2s or 1m")
+        return value
+
+
+class OrdererNode(_Model):
+    name: Name
+    port: Port
+    admin_port: Port
+    operations_port: Port
+
+
+class PeerNode(_Model):
+    name: Name
+    port: Port
+    chaincode_port: Port
+    operations_port: Port
+
+
+class CertificateAuthority(_Model):
+    port: Port
+    operations_port: Port
+
+
+class Api(_Model):
+    port: Port
+
+
+class User(_Model):
+    name: Name
+    admin: bool = False
+    # Fabric CA style certificate attributes (e.g. role), read by chaincode.
+    attributes: dict[str, str] = {}
+
+
+class OrdererOrganization(_Model):
+    name: Name
+    msp_id: Name
+    domain: str
+    batch: Batch = Batch()
+    orderers: list[OrdererNode] = Field(min_length=1)
+
+
+class Organization(_Model):
+    name: Name
+    msp_id: Name
+    domain: str
+    description: str = ""
+    peers: list[PeerNode] = Field(min_length=1)
+    ca: CertificateAuthority
+    api: Api | None = None
+    users: list[User] = []
+
+
+class Collection(_Model):
+    """A private data collection (Fabric's collection config)."""
+
+    name: Name
+    policy: str
+    required_peer_count: int = Field(0, ge=0)
+    max_peer_count: int = Field(1, ge=0)
+    block_to_live: int = Field(0, ge=0)
+    member_only_read: bool = True
+    member_only_write: bool = True
+    endorsement_policy: str | None = None
+
+
+class Chaincode(_Model):
+    name: ChaincodeName
+    version: str = "1.0"
+    sequence: int = Field(1, ge=1)
+    # Import path of the chaincode object served by grootboek.chaincode, "module:attribute".
+    contract: str = Field(pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
+    endorsement_policy: str | None = None  # None: the channel's Endorsement policy (MAJORITY)
+    init_required: bool = False
+    collections: list[Collection] = []
+    # Each organisation of the channel runs its own chaincode server; its peers dial this port.
+    servers: dict[str, Port]
+
+
+class Channel(_Model):
+    name: ChannelName
+    organizations: list[str] = Field(min_length=1)
+    orderers: list[str] | None = None  # default: every orderer
+    chaincodes: list[Chaincode] = []
+
+
+class Consortium(_Model):
+    name: Name
+    host: str = "127.0.0.1"
+    orderer_organization: OrdererOrganization
+    organizations: list[Organization] = Field(min_length=1)
+    channels: list[Channel] = []
+
+    @model_validator(mode="after")
+    def _references(self) -> "Consortium":
+        org_names = [o.name for o in self.organizations]
+        _unique([self.orderer_organization.name, *org_names], "organisation name")
+        _unique([self.orderer_organization.msp_id, *(o.msp_id for o in self.organizations)], "msp_id")
+        _unique([c.name for c in self.channels], "channel name")
+        orderer_names = [o.name for o in self.orderer_organization.orderers]
+        _unique(orderer_names, "orderer name")
+        for i, org in enumerate(self.organizations):
+            _unique([p.name for p in org.peers], f"peer name in organizations[{i}]")
+            _unique([u.name for u in org.users], f"user name in organizations[{i}]")
+        for i, channel in enumerate(self.channels):
+            for j, member in enumerate(channel.organizations):
+                if member not in org_names:
+                    raise ValueError(
+                        f"channels[{i}].organizations[{j}]: unknown organisation {member!r} "
+                        f"(known: {', '.join(org_names)})"
+                    )
+            _unique(channel.organizations, f"organisation in channels[{i}]")
+            for j, orderer in enumerate(channel.orderers or []):
+                if orderer not in orderer_names:
+                    raise ValueError(
+                        f"channels[{i}].orderers[{j}]: unknown orderer {orderer!r} (known: {', '.join(orderer_names)})"
+                    )
+            _unique([c.name for c in channel.chaincodes], f"chaincode name in channels[{i}]")
+            for j, cc in enumerate(channel.chaincodes):
+                where = f"channels[{i}].chaincodes[{j}].servers"
+                missing = [o for o in channel.organizations if o not in cc.servers]
+                extra = [o for o in cc.servers if o not in channel.organizations]
+                if missing:
+                    raise ValueError(f"{where}: no chaincode server port for {', '.join(missing)}")
+                if extra:
+                    raise ValueError(f"{where}: {', '.join(extra)} is not a member of channel {channel.name!r}")
+        seen: dict[int, str] = {}
+        for where, port in self.ports():
+            if port in seen:
+                raise ValueError(f"duplicate port {port}: {seen[port]} and {where}")
+            seen[port] = where
+        return self
+
+    # -- lookups -----------------------------------------------------------------------------
+
+    def organization(self, name: str) -> Organization:
+        for org in self.organizations:
+            if org.name == name or org.msp_id == name:
+                return org
+        raise KeyError(f"no organisation {name!r} in consortium {self.name!r}")
+
+    def channel(self, name: str) -> Channel:
+        for channel in self.channels:
+            if channel.name == name:
+                return channel
+        raise KeyError(f"no channel {name!r} in consortium {self.name!r}")
+
+    def channel_orderers(self, channel: Channel) -> list[OrdererNode]:
+        wanted = channel.orderers or [o.name for o in self.orderer_organization.orderers]
+        return [o for o in self.orderer_organization.orderers if o.name in wanted]
+
+    def channels_of(self, org: Organization) -> list[Channel]:
+        return [c for c in self.channels if org.name in c.organizations]
+
+    def ports(self) -> Iterator[tuple[str, int]]:
+        """Every port in the file with the path of the field that declares it."""
+        for i, o in enumerate(self.orderer_organization.orderers):
+            base = f"orderer_organization.orderers[{i}]"
+            yield f"{base}.port", o.port
+            yield f"{base}.admin_port", o.admin_port
+            yield f"{base}.operations_port", o.operations_port
+        for i, org in enumerate(self.organizations):
+            for j, p in enumerate(org.peers):
+                base = f"organizations[{i}].peers[{j}]"
+                yield f"{base}.port", p.port
+                yield f"{base}.chaincode_port", p.chaincode_port
+                yield f"{base}.operations_port", p.operations_port
+            yield f"organizations[{i}].ca.port", org.ca.port
+            yield f"organizations[{i}].ca.operations_port", org.ca.operations_port
+            if org.api:
+                yield f"organizations[{i}].api.port", org.api.port
+        for i, channel in enumerate(self.channels):
+            for j, cc in enumerate(channel.chaincodes):
+                for org, port in cc.servers.items():
+                    yield f"channels[{i}].chaincodes[{j}].servers.{org}", port
+
+    def ports_in_use(self) -> list[str]:
+        """Human-readable descriptions of the declared ports something already listens on."""
+        return [f"port {port} ({where}) is already in use on {self.host}"
+                for where, port in self.ports() if not _port_free(self.host, port)]
+
+
+def _unique(values: list[str], what: str) -> None:
+    seen = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"duplicate {what}: {value!r}")
+        seen.add(value)
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _location(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def parse(data: object, source: str = "consortium") -> Consortium:
+    if not isinstance(data, dict):
+        raise ConsortiumError(f"{source}: expected a mapping at the top level")
+    try:
+        return Consortium.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            where = _location(err["loc"])
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "missing":
+                msg = "missing"
+            elif err["type"] == "extra_forbidden":
+                msg = "unknown field"
+            problems.append(f"{where}: {msg}" if where else msg)
+        raise ConsortiumError(f"{source}: " + "; ".join(problems)) from None
+
+
+def load(path: Path | str = DEFAULT_FILE) -> Consortium:
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text())
+    except OSError as exc:
+        raise ConsortiumError(f"cannot read consortium file {path}: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise ConsortiumError(f"{path}: not valid YAML: {exc}") from None
+    return parse(data, str(path))
+
+
+def with_free_ports(consortium: Consortium) -> Consortium:
+    """A copy of the consortium with every port replaced by one that is free now (for tests)."""
+    data = consortium.model_dump()
+    sockets = []
+
+    def free() -> int:
+        sock = socket.socket()
+        sock.bind((consortium.host, 0))
+        sockets.append(sock)  # held until all are chosen, so no port is handed out twice
+        return sock.getsockname()[1]
+
+    def walk(node: object) -> object:
+        if isinstance(node, dict):
+            return {k: (free() if _is_port_key(k) and isinstance(v, int) else walk(v)) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    data = walk(data)
+    for channel in data["channels"]:
+        for cc in channel["chaincodes"]:
+            cc["servers"] = {org: free() for org in cc["servers"]}
+    for sock in sockets:
+        sock.close()
+    return parse(data)
+
+
+def _is_port_key(key: str) -> bool:
+    return key == "port" or key.endswith("_port")
+
+
+def dump(consortium: Consortium, path: Path) -> None:
+    path.write_text(yaml.safe_dump(consortium.model_dump(exclude_defaults=False), sort_keys=False))

@@ -1,0 +1,22 @@
+"""Maps the top-level layout onto one installed namespace.
+
+The repository layout is the architecture (network/ chaincode/ client/ api/); installed, every part
+lives under `grootboek` so nothing bare such as `client` or `api` lands in site-packages.
+"""
+from setuptools import find_packages, setup
+
+PARTS = ("network", "chaincode", "client", "api")
+
+packages = ["grootboek"]
+package_dir = {"grootboek": "grootboek"}
+for part in PARTS:
+    package_dir[f"grootboek.{part}"] = part
+    packages.append(f"grootboek.{part}")
+    packages += [f"grootboek.{part}.{sub}" for sub in find_packages(where=part)]
+
+setup(
+    packages=packages,
+    package_dir=package_dir,
+    package_data={"": ["*.yaml", "*.json", "go.mod", "go.sum", "*.go", "*.md"]},
+    include_package_data=True,
+)
