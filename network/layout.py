@@ -1,0 +1,129 @@
+"""Where everything of a running network lives, and what every node is called.
+
+One state directory per network (outside the source tree by default):
+
+    consortium.yaml      the consortium the state was created from
+    crypto/<Org>/        see crypto.OrgCrypto
+    nodes/<node-id>/     config (core.yaml, orderer.yaml, ...) and data (ledgers) per process
+    channels/<ch>.block  genesis blocks
+    chaincode/           packages and our CCaaS external builder
+    profiles/<Org>.json  connection profiles for applications
+    logs/<node-id>.log   every process's output
+    run/                 the supervisor's pid, socket and the pids of what it started
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from grootboek.network.consortium import Consortium, Organization, PeerNode
+from grootboek.network.crypto import OrgCrypto
+
+
+def default_state_dir(name: str) -> Path:
+    env = os.environ.get("GROOTBOEK_STATE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "grootboek" / name
+
+
+@dataclass(frozen=True)
+class Peer:
+    id: str                # node id, e.g. "peer0.municipality"
+    name: str              # "peer0"
+    org: Organization
+    host: str              # TLS/compose host name, e.g. "peer0.gemeente.grootboek.nl"
+    spec: PeerNode
+    address: str           # host:port where it listens on this machine
+
+    @property
+    def msp_id(self) -> str:
+        return self.org.msp_id
+
+
+class Layout:
+    def __init__(self, consortium: Consortium, root: Path):
+        self.consortium = consortium
+        self.root = Path(root).resolve()
+
+    # -- directories --------------------------------------------------------------------------
+    @property
+    def consortium_file(self) -> Path:
+        return self.root / "consortium.yaml"
+
+    def crypto(self, org_name: str) -> OrgCrypto:
+        if org_name == self.consortium.orderer_organization.name:
+            domain = self.consortium.orderer_organization.domain
+        else:
+            domain = self.consortium.organization(org_name).domain
+        return OrgCrypto(self.root / "crypto" / org_name, domain)
+
+    def node_dir(self, node_id: str) -> Path:
+        return self.root / "nodes" / node_id
+
+    def log_file(self, node_id: str) -> Path:
+        return self.root / "logs" / f"{node_id}.log"
+
+    @property
+    def run_dir(self) -> Path:
+        return self.root / "run"
+
+    def channel_block(self, channel: str) -> Path:
+        return self.root / "channels" / f"{channel}.block"
+
+    @property
+    def chaincode_dir(self) -> Path:
+        return self.root / "chaincode"
+
+    def profile(self, org_name: str) -> Path:
+        return self.root / "profiles" / f"{org_name}.json"
+
+    # -- nodes --------------------------------------------------------------------------------
+    @property
+    def host(self) -> str:
+        return self.consortium.host
+
+    def address(self, port: int) -> str:
+        return f"{self.host}:{port}"
+
+    @staticmethod
+    def org_key(org_name: str) -> str:
+        return org_name.lower()
+
+    def orderer_host(self, name: str) -> str:
+        return f"{name}.{self.consortium.orderer_organization.domain}"
+
+    def peers(self, org: Organization | None = None) -> list[Peer]:
+        orgs = [org] if org else self.consortium.organizations
+        return [
+            Peer(
+                id=f"{p.name}.{self.org_key(o.name)}",
+                name=p.name,
+                org=o,
+                host=f"{p.name}.{o.domain}",
+                spec=p,
+                address=self.address(p.port),
+            )
+            for o in orgs
+            for p in o.peers
+        ]
+
+    def peer(self, node_id: str) -> Peer:
+        for peer in self.peers():
+            if node_id in (peer.id, peer.host):
+                return peer
+        raise KeyError(node_id)
+
+    def ca_id(self, org: Organization) -> str:
+        return f"ca.{self.org_key(org.name)}"
+
+    def chaincode_server_id(self, chaincode: str, org_name: str) -> str:
+        return f"cc-{chaincode}.{self.org_key(org_name)}"
+
+    def api_id(self, org: Organization) -> str:
+        return f"api.{self.org_key(org.name)}"
+
+    def admin_dir(self, org_name: str) -> Path:
+        return self.crypto(org_name).user_dir("admin")

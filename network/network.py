@@ -1,0 +1,336 @@
+"""A running consortium network: bring-up from zero or from existing ledgers, stop, purge, status.
+
+Bring-up waits on real signals only: operations /healthz, a Raft leader per channel (orderer
+metrics), gossip membership per channel (peer metrics).
+"""
+from __future__ import annotations
+
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+from grootboek.network import binaries as fabric_binaries
+from grootboek.network import supervisor
+from grootboek.network.binaries import Binaries
+from grootboek.network.channel_config import write_genesis_block
+from grootboek.network.consortium import Consortium, OrdererNode, parse
+from grootboek.network.layout import Layout, Peer, default_state_dir
+from grootboek.network.node_config import core_yaml, orderer_yaml, write_yaml
+from grootboek.network.participation import ChannelParticipation
+from grootboek.network.peer_admin import PeerAdmin
+from grootboek.network.readiness import OperationsEndpoint, wait_for
+from grootboek.progress import Progress
+
+# Fabric's own logs, kept in logs/<node>.log: structured (JSON lines) like ours.
+FABRIC_LOGGING = {"FABRIC_LOGGING_SPEC": "info", "FABRIC_LOGGING_FORMAT": "json"}
+STOP_ORDER = {"api": 0, "chaincode": 1, "peer": 2, "ca": 3, "orderer": 4}
+
+
+class NetworkError(RuntimeError):
+    """An operator-facing failure: the message says what is wrong and what to do."""
+
+
+@dataclass
+class NodeStatus:
+    name: str
+    kind: str
+    pid: int | None
+    running: bool
+    restarts: int
+    ports: dict[str, int]
+    healthy: bool | None = None
+    heights: dict[str, int] = field(default_factory=dict)
+
+
+def _run_in_parallel(tasks: list[Callable[[], object]]) -> list[object]:
+    if not tasks:
+        return []
+    with ThreadPoolExecutor(max_workers=min(8, len(tasks))) as pool:
+        return [f.result() for f in [pool.submit(t) for t in tasks]]
+
+
+class Network:
+    def __init__(self, consortium: Consortium, state_dir: Path | None = None, progress: Progress | None = None):
+        self.consortium = consortium
+        self.layout = Layout(consortium, state_dir or default_state_dir(consortium.name))
+        self.progress = progress or Progress.quiet()
+        self._binaries: Binaries | None = None
+
+    @classmethod
+    def from_state(cls, state_dir: Path, progress: Progress | None = None) -> "Network":
+        """The network whose state lives in `state_dir`, with the consortium it was created from."""
+        stored = state_dir / "consortium.yaml"
+        if not stored.exists():
+            raise NetworkError(f"no network state in {state_dir}")
+        return cls(parse(yaml.safe_load(stored.read_text()), str(stored)), state_dir, progress)
+
+    @property
+    def binaries(self) -> Binaries:
+        if self._binaries is None:
+            self._binaries = fabric_binaries.ensure(self.progress)
+        return self._binaries
+
+    @property
+    def run_dir(self) -> Path:
+        return self.layout.run_dir
+
+    # -- bring-up -----------------------------------------------------------------------------
+
+    def up(self) -> None:
+        started = time.monotonic()
+        self._check_state_matches()
+        running = supervisor.is_running(self.run_dir)
+        if not running:
+            problems = self.consortium.ports_in_use()
+            if problems:
+                raise NetworkError("cannot start: " + "; ".join(problems))
+        self.binaries  # noqa: B018 - resolves (or builds) the binaries before anything starts
+        with self.progress.step("preparing crypto material and configuration"):
+            self._prepare()
+        with self.progress.step("starting processes"):
+            supervisor.write_specs(self.run_dir, self.process_specs())
+            if running:
+                supervisor.request(self.run_dir, {"cmd": "reload"})
+            else:
+                supervisor.start_daemon(self.run_dir, self.layout.root)
+        with self.progress.step("joining orderers and peers to channels"):
+            _run_in_parallel([self._join_orderers, self._join_peers])
+        with self.progress.step("waiting for Raft leaders and gossip membership"):
+            _run_in_parallel([self._wait_raft_leaders, self._wait_gossip])
+        self.progress.info(f"network {self.consortium.name} is up ({time.monotonic() - started:.1f} s); "
+                           f"state in {self.layout.root}")
+
+    def _check_state_matches(self) -> None:
+        stored = self.layout.consortium_file
+        if stored.exists():
+            existing = parse(yaml.safe_load(stored.read_text()), str(stored))
+            if existing != self.consortium:
+                raise NetworkError(
+                    f"the state in {self.layout.root} was created from a different consortium; "
+                    "run `grootboek down --purge` to start over, or use another --state-dir"
+                )
+
+    def _prepare(self) -> None:
+        layout = self.layout
+        layout.root.mkdir(parents=True, exist_ok=True)
+        oorg = self.consortium.orderer_organization
+        orderer_crypto = layout.crypto(oorg.name)
+        if not orderer_crypto.exists:
+            orderer_crypto.create()
+            orderer_crypto.add_user("admin", admin=True)
+            for o in oorg.orderers:
+                orderer_crypto.add_node(layout.orderer_host(o.name), "orderer", layout.host)
+        for org in self.consortium.organizations:
+            crypto = layout.crypto(org.name)
+            if not crypto.exists:
+                crypto.create()
+                crypto.add_user("admin", admin=True)
+                for user in org.users:
+                    crypto.add_user(user.name, admin=user.admin, attributes=user.attributes)
+                for peer in layout.peers(org):
+                    crypto.add_node(peer.host, "peer", layout.host)
+        builder_dir = layout.chaincode_dir / "builder"
+        for o in oorg.orderers:
+            write_yaml(layout.node_dir(o.name) / "config" / "orderer.yaml", orderer_yaml(layout, o))
+        for peer in layout.peers():
+            write_yaml(layout.node_dir(peer.id) / "config" / "core.yaml", core_yaml(layout, peer, builder_dir))
+        for channel in self.consortium.channels:
+            if not layout.channel_block(channel.name).exists():
+                write_genesis_block(layout, channel, self.binaries)
+        stored = layout.consortium_file
+        if not stored.exists():
+            stored.write_text(yaml.safe_dump(self.consortium.model_dump(), sort_keys=False))
+
+    def process_specs(self) -> list[supervisor.ProcessSpec]:
+        layout = self.layout
+        specs = []
+        for o in self.consortium.orderer_organization.orderers:
+            specs.append(supervisor.ProcessSpec(
+                name=o.name,
+                argv=[self.binaries["orderer"]],
+                env={"FABRIC_CFG_PATH": str(layout.node_dir(o.name) / "config"),
+                     **FABRIC_LOGGING},
+                stop_order=STOP_ORDER["orderer"],
+            ))
+        for peer in layout.peers():
+            specs.append(supervisor.ProcessSpec(
+                name=peer.id,
+                argv=[self.binaries["peer"], "node", "start"],
+                env={"FABRIC_CFG_PATH": str(layout.node_dir(peer.id) / "config"),
+                     **FABRIC_LOGGING,
+                     "GROOTBOEK_CCAAS_CONFIG": str(layout.node_dir(peer.id) / "ccaas.json")},
+                stop_order=STOP_ORDER["peer"],
+            ))
+        return specs
+
+    # -- channels -----------------------------------------------------------------------------
+
+    def participation(self, orderer: OrdererNode) -> ChannelParticipation:
+        crypto = self.layout.crypto(self.consortium.orderer_organization.name)
+        admin_tls = crypto.user_dir("admin") / "tls"
+        return ChannelParticipation(
+            admin_address=self.layout.address(orderer.admin_port),
+            ca_file=crypto.root / "tlsca" / "cert.pem",
+            client_cert=admin_tls / "client.crt",
+            client_key=admin_tls / "client.key",
+        )
+
+    def operations(self, org_name: str, port: int) -> OperationsEndpoint:
+        crypto = self.layout.crypto(org_name)
+        admin_tls = crypto.user_dir("admin") / "tls"
+        return OperationsEndpoint(self.layout.address(port), crypto.root / "tlsca" / "cert.pem",
+                                  (admin_tls / "client.crt", admin_tls / "client.key"))
+
+    def orderer_operations(self, orderer: OrdererNode) -> OperationsEndpoint:
+        return self.operations(self.consortium.orderer_organization.name, orderer.operations_port)
+
+    def peer_operations(self, peer: Peer) -> OperationsEndpoint:
+        return self.operations(peer.org.name, peer.spec.operations_port)
+
+    def _alive(self, name: str) -> Callable[[], str | None]:
+        """For wait_for: a process that died while we wait for it fails the wait at once."""
+        def check() -> str | None:
+            for proc in supervisor.request(self.run_dir, {"cmd": "status"})["processes"]:
+                if proc["name"] == name and proc["last_exit"] is not None:
+                    return (f"{name} exited with code {proc['last_exit']}; last log lines:\n"
+                            + self.log_tail(name) + f"\n(see {self.layout.log_file(name)})")
+            return None
+        return check
+
+    def log_tail(self, name: str, lines: int = 5) -> str:
+        try:
+            return "\n".join(self.layout.log_file(name).read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def _join_orderers(self) -> None:
+        tasks = []
+        for channel in self.consortium.channels:
+            block = self.layout.channel_block(channel.name).read_bytes()
+            for orderer in self.consortium.channel_orderers(channel):
+                def join(orderer: OrdererNode = orderer, channel_name: str = channel.name, block: bytes = block) -> None:
+                    admin = self.participation(orderer)
+                    # The admin listener comes up after /healthz does: wait for the endpoint we use.
+                    joined = wait_for(lambda: [admin.channels()], f"orderer {orderer.name} admin endpoint",
+                                      alive=self._alive(orderer.name))[0]
+                    if channel_name not in joined:
+                        admin.join(block)
+                tasks.append(join)
+        _run_in_parallel(tasks)
+
+    def _join_peers(self) -> None:
+        tasks = []
+        for peer in self.layout.peers():
+            def join(peer: Peer = peer) -> None:
+                ops = self.peer_operations(peer)
+                wait_for(ops.healthy, f"peer {peer.id} healthy", alive=self._alive(peer.id))
+                admin = PeerAdmin(self.layout, peer, self.binaries)
+                joined = set(admin.channels())
+                for channel in self.consortium.channels_of(peer.org):
+                    if channel.name not in joined:
+                        admin.join(self.layout.channel_block(channel.name))
+            tasks.append(join)
+        _run_in_parallel(tasks)
+
+    def raft_leader(self, channel: str) -> str | None:
+        """Name of the orderer that leads the channel's Raft cluster, if any answers as leader."""
+        for orderer in self.consortium.channel_orderers(self.consortium.channel(channel)):
+            try:
+                if self.orderer_operations(orderer).metric("consensus_etcdraft_is_leader", channel=channel) == 1:
+                    return orderer.name
+            except Exception:  # a stopped orderer is simply not the leader
+                continue
+        return None
+
+    def _wait_raft_leaders(self) -> None:
+        for channel in self.consortium.channels:
+            wait_for(lambda c=channel.name: self.raft_leader(c), f"Raft leader for channel {channel.name}")
+
+    def gossip_members(self, peer: Peer, channel: str) -> int:
+        value = self.peer_operations(peer).metric("gossip_membership_total_peers_known", channel=channel)
+        return int(value or 0)
+
+    def _wait_gossip(self) -> None:
+        for channel in self.consortium.channels:
+            peers = [p for org in channel.organizations for p in self.layout.peers(self.consortium.organization(org))]
+            for peer in peers:
+                wait_for(lambda p=peer, c=channel.name, n=len(peers) - 1: self.gossip_members(p, c) >= n,
+                         f"peer {peer.id} sees the other {len(peers) - 1} peers of channel {channel.name}")
+
+    # -- stop ---------------------------------------------------------------------------------
+
+    def down(self, purge: bool = False) -> list[int]:
+        """Stops every process this network started (and nothing else); returns pids that had to
+        be killed because the supervisor was gone. With purge, deletes the state directory."""
+        if supervisor.is_running(self.run_dir):
+            with self.progress.step("stopping processes"):
+                supervisor.request(self.run_dir, {"cmd": "shutdown"})
+                wait_for(lambda: not supervisor.is_running(self.run_dir), "supervisor stopped", timeout=60)
+        killed = supervisor.terminate(supervisor.marked_processes(self.layout.root))
+        if purge and self.layout.root.exists():
+            with self.progress.step(f"deleting {self.layout.root}"):
+                shutil.rmtree(self.layout.root)
+        return killed
+
+    # -- inspection ---------------------------------------------------------------------------
+
+    def status(self) -> list[NodeStatus]:
+        processes = {}
+        if supervisor.is_running(self.run_dir):
+            processes = {p["name"]: p for p in supervisor.request(self.run_dir, {"cmd": "status"})["processes"]}
+        nodes: list[NodeStatus] = []
+
+        def base(name: str, kind: str, ports: dict[str, int]) -> NodeStatus:
+            proc = processes.get(name, {})
+            return NodeStatus(name, kind, proc.get("pid"), bool(proc.get("running")), proc.get("restarts", 0), ports)
+
+        def orderer_status(o: OrdererNode) -> NodeStatus:
+            node = base(o.name, "orderer", {"port": o.port, "admin": o.admin_port, "operations": o.operations_port})
+            if node.running:
+                node.healthy = self.orderer_operations(o).healthy()
+                try:
+                    admin = self.participation(o)
+                    for name in admin.channels():
+                        info = admin.info(name)
+                        if info:
+                            node.heights[name] = info.height
+                except Exception:
+                    pass
+            return node
+
+        def peer_status(p: Peer) -> NodeStatus:
+            node = base(p.id, "peer", {"port": p.spec.port, "chaincode": p.spec.chaincode_port,
+                                       "operations": p.spec.operations_port})
+            if node.running:
+                ops = self.peer_operations(p)
+                node.healthy = ops.healthy()
+                try:
+                    for name, labels, value in ops.metrics():
+                        if name == "ledger_blockchain_height" and "channel" in labels:
+                            node.heights[labels["channel"]] = int(value)
+                except Exception:
+                    pass
+            return node
+
+        tasks: list[Callable[[], object]] = [lambda o=o: orderer_status(o) for o in self.consortium.orderer_organization.orderers]
+        tasks += [lambda p=p: peer_status(p) for p in self.layout.peers()]
+        nodes = [n for n in _run_in_parallel(tasks) if isinstance(n, NodeStatus)]
+        known = {n.name for n in nodes}
+        for name, proc in processes.items():
+            if name not in known:
+                nodes.append(NodeStatus(name, name.split(".")[0].split("-")[0], proc.get("pid"),
+                                        bool(proc.get("running")), proc.get("restarts", 0), {}))
+        return nodes
+
+    def log_file(self, node: str) -> Path:
+        path = self.layout.log_file(node)
+        if not path.exists():
+            names = sorted(p.stem for p in (self.layout.root / "logs").glob("*.log"))
+            raise NetworkError(f"no log for {node!r}; known: {', '.join(names) or 'none'}")
+        return path
+

@@ -1,0 +1,353 @@
+"""The supervisor: one background process per network that starts every node, chaincode server,
+CA and REST gateway, restarts what dies, and stops exactly what it started.
+
+`grootboek up` writes the desired processes to run/processes.json and starts (or reloads) the
+supervisor; the CLI talks to it over a Unix socket with one JSON request and one JSON reply per
+connection. Each child gets GROOTBOEK_STATE_DIR in its environment, so even if the supervisor is
+killed, `down` can recognise exactly its processes and no others.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+MARKER = "GROOTBOEK_STATE_DIR"
+MAX_LOG_BYTES = 20 * 1024 * 1024
+STOP_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class ProcessSpec:
+    name: str
+    argv: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    cwd: str | None = None
+    stop_order: int = 0         # lower stops first (gateways before peers before orderers)
+    restart: bool = True
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> "ProcessSpec":
+        return cls(**raw)
+
+
+def socket_address(run_dir: Path) -> str:
+    # Abstract socket: no 108-character path limit for deep temporary state directories.
+    return "\0grootboek-" + hashlib.sha256(str(run_dir.resolve()).encode()).hexdigest()[:32]
+
+
+# -- client side ---------------------------------------------------------------------------------
+
+
+class SupervisorError(RuntimeError):
+    pass
+
+
+def request(run_dir: Path, command: dict, timeout: float = 60.0) -> dict:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(timeout)
+        try:
+            sock.connect(socket_address(run_dir))
+        except OSError as exc:
+            raise SupervisorError(f"supervisor not reachable: {exc}") from None
+        sock.sendall(json.dumps(command).encode() + b"\n")
+        data = b""
+        while not data.endswith(b"\n"):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    reply = json.loads(data or b"{}")
+    if not reply.get("ok"):
+        raise SupervisorError(reply.get("error", "no reply from supervisor"))
+    return reply
+
+
+def is_running(run_dir: Path) -> bool:
+    try:
+        request(run_dir, {"cmd": "ping"}, timeout=5)
+        return True
+    except (SupervisorError, OSError, ValueError):
+        return False
+
+
+def write_specs(run_dir: Path, specs: list[ProcessSpec]) -> None:
+    run_dir.mkdir(parents=True, exist_ok=True)
+    tmp = run_dir / "processes.json.tmp"
+    tmp.write_text(json.dumps([asdict(s) for s in specs], indent=1))
+    os.replace(tmp, run_dir / "processes.json")
+
+
+def start_daemon(run_dir: Path, state_dir: Path) -> None:
+    """Starts the supervisor detached from the caller's session and waits until it answers."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    log_path = state_dir / "logs" / "supervisor.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "ab") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "grootboek.network.supervisor", str(state_dir)],
+            stdin=subprocess.DEVNULL, stdout=out, stderr=out, start_new_session=True,
+            env={**os.environ, MARKER: str(state_dir)},
+        )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SupervisorError(f"supervisor exited at start (code {proc.returncode}); see {log_path}")
+        if is_running(run_dir):
+            return
+        time.sleep(0.05)
+    raise SupervisorError(f"supervisor did not answer within 30 s; see {log_path}")
+
+
+def marked_processes(state_dir: Path) -> list[int]:
+    """Pids of live processes that carry this state directory's marker (ours, nothing else)."""
+    marker = f"{MARKER}={state_dir}".encode()
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+        except OSError:
+            continue
+        if marker in environ.split(b"\0"):
+            pids.append(int(entry.name))
+    return pids
+
+
+def terminate(pids: list[int], timeout: float = STOP_TIMEOUT) -> list[int]:
+    """SIGTERM, then SIGKILL after `timeout`; returns the pids that were signalled."""
+    signalled = []
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGTERM)
+            signalled.append(pid)
+        except ProcessLookupError:
+            pass
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(_alive(pid) for pid in signalled):
+        time.sleep(0.05)
+    for pid in signalled:
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+    return signalled
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ", 1)[1][0] != "Z"
+    except OSError:
+        return False
+
+
+# -- daemon side ---------------------------------------------------------------------------------
+
+
+class _Child:
+    def __init__(self, spec: ProcessSpec):
+        self.spec = spec
+        self.proc: subprocess.Popen | None = None
+        self.wanted = True
+        self.restarts = 0
+        self.last_exit: int | None = None
+        self.started_at = 0.0
+        self.next_start = 0.0
+        self.failures = 0
+
+    def status(self) -> dict:
+        running = self.proc is not None and self.proc.poll() is None
+        return {
+            "name": self.spec.name,
+            "pid": self.proc.pid if running and self.proc else None,
+            "running": running,
+            "wanted": self.wanted,
+            "restarts": self.restarts,
+            "last_exit": self.last_exit,
+            "uptime": round(time.time() - self.started_at, 1) if running else None,
+        }
+
+
+class Supervisor:
+    def __init__(self, state_dir: Path):
+        self.state_dir = state_dir.resolve()
+        self.run_dir = self.state_dir / "run"
+        self.pid_dir = self.run_dir / "pids"
+        self.children: dict[str, _Child] = {}
+        self.lock = threading.RLock()
+        self.stopping = threading.Event()
+
+    # process control (callers hold the lock)
+    def _log_file(self, name: str) -> Path:
+        path = self.state_dir / "logs" / f"{name}.log"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists() and path.stat().st_size > MAX_LOG_BYTES:
+            os.replace(path, path.with_suffix(".log.1"))
+        return path
+
+    def _spawn(self, child: _Child) -> None:
+        spec = child.spec
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/"),
+               MARKER: str(self.state_dir), **spec.env}
+        with open(self._log_file(spec.name), "ab") as out:
+            out.write(f"--- {time.strftime('%Y-%m-%dT%H:%M:%S')} starting {spec.name}\n".encode())
+            out.flush()
+            child.proc = subprocess.Popen(spec.argv, cwd=spec.cwd, env=env, stdin=subprocess.DEVNULL,
+                                          stdout=out, stderr=out, start_new_session=True)
+        child.started_at = time.time()
+        self.pid_dir.mkdir(parents=True, exist_ok=True)
+        (self.pid_dir / f"{spec.name}.pid").write_text(str(child.proc.pid))
+        log.info("started", extra={"child": spec.name, "pid": child.proc.pid})
+
+    def _terminate(self, children: list[_Child]) -> None:
+        live = [c for c in children if c.proc is not None and c.proc.poll() is None]
+        for child in live:
+            child.proc.send_signal(signal.SIGTERM)  # type: ignore[union-attr]
+        deadline = time.monotonic() + STOP_TIMEOUT
+        for child in live:
+            try:
+                child.proc.wait(timeout=max(0.1, deadline - time.monotonic()))  # type: ignore[union-attr]
+            except subprocess.TimeoutExpired:
+                child.proc.kill()  # type: ignore[union-attr]
+                child.proc.wait()  # type: ignore[union-attr]
+        for child in children:
+            (self.pid_dir / f"{child.spec.name}.pid").unlink(missing_ok=True)
+
+    def load(self) -> None:
+        """Applies processes.json: starts new processes, restarts changed ones, stops removed ones."""
+        specs = [ProcessSpec.from_dict(raw) for raw in json.loads((self.run_dir / "processes.json").read_text())]
+        wanted = {s.name: s for s in specs}
+        with self.lock:
+            removed = [c for name, c in self.children.items() if name not in wanted]
+            self._terminate(removed)
+            for child in removed:
+                del self.children[child.spec.name]
+            for name, spec in wanted.items():
+                child = self.children.get(name)
+                if child is not None and child.spec == spec:
+                    continue
+                if child is not None:
+                    self._terminate([child])
+                child = _Child(spec)
+                self.children[name] = child
+                self._spawn(child)
+
+    def tick(self) -> None:
+        """Restarts children that died unexpectedly, with exponential backoff."""
+        now = time.monotonic()
+        with self.lock:
+            for child in self.children.values():
+                if child.proc is None or child.proc.poll() is None or not child.wanted:
+                    continue
+                if child.next_start == 0.0:
+                    child.last_exit = child.proc.returncode
+                    lived = time.time() - child.started_at
+                    child.failures = 0 if lived > 30 else child.failures + 1
+                    child.next_start = now + min(10.0, 0.5 * 2 ** child.failures)
+                    log.warning("process exited", extra={"child": child.spec.name,
+                                                         "code": child.last_exit, "lived_s": round(lived, 1)})
+                    if not child.spec.restart:
+                        child.wanted = False
+                        child.next_start = 0.0
+                elif now >= child.next_start:
+                    child.next_start = 0.0
+                    child.restarts += 1
+                    self._spawn(child)
+
+    def handle(self, command: dict) -> dict:
+        cmd = command.get("cmd")
+        with self.lock:
+            if cmd == "ping":
+                return {"ok": True, "pid": os.getpid()}
+            if cmd == "status":
+                return {"ok": True, "pid": os.getpid(),
+                        "processes": [c.status() for c in self.children.values()]}
+            if cmd == "reload":
+                self.load()
+                return {"ok": True}
+            if cmd in ("stop", "start"):
+                child = self.children.get(command.get("name", ""))
+                if child is None:
+                    return {"ok": False, "error": f"no process named {command.get('name')!r}"}
+                if cmd == "stop":
+                    child.wanted = False
+                    self._terminate([child])
+                elif child.proc is None or child.proc.poll() is not None:
+                    child.wanted, child.next_start, child.failures = True, 0.0, 0
+                    self._spawn(child)
+                return {"ok": True, "process": child.status()}
+            if cmd == "shutdown":
+                self.stopping.set()
+                return {"ok": True}
+        return {"ok": False, "error": f"unknown command {cmd!r}"}
+
+    def shutdown(self) -> None:
+        with self.lock:
+            for child in self.children.values():
+                child.wanted = False
+            for order in sorted({c.spec.stop_order for c in self.children.values()}):
+                self._terminate([c for c in self.children.values() if c.spec.stop_order == order])
+
+    def serve(self) -> None:
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind(socket_address(self.run_dir))
+        server.listen(16)
+        server.settimeout(0.1)
+        (self.run_dir / "supervisor.pid").write_text(str(os.getpid()))
+        signal.signal(signal.SIGTERM, lambda *_: self.stopping.set())
+        signal.signal(signal.SIGINT, lambda *_: self.stopping.set())
+        if (self.run_dir / "processes.json").exists():
+            self.load()
+        try:
+            while not self.stopping.is_set():
+                try:
+                    conn, _ = server.accept()
+                except socket.timeout:
+                    self.tick()
+                    continue
+                threading.Thread(target=self._converse, args=(conn,), daemon=True).start()
+                self.tick()
+        finally:
+            server.close()
+            self.shutdown()
+            (self.run_dir / "supervisor.pid").unlink(missing_ok=True)
+
+    def _converse(self, conn: socket.socket) -> None:
+        with conn:
+            try:
+                data = b""
+                while not data.endswith(b"\n"):
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        return
+                    data += chunk
+                reply = self.handle(json.loads(data))
+            except Exception as exc:  # reported to the caller; the supervisor keeps running
+                log.exception("request failed")
+                reply = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+            conn.sendall(json.dumps(reply).encode() + b"\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    from grootboek import logs
+
+    args = argv if argv is not None else sys.argv[1:]
+    logs.configure(os.environ.get("GROOTBOEK_LOG_LEVEL", "INFO"))
+    Supervisor(Path(args[0])).serve()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
