@@ -7,11 +7,8 @@ from grootboek.chaincode.budgets.domain.fields import parse
 from grootboek.chaincode.budgets.domain.scheme import Scheme, SchemeStatus, SchemeTerms
 from grootboek.chaincode.budgets.domain.units import Unit
 
+from .refusals import refused
 from .scenario import CLERK, END, FAKE_OFFICER, NOW, OFFICER, REGISTRAR, START, draft_scheme, open_scheme, terms, tx
-
-
-def refused(code: ErrorCode):
-    return pytest.raises(BudgetError, match=f"^{code}: ")
 
 
 def test_an_officer_creates_a_draft_owned_by_their_municipality():

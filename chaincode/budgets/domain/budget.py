@@ -1,0 +1,149 @@
+"""A budget (tegoed): what one beneficiary may still spend in one scheme, and the holder's key.
+
+The ledger knows the beneficiary only by a pseudonym; personal data lives in the municipality's
+private collection. Every movement returns the new budget and its history entry, numbered by the
+budget itself: the budget key is written by each of its own transactions anyway, so the numbering
+adds no contention.
+
+Invariant: granted == balance + spent + returned.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field
+
+from grootboek.chaincode.signing import SignatureError, load_public_key
+
+from .budget_entry import BudgetEntry, BudgetEntryKind
+from .caller import Tx
+from .errors import BudgetError, ErrorCode
+from .holder_codes import read_query_token
+from .fields import Category, Identifier, Quantity, Record, Timestamp, require, require_amount
+from .scheme import Scheme
+
+
+class BudgetStatus(StrEnum):
+    ACTIVE = "active"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+
+
+class Budget(Record):
+    id: Identifier
+    scheme_id: Identifier
+    beneficiary: Identifier  # pseudonym chosen by the municipality, never a name or BSN
+    holder_key: Annotated[str, Field(max_length=1024)]  # ECDSA P-256 public key, PEM
+    status: BudgetStatus
+    granted: Quantity  # issued plus top-ups
+    balance: Quantity
+    returned: Quantity  # back to the municipality: revoked, expired, refunds after either
+    spent_by_category: dict[Category, Quantity] = {}  # net of refunds
+    spent_by_merchant: dict[Identifier, Quantity] = {}
+    entries: Quantity = 0  # the number of history entries so far
+    issued_at: Timestamp
+    updated_at: Timestamp
+
+    @property
+    def spent(self) -> int:
+        return sum(self.spent_by_category.values())
+
+    @classmethod
+    def issue(cls, budget_id: str, scheme: Scheme, beneficiary: str, holder_key: str,
+              tx: Tx) -> tuple["Budget", BudgetEntry]:
+        tx.caller.require_officer_of(scheme.owner)
+        scheme.require_grants_open(tx.now)
+        try:
+            load_public_key(holder_key)
+        except SignatureError as exc:
+            raise BudgetError(ErrorCode.INVALID_ARGUMENT, f"holder_key: {exc}") from None
+        empty = cls(id=budget_id, scheme_id=scheme.id, beneficiary=beneficiary, holder_key=holder_key,
+                    status=BudgetStatus.ACTIVE, granted=0, balance=0, returned=0,
+                    issued_at=tx.now, updated_at=tx.now)
+        amount = scheme.terms.amount_per_beneficiary
+        return empty._moved(BudgetEntryKind.ISSUED, amount, tx, granted=amount, balance=amount)
+
+    def topped_up(self, scheme: Scheme, amount: int, tx: Tx) -> tuple["Budget", BudgetEntry]:
+        tx.caller.require_officer_of(scheme.owner)
+        require_amount(amount)
+        scheme.require_grants_open(tx.now)
+        self.require_active()
+        return self._moved(BudgetEntryKind.TOPPED_UP, amount, tx,
+                           granted=self.granted + amount, balance=self.balance + amount)
+
+    def revoked(self, scheme: Scheme, tx: Tx) -> tuple["Budget", BudgetEntry]:
+        tx.caller.require_officer_of(scheme.owner)
+        self.require_active()
+        return self._ended(BudgetStatus.REVOKED, BudgetEntryKind.REVOKED, tx)
+
+    def expired(self, scheme: Scheme, tx: Tx) -> tuple["Budget", BudgetEntry]:
+        tx.caller.require_officer_of(scheme.owner)
+        scheme.require_expirable(tx.now)
+        require(self.status is BudgetStatus.ACTIVE, ErrorCode.INVALID_STATE,
+                f"budget {self.id} is already {self.status}")
+        return self._ended(BudgetStatus.EXPIRED, BudgetEntryKind.EXPIRED, tx)
+
+    def require_readable(self, scheme: Scheme, holder_token: str, tx: Tx) -> None:
+        """Balance and history are for the owning municipality's officers, and for the holder, who
+        proves possession of the budget's key with a signed query token (holder_codes)."""
+        if tx.caller.is_officer_of(scheme.owner):
+            return
+        require(bool(holder_token), ErrorCode.FORBIDDEN,
+                f"budget {self.id} is readable by its municipality or with the holder's query token")
+        read_query_token(holder_token, self.id, self.holder_key, tx.now)
+
+    def require_active(self) -> None:
+        require(self.status is not BudgetStatus.REVOKED, ErrorCode.BUDGET_REVOKED, f"budget {self.id} was revoked")
+        require(self.status is not BudgetStatus.EXPIRED, ErrorCode.BUDGET_EXPIRED, f"budget {self.id} has expired")
+
+    def debited(self, scheme: Scheme, amount: int, category: str, merchant_id: str, payment_id: str,
+                tx: Tx) -> tuple["Budget", BudgetEntry]:
+        """A payment: the scheme's checks are the caller's; these are the budget's own."""
+        require_amount(amount)
+        self.require_active()
+        cap = scheme.terms.category_caps.get(category)
+        already = self.spent_by_category.get(category, 0)
+        require(cap is None or already + amount <= cap, ErrorCode.CATEGORY_CAP_EXCEEDED,
+                f"budget {self.id} may spend at most {cap} on {category!r}; {already} already spent")
+        require(amount <= self.balance, ErrorCode.INSUFFICIENT_BALANCE,
+                f"budget {self.id} has {self.balance} left, {amount} asked")
+        return self._moved(
+            BudgetEntryKind.PAID, amount, tx, payment_id=payment_id, merchant_id=merchant_id, category=category,
+            balance=self.balance - amount,
+            spent_by_category=_adjusted(self.spent_by_category, category, amount),
+            spent_by_merchant=_adjusted(self.spent_by_merchant, merchant_id, amount))
+
+    def credited(self, amount: int, category: str, merchant_id: str, payment_id: str,
+                 tx: Tx) -> tuple["Budget", BudgetEntry]:
+        """A refund: spendable again while the budget is active, otherwise back to the municipality."""
+        active = self.status is BudgetStatus.ACTIVE
+        return self._moved(
+            BudgetEntryKind.REFUNDED, amount, tx, payment_id=payment_id, merchant_id=merchant_id, category=category,
+            balance=self.balance + amount if active else self.balance,
+            returned=self.returned if active else self.returned + amount,
+            spent_by_category=_adjusted(self.spent_by_category, category, -amount),
+            spent_by_merchant=_adjusted(self.spent_by_merchant, merchant_id, -amount))
+
+    def _ended(self, status: BudgetStatus, kind: BudgetEntryKind, tx: Tx) -> tuple["Budget", BudgetEntry]:
+        return self._moved(kind, self.balance, tx, status=status, balance=0, returned=self.returned + self.balance)
+
+    def _moved(self, kind: BudgetEntryKind, amount: int, tx: Tx, payment_id: str | None = None,
+               merchant_id: str | None = None, category: str | None = None,
+               **changes: object) -> tuple["Budget", BudgetEntry]:
+        budget = self.model_copy(update={**changes, "entries": self.entries + 1, "updated_at": tx.now})
+        entry = BudgetEntry(budget_id=self.id, seq=self.entries, kind=kind, amount=amount, balance=budget.balance,
+                            at=tx.now, tx_id=tx.id, payment_id=payment_id, merchant_id=merchant_id,
+                            category=category)
+        return budget, entry
+
+
+def _adjusted(totals: dict[str, int], key: str, delta: int) -> dict[str, int]:
+    """A copy with `delta` added to `key`; keys that reach zero disappear (a canonical form)."""
+    result = dict(totals)
+    value = result.get(key, 0) + delta
+    if value:
+        result[key] = value
+    else:
+        result.pop(key, None)
+    return result

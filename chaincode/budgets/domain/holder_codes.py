@@ -1,0 +1,128 @@
+"""Statements a budget holder signs with the budget's key: payment codes and query tokens.
+
+Wire format (both kinds): base64url without padding (RFC 4648 §5) of the UTF-8 canonical JSON
+(sorted keys, no whitespace) of an envelope
+
+    {"signature": "<base64 DER ECDSA-P256-SHA256 over canonical_json(statement)>",
+     "statement": {...}}
+
+A payment code's statement:
+    {"purpose": "budgets.pay.v1", "budget": "<budget id>", "nonce": "<16-64 chars [A-Za-z0-9_-]>",
+     "expires": <unix seconds>, "max_amount": <int, optional>, "merchant": "<merchant id, optional>"}
+It authorises one payment from that budget until `expires` (at most 24 hours ahead): at most
+`max_amount`, and only to `merchant` when present. The chaincode records the nonce, so a code is
+used once. A query token's statement:
+    {"purpose": "budgets.query.v1", "budget": "<budget id>", "expires": <unix seconds>}
+lets whoever holds it read that budget's balance and history until it expires.
+
+Apps and tests create codes with `payment_code` / `query_token`; the chaincode reads them with
+`read_payment_code` / `read_query_token`, which depend only on their arguments (deterministic).
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import secrets
+from datetime import datetime, timedelta
+from typing import Annotated, Literal, TypeVar
+
+from cryptography.hazmat.primitives.asymmetric import ec
+from pydantic import Field, ValidationError
+
+from grootboek.chaincode.signing import SignatureError, canonical_json, sign, verify
+
+from .errors import BudgetError, ErrorCode
+from .fields import Amount, Identifier, Record, require
+
+PAY_PURPOSE = "budgets.pay.v1"
+QUERY_PURPOSE = "budgets.query.v1"
+MAX_VALIDITY = timedelta(hours=24)
+MAX_LENGTH = 4096
+_BASE64URL = re.compile(r"^[A-Za-z0-9_-]+$")
+
+Nonce = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")]
+UnixSeconds = Annotated[int, Field(strict=True, ge=0)]
+
+
+class PaymentAuthorisation(Record):
+    purpose: Literal["budgets.pay.v1"] = PAY_PURPOSE
+    budget: Identifier
+    nonce: Nonce
+    expires: UnixSeconds
+    max_amount: Amount | None = None
+    merchant: Identifier | None = None
+
+
+class QueryAuthorisation(Record):
+    purpose: Literal["budgets.query.v1"] = QUERY_PURPOSE
+    budget: Identifier
+    expires: UnixSeconds
+
+
+Statement = TypeVar("Statement", PaymentAuthorisation, QueryAuthorisation)
+
+
+def payment_code(private_key: ec.EllipticCurvePrivateKey, budget_id: str, expires: datetime,
+                 max_amount: int | None = None, merchant_id: str | None = None,
+                 nonce: str | None = None) -> str:
+    """What the holder's app shows as a QR code. A fresh random nonce unless one is given."""
+    statement = PaymentAuthorisation(budget=budget_id, nonce=nonce or secrets.token_urlsafe(16),
+                                     expires=int(expires.timestamp()), max_amount=max_amount,
+                                     merchant=merchant_id)
+    return _seal(private_key, statement)
+
+
+def query_token(private_key: ec.EllipticCurvePrivateKey, budget_id: str, expires: datetime) -> str:
+    return _seal(private_key, QueryAuthorisation(budget=budget_id, expires=int(expires.timestamp())))
+
+
+def read_payment_code(code: str, budget_id: str, holder_key: str, now: datetime) -> PaymentAuthorisation:
+    """The verified authorisation, or CODE_INVALID / CODE_EXPIRED. Replay is the caller's check."""
+    return _open(code, PaymentAuthorisation, budget_id, holder_key, now)
+
+
+def read_query_token(token: str, budget_id: str, holder_key: str, now: datetime) -> QueryAuthorisation:
+    return _open(token, QueryAuthorisation, budget_id, holder_key, now)
+
+
+def _seal(private_key: ec.EllipticCurvePrivateKey, statement: Record) -> str:
+    body = statement.model_dump(exclude_none=True)
+    envelope = {"statement": body, "signature": sign(private_key, body)}
+    return base64.urlsafe_b64encode(canonical_json(envelope)).rstrip(b"=").decode()
+
+
+def _open(text: str, kind: type[Statement], budget_id: str, holder_key: str, now: datetime) -> Statement:
+    what = "payment code" if kind is PaymentAuthorisation else "query token"
+    body, signature = _envelope(text, what)
+    try:
+        statement = kind.model_validate(body)
+    except ValidationError as exc:
+        fields = ", ".join(sorted({str(err["loc"][0]) for err in exc.errors() if err["loc"]})) or "statement"
+        raise BudgetError(ErrorCode.CODE_INVALID, f"{what} is malformed ({fields})") from None
+    require(statement.budget == budget_id, ErrorCode.CODE_INVALID, f"{what} is for another budget")
+    try:
+        verify(holder_key, body, signature)
+    except SignatureError:
+        raise BudgetError(ErrorCode.CODE_INVALID, f"{what} is not signed by the budget's key") from None
+    seconds = now.timestamp()
+    require(seconds < statement.expires, ErrorCode.CODE_EXPIRED, f"{what} has expired")
+    require(statement.expires - seconds <= MAX_VALIDITY.total_seconds(), ErrorCode.CODE_INVALID,
+            f"{what} is valid for more than {MAX_VALIDITY}")
+    return statement
+
+
+def _envelope(text: str, what: str) -> tuple[dict, str]:
+    malformed = BudgetError(ErrorCode.CODE_INVALID, f"{what} is malformed")
+    if not isinstance(text, str) or len(text) > MAX_LENGTH or not _BASE64URL.match(text):
+        raise malformed
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        envelope = json.loads(raw)
+    except (binascii.Error, ValueError):
+        raise malformed from None
+    if not (isinstance(envelope, dict) and set(envelope) == {"statement", "signature"}
+            and isinstance(envelope["statement"], dict) and isinstance(envelope["signature"], str)):
+        raise malformed
+    return envelope["statement"], envelope["signature"]

@@ -1,0 +1,67 @@
+"""A merchant (winkelier): a shop registered by the merchants' organisation, bound to its own
+certificate identity, that takes payments in the categories it registered."""
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field
+
+from .caller import MERCHANTS_MSP, Caller, Tx
+from .errors import ErrorCode
+from .fields import Category, Identifier, Record, Timestamp, require
+
+
+class MerchantStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+
+
+class MerchantRegistration(Record):
+    """What the merchants' registrar declares about a shop."""
+
+    kvk: Annotated[str, Field(pattern=r"^[0-9]{8}$")]  # Kamer van Koophandel number
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    categories: Annotated[list[Category], Field(min_length=1, max_length=64)]
+    # The shop's client certificate identity in Fabric's form x509::<subject DN>::<issuer DN>.
+    identity: Annotated[str, Field(pattern=r"^x509::.+::.+$", max_length=2048)]
+
+
+class Merchant(Record):
+    id: Identifier
+    registration: MerchantRegistration
+    status: MerchantStatus
+    registered_at: Timestamp
+    updated_at: Timestamp
+
+    @classmethod
+    def register(cls, merchant_id: str, registration: MerchantRegistration, tx: Tx) -> "Merchant":
+        tx.caller.require_merchant_registrar()
+        return cls(id=merchant_id, registration=registration, status=MerchantStatus.ACTIVE,
+                   registered_at=tx.now, updated_at=tx.now)
+
+    def suspended(self, tx: Tx) -> "Merchant":
+        return self._with_status(MerchantStatus.SUSPENDED, tx)
+
+    def reinstated(self, tx: Tx) -> "Merchant":
+        return self._with_status(MerchantStatus.ACTIVE, tx)
+
+    def _with_status(self, status: MerchantStatus, tx: Tx) -> "Merchant":
+        tx.caller.require_merchant_registrar()
+        require(self.status is not status, ErrorCode.INVALID_STATE, f"merchant {self.id} is already {status}")
+        return self.model_copy(update={"status": status, "updated_at": tx.now})
+
+    def is_acting(self, caller: Caller) -> bool:
+        return caller.msp_id == MERCHANTS_MSP and caller.id == self.registration.identity
+
+    def require_acting(self, caller: Caller) -> None:
+        """A merchant acts only through its own certificate."""
+        require(self.is_acting(caller), ErrorCode.FORBIDDEN, f"only merchant {self.id} itself may do this")
+
+    def require_active(self) -> None:
+        require(self.status is MerchantStatus.ACTIVE, ErrorCode.MERCHANT_SUSPENDED,
+                f"merchant {self.id} is suspended")
+
+    def require_sells(self, category: str) -> None:
+        require(category in self.registration.categories, ErrorCode.CATEGORY_NOT_ALLOWED,
+                f"merchant {self.id} is not registered for category {category!r}")

@@ -1,0 +1,82 @@
+"""A payment: the merchant scans the holder's code and is owed the amount at once.
+
+`Payment.take` holds every payment rule in the order a till reports them: the code first (a shop
+learns nothing about a budget without the holder's code), then the merchant, the scheme, the budget.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from .budget import Budget
+from .budget_entry import BudgetEntry
+from .caller import Tx
+from .errors import ErrorCode
+from .fields import Amount, Category, Identifier, Quantity, Record, Timestamp, require, require_amount
+from .holder_codes import PaymentAuthorisation
+from .merchant import Merchant
+from .merchant_entry import MerchantEntry, MerchantEntryKind
+from .scheme import Scheme
+
+
+class Payment(Record):
+    id: str  # the id of the transaction that took it
+    budget_id: Identifier
+    scheme_id: Identifier
+    merchant_id: Identifier
+    category: Category
+    amount: Amount
+    refunded: Quantity = 0
+    nonce: str  # the payment code's nonce, used once
+    paid_at: Timestamp
+    updated_at: Timestamp
+
+    @property
+    def refundable(self) -> int:
+        return self.amount - self.refunded
+
+    @classmethod
+    def take(cls, *, tx: Tx, merchant: Merchant, budget: Budget, scheme: Scheme, code: PaymentAuthorisation,
+             code_used: bool, admitted: bool, amount: int, category: str) -> "PaymentChange":
+        """`code` is already verified against the budget's key and expiry (holder_codes)."""
+        require_amount(amount)
+        merchant.require_acting(tx.caller)
+        require(not code_used, ErrorCode.CODE_REPLAYED, "this payment code was already used")
+        require(code.merchant in (None, merchant.id), ErrorCode.CODE_INVALID,
+                "this payment code is for another merchant")
+        require(code.max_amount is None or amount <= code.max_amount, ErrorCode.AMOUNT_ABOVE_MAXIMUM,
+                f"this payment code allows at most {code.max_amount}")
+        merchant.require_active()
+        require(admitted, ErrorCode.MERCHANT_NOT_ADMITTED, f"merchant {merchant.id} is not admitted to scheme {scheme.id}")
+        scheme.require_payable(tx.now)
+        scheme.require_payment_terms(category, amount)
+        merchant.require_sells(category)
+        budget, budget_entry = budget.debited(scheme, amount, category, merchant.id, tx.id, tx)
+        payment = cls(id=tx.id, budget_id=budget.id, scheme_id=scheme.id, merchant_id=merchant.id,
+                      category=category, amount=amount, nonce=code.nonce, paid_at=tx.now, updated_at=tx.now)
+        return PaymentChange(payment, budget, budget_entry, payment._entry(MerchantEntryKind.PAYMENT, amount, tx))
+
+    def refund(self, merchant: Merchant, budget: Budget, amount: int, tx: Tx) -> "PaymentChange":
+        """All or part of a payment back to the budget, by the merchant that took it."""
+        require_amount(amount)
+        require(merchant.id == self.merchant_id, ErrorCode.FORBIDDEN,
+                f"payment {self.id} was taken by another merchant")
+        merchant.require_acting(tx.caller)
+        require(amount <= self.refundable, ErrorCode.REFUND_EXCEEDS_PAYMENT,
+                f"payment {self.id} has {self.refundable} left to refund, {amount} asked")
+        payment = self.model_copy(update={"refunded": self.refunded + amount, "updated_at": tx.now})
+        budget, budget_entry = budget.credited(amount, self.category, self.merchant_id, self.id, tx)
+        return PaymentChange(payment, budget, budget_entry, self._entry(MerchantEntryKind.REFUND, amount, tx))
+
+    def _entry(self, kind: MerchantEntryKind, amount: int, tx: Tx) -> MerchantEntry:
+        return MerchantEntry(id=tx.id, kind=kind, merchant_id=self.merchant_id, scheme_id=self.scheme_id,
+                             amount=amount, at=tx.now, payment_id=self.id, budget_id=self.budget_id,
+                             category=self.category)
+
+
+class PaymentChange(NamedTuple):
+    """Everything one payment or refund writes."""
+
+    payment: Payment
+    budget: Budget
+    budget_entry: BudgetEntry
+    merchant_entry: MerchantEntry

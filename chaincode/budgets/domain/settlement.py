@@ -1,0 +1,72 @@
+"""Settlement (verrekening): the municipality pays a merchant's open receivables in one scheme.
+
+A settlement takes the open payment and refund lines it read, records their net total with the
+bank reference, and removes them from the open receivables, so nothing is paid twice: a concurrent
+payment at the same shop makes the settlement fail at commit (phantom read) and it is retried.
+The merchant then confirms receipt.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field
+
+from .caller import Tx
+from .errors import ErrorCode
+from .fields import Amount, Identifier, Quantity, Record, Timestamp, require
+from .merchant import Merchant
+from .merchant_entry import MerchantEntry, MerchantEntryKind
+from .scheme import Scheme
+from .units import Unit
+
+# One settlement takes at most this many open lines, keeping a transaction's read/write set small;
+# `complete` is False when more remained, and the officer settles again.
+MAX_SETTLEMENT_ENTRIES = 500
+
+# SEPA's character set for references (end-to-end id, remittance information).
+BankReference = Annotated[str, Field(pattern=r"^[A-Za-z0-9/?:().,'+ -]{1,64}$")]
+
+
+class SettlementStatus(StrEnum):
+    PAID = "paid"
+    CONFIRMED = "confirmed"
+
+
+class Settlement(Record):
+    id: str  # the id of the transaction that made it
+    scheme_id: Identifier
+    merchant_id: Identifier
+    unit: Unit
+    quantity: Amount  # net units settled
+    amount_cents: Quantity | None  # what was paid, when the unit has a tariff
+    bank_reference: BankReference
+    entries: list[str]  # ids of the statement lines settled
+    complete: bool  # False: open lines beyond MAX_SETTLEMENT_ENTRIES remain
+    status: SettlementStatus
+    settled_at: Timestamp
+    confirmed_at: Timestamp | None = None
+
+    @classmethod
+    def settle(cls, scheme: Scheme, merchant: Merchant, open_entries: list[MerchantEntry], complete: bool,
+               bank_reference: str, tx: Tx) -> tuple["Settlement", MerchantEntry]:
+        tx.caller.require_officer_of(scheme.owner)
+        net = sum(entry.signed for entry in open_entries)
+        require(net > 0, ErrorCode.NOTHING_TO_SETTLE,
+                f"merchant {merchant.id} has no positive open receivable in scheme {scheme.id}")
+        unit = scheme.terms.unit
+        settlement = cls(id=tx.id, scheme_id=scheme.id, merchant_id=merchant.id, unit=unit, quantity=net,
+                         amount_cents=unit.cents(net), bank_reference=bank_reference,
+                         entries=[entry.id for entry in open_entries], complete=complete,
+                         status=SettlementStatus.PAID, settled_at=tx.now)
+        line = MerchantEntry(id=tx.id, kind=MerchantEntryKind.SETTLEMENT, merchant_id=merchant.id,
+                             scheme_id=scheme.id, amount=net, at=tx.now, settlement_id=settlement.id)
+        return settlement, line
+
+    def confirmed(self, merchant: Merchant, tx: Tx) -> "Settlement":
+        """The merchant confirms the money arrived."""
+        require(merchant.id == self.merchant_id, ErrorCode.FORBIDDEN, f"settlement {self.id} is for another merchant")
+        merchant.require_acting(tx.caller)
+        require(self.status is SettlementStatus.PAID, ErrorCode.INVALID_STATE,
+                f"settlement {self.id} is already confirmed")
+        return self.model_copy(update={"status": SettlementStatus.CONFIRMED, "confirmed_at": tx.now})
