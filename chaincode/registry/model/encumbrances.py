@@ -1,0 +1,134 @@
+"""Everything on a parcel besides ownership: limited rights, mortgages, attachments, the municipal
+pre-emption right, and the lock of a transfer in progress (lasten en beperkingen).
+
+They share one ledger key per parcel, so two concurrent changes to one parcel's encumbrances
+conflict at commit (MVCC) instead of one silently overwriting the other.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Self, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from ..errors import ErrorCode, RegistryError
+from .ids import Identifier
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class LimitedRightKind(StrEnum):
+    LEASEHOLD = "leasehold"  # erfpacht
+    BUILDING_RIGHT = "building_right"  # opstal
+
+
+class LimitedRightTerms(_Record):
+    """A limited right to grant: its kind, holder and term (`ends` None: indefinite)."""
+
+    kind: LimitedRightKind
+    holder: Identifier
+    starts: date
+    ends: date | None = None
+
+    @model_validator(mode="after")
+    def _term(self) -> Self:
+        if self.ends is not None and self.ends <= self.starts:
+            raise ValueError("a limited right must end after it starts")
+        return self
+
+
+class LimitedRight(LimitedRightTerms):
+    id: Identifier
+    granted_at: datetime
+
+
+class MortgageTerms(_Record):
+    """A mortgage (hypotheek) a lender asks to register: principal in euro cents, and rank."""
+
+    lender: Identifier
+    amount_cents: Annotated[int, Field(gt=0)]
+    rank: Annotated[int, Field(ge=1)]
+
+
+class Mortgage(MortgageTerms):
+    id: Identifier
+    registered_at: datetime
+
+
+class AttachmentTerms(_Record):
+    """An attachment (beslag): the creditor and the writ or decision it rests on."""
+
+    creditor: Text
+    reference: Text
+
+
+class Attachment(AttachmentTerms):
+    id: Identifier
+    registered_by: str  # MSP id of the organisation that laid it
+    registered_at: datetime
+
+
+class PreemptionTerms(_Record):
+    """A municipal pre-emption right (voorkeursrecht): the council decision, and its end if known."""
+
+    decision: Text
+    expires_on: date | None = None
+
+
+class PreemptionRight(PreemptionTerms):
+    registered_at: datetime
+
+    def in_force(self, now: datetime) -> bool:
+        return self.expires_on is None or now.date() < self.expires_on
+
+
+class Encumbrances(_Record):
+    parcel_id: Identifier
+    limited_rights: tuple[LimitedRight, ...] = ()
+    mortgages: tuple[Mortgage, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    preemption: PreemptionRight | None = None
+    pending_transfer: Identifier | None = None
+
+    def require_unattached(self) -> None:
+        if self.attachments:
+            ids = ", ".join(a.id for a in self.attachments)
+            raise RegistryError(ErrorCode.ATTACHED, f"parcel {self.parcel_id} is under attachment ({ids})")
+
+    def require_no_pending_transfer(self) -> None:
+        if self.pending_transfer is not None:
+            raise RegistryError(
+                ErrorCode.TRANSFER_PENDING,
+                f"parcel {self.parcel_id} has transfer {self.pending_transfer} in progress",
+            )
+
+    def preemption_in_force(self, now: datetime) -> PreemptionRight | None:
+        return self.preemption if self.preemption is not None and self.preemption.in_force(now) else None
+
+    def same_rights(self, other: Encumbrances) -> bool:
+        """Equal encumbrances apart from which parcel they sit on (a merge requires this)."""
+        return self.model_dump(exclude={"parcel_id"}) == other.model_dump(exclude={"parcel_id"})
+
+    def moved_to(self, parcel_id: str) -> Encumbrances:
+        """The same encumbrances on a parcel created by a split or merge: rights follow the land."""
+        return self.model_copy(update={"parcel_id": parcel_id})
+
+
+Entry = TypeVar("Entry", LimitedRight, Mortgage, Attachment)
+
+
+def find_entry(entries: tuple[Entry, ...], entry_id: str, parcel_id: str) -> Entry:
+    """The mortgage, limited right or attachment with this id on the parcel, or NOT_FOUND."""
+    for entry in entries:
+        if entry.id == entry_id:
+            return entry
+    raise RegistryError(ErrorCode.NOT_FOUND, f"parcel {parcel_id} has no {entry_id}")
+
+
+def without_entry(entries: tuple[Entry, ...], entry_id: str) -> tuple[Entry, ...]:
+    return tuple(e for e in entries if e.id != entry_id)
