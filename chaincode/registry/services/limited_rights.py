@@ -1,0 +1,47 @@
+"""Limited rights (beperkte rechten): leasehold (erfpacht) and building rights (opstal), granted by
+all owners together with the holder, and released by the holder."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..model.encumbrances import LimitedRight, LimitedRightTerms, find_entry, without_entry
+from ..model.ids import derive_id
+from ..model.roles import require_registrar
+from ..model.statements import PartySignature, StatementType
+from .parcel_files import load_active_file
+from .service import Service
+from .signatures import spend_nonces, verify_signatures
+
+
+class LimitedRights(Service):
+    def grant(self, parcel_id: str, terms: LimitedRightTerms, signatures: Sequence[PartySignature]) -> LimitedRight:
+        require_registrar(self.act.caller)
+        file = load_active_file(self.records, parcel_id)
+        verify_signatures(
+            self.records,
+            StatementType.LIMITED_RIGHT_GRANT,
+            {"parcel_id": parcel_id, **terms.model_dump(mode="json")},
+            signatures,
+            file.ownership.parties | {terms.holder},
+        )
+        right = LimitedRight(**dict(terms), id=derive_id("lr", self.act.tx_id), granted_at=self.act.now)
+        rights = (*file.encumbrances.limited_rights, right)
+        self.records.encumbrances.put(parcel_id, file.encumbrances.model_copy(update={"limited_rights": rights}))
+        spend_nonces(self.records, signatures, self.act.tx_id)
+        return right
+
+    def release(self, parcel_id: str, right_id: str, signature: PartySignature) -> None:
+        """The holder gives the right up (afstand) before its term ends."""
+        require_registrar(self.act.caller)
+        encumbrances = load_active_file(self.records, parcel_id).encumbrances
+        right = find_entry(encumbrances.limited_rights, right_id, parcel_id)
+        verify_signatures(
+            self.records,
+            StatementType.LIMITED_RIGHT_RELEASE,
+            {"parcel_id": parcel_id, "right_id": right_id},
+            [signature],
+            [right.holder],
+        )
+        remaining = without_entry(encumbrances.limited_rights, right_id)
+        self.records.encumbrances.put(parcel_id, encumbrances.model_copy(update={"limited_rights": remaining}))
+        spend_nonces(self.records, [signature], self.act.tx_id)

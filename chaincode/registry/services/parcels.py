@@ -1,0 +1,104 @@
+"""Registering parcels, and splitting and merging them with lineage (splitsing en samenvoeging)."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..errors import ErrorCode, RegistryError
+from ..model.encumbrances import Encumbrances
+from ..model.ownership import Ownership, OwnershipCause
+from ..model.parcel import Parcel, ParcelDescription, ParcelRegistration
+from ..model.parcel_file import ParcelFile
+from ..model.roles import require_registrar
+from .lookups import require_party
+from .parcel_files import end_ownership, load_active_file, save_ownership
+from .service import Service
+
+
+class Parcels(Service):
+    def register(self, registration: ParcelRegistration) -> ParcelFile:
+        require_registrar(self.act.caller)
+        parcel = Parcel.register(registration, self.act.now)
+        ownership = Ownership.first(parcel.id, registration.owners, self.act.now, OwnershipCause.REGISTRATION)
+        self._require_new([parcel.id])
+        for share in ownership.owners:
+            require_party(self.records, share.party, "owner")
+        file = ParcelFile(parcel=parcel, ownership=ownership, encumbrances=Encumbrances(parcel_id=parcel.id))
+        self._create(file)
+        return file
+
+    def split(self, parcel_id: str, parts: Sequence[ParcelDescription]) -> tuple[ParcelFile, ...]:
+        """Divides an active parcel into new parcels that keep its owners and encumbrances."""
+        require_registrar(self.act.caller)
+        if len(parts) < 2:
+            raise RegistryError(ErrorCode.INVALID_ARGUMENT, "a split creates at least two parcels")
+        parent = load_active_file(self.records, parcel_id)
+        parent.encumbrances.require_no_pending_transfer()
+        if (area := sum(p.area_m2 for p in parts)) != parent.parcel.area_m2:
+            raise RegistryError(
+                ErrorCode.AREA_MISMATCH,
+                f"the parts measure {area} m2 but parcel {parcel_id} measures {parent.parcel.area_m2} m2",
+            )
+        children = [Parcel.register(part, self.act.now, parents=(parcel_id,)) for part in parts]
+        self._require_new([c.id for c in children])
+        files = tuple(
+            ParcelFile(
+                parcel=child,
+                ownership=parent.ownership.inherited(child.id, self.act.now, OwnershipCause.SPLIT, (parcel_id,)),
+                encumbrances=parent.encumbrances.moved_to(child.id),
+            )
+            for child in children
+        )
+        self._retire([parent], tuple(c.id for c in children))
+        for file in files:
+            self._create(file)
+        return files
+
+    def merge(self, parcel_ids: Sequence[str], result: ParcelDescription) -> ParcelFile:
+        """Joins active parcels with identical owners and encumbrances into one new parcel."""
+        require_registrar(self.act.caller)
+        if len(set(parcel_ids)) != len(parcel_ids) or len(parcel_ids) < 2:
+            raise RegistryError(ErrorCode.INVALID_ARGUMENT, "a merge joins at least two distinct parcels")
+        parents = [load_active_file(self.records, pid) for pid in parcel_ids]
+        first = parents[0]
+        for parent in parents:
+            parent.encumbrances.require_no_pending_transfer()
+            if parent.ownership.owners != first.ownership.owners:
+                raise RegistryError(
+                    ErrorCode.RIGHTS_DIFFER, f"parcels {first.parcel.id} and {parent.parcel.id} have different owners"
+                )
+            if not parent.encumbrances.same_rights(first.encumbrances):
+                raise RegistryError(
+                    ErrorCode.RIGHTS_DIFFER,
+                    f"parcels {first.parcel.id} and {parent.parcel.id} have different encumbrances",
+                )
+        if (area := sum(p.parcel.area_m2 for p in parents)) != result.area_m2:
+            raise RegistryError(
+                ErrorCode.AREA_MISMATCH, f"the merged parcel is given {result.area_m2} m2 but its parts measure {area} m2"
+            )
+        merged = Parcel.register(result, self.act.now, parents=tuple(parcel_ids))
+        self._require_new([merged.id])
+        file = ParcelFile(
+            parcel=merged,
+            ownership=first.ownership.inherited(merged.id, self.act.now, OwnershipCause.MERGE, tuple(parcel_ids)),
+            encumbrances=first.encumbrances.moved_to(merged.id),
+        )
+        self._retire(parents, (merged.id,))
+        self._create(file)
+        return file
+
+    def _require_new(self, parcel_ids: Sequence[str]) -> None:
+        if len(set(parcel_ids)) != len(parcel_ids):
+            raise RegistryError(ErrorCode.INVALID_ARGUMENT, "each new parcel needs its own designation")
+        for parcel_id in parcel_ids:
+            if self.records.parcels.get(parcel_id) is not None:
+                raise RegistryError(ErrorCode.ALREADY_EXISTS, f"parcel {parcel_id} is already registered")
+
+    def _retire(self, files: Sequence[ParcelFile], children: tuple[str, ...]) -> None:
+        for file in files:
+            self.records.parcels.put(file.parcel.id, file.parcel.retire(children, self.act.now))
+            end_ownership(self.records, file.ownership)
+
+    def _create(self, file: ParcelFile) -> None:
+        self.records.parcels.put(file.parcel.id, file.parcel)
+        save_ownership(self.records, None, file.ownership)
+        self.records.encumbrances.put(file.parcel.id, file.encumbrances)

@@ -1,0 +1,71 @@
+"""The storage the rules need (ports), implemented over the chaincode stub by `storage`."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol, TypeVar
+
+from ..model.encumbrances import Encumbrances
+from ..model.ownership import Ownership, OwnershipEntry
+from ..model.page import Page, PageRequest
+from ..model.parcel import Parcel
+from ..model.party import Party, PartyDetails
+from ..model.transfer import Transfer
+
+T = TypeVar("T")
+
+
+class Table(Protocol[T]):
+    """Records of one kind by id. Reads see the state before the transaction, never its own writes."""
+
+    def get(self, record_id: str) -> T | None: ...
+
+    def put(self, record_id: str, record: T) -> None: ...
+
+
+class Records(Protocol):
+    """The public world state of the registry."""
+
+    @property
+    def parcels(self) -> Table[Parcel]: ...
+
+    @property
+    def ownerships(self) -> Table[Ownership]: ...
+
+    @property
+    def encumbrances(self) -> Table[Encumbrances]: ...
+
+    @property
+    def parties(self) -> Table[Party]: ...
+
+    @property
+    def transfers(self) -> Table[Transfer]: ...
+
+    def nonce_used(self, party_id: str, nonce: str) -> bool: ...
+
+    def use_nonce(self, party_id: str, nonce: str, tx_id: str) -> None: ...
+
+    def index_owner(self, party_id: str, parcel_id: str) -> None: ...
+
+    def unindex_owner(self, party_id: str, parcel_id: str) -> None: ...
+
+    def parcel_ids(self, page: PageRequest) -> Page[str]:
+        """All parcel ids (active and retired), in id order."""
+        ...
+
+    def parcel_ids_of_owner(self, party_id: str, page: PageRequest) -> Page[str]:
+        """Ids of the parcels `party_id` currently owns a share of, in id order."""
+        ...
+
+    def ownership_history(self, parcel_id: str) -> Iterable[OwnershipEntry]:
+        """Every state the parcel's ownership record had, from the ledger's key history, any order."""
+        ...
+
+
+class PersonalData(Protocol):
+    """Parties' personal data, in the registry-only private data collection."""
+
+    def get(self, party_id: str) -> PartyDetails | None: ...
+
+    def put(self, party_id: str, details: PartyDetails) -> None: ...
+
+    def purge(self, party_id: str) -> None: ...
