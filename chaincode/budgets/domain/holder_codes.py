@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Literal, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric import ec
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from grootboek.chaincode.signing import SignatureError, canonical_json, sign, verify
 
@@ -98,9 +98,8 @@ def _open(text: str, kind: type[Statement], budget_id: str, holder_key: str, now
     body, signature = _envelope(text, what)
     try:
         statement = kind.model_validate(body)
-    except ValidationError as exc:
-        fields = ", ".join(sorted({str(err["loc"][0]) for err in exc.errors() if err["loc"]})) or "statement"
-        raise BudgetError(ErrorCode.CODE_INVALID, f"{what} is malformed ({fields})") from None
+    except BudgetError as exc:  # a Record's validation failure (INVALID_ARGUMENT) means a bad code here
+        raise BudgetError(ErrorCode.CODE_INVALID, f"{what} is malformed: {exc.message}") from None
     require(statement.budget == budget_id, ErrorCode.CODE_INVALID, f"{what} is for another budget")
     try:
         verify(holder_key, body, signature)

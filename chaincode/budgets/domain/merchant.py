@@ -58,6 +58,13 @@ class Merchant(Record):
         """A merchant acts only through its own certificate."""
         require(self.is_acting(caller), ErrorCode.FORBIDDEN, f"only merchant {self.id} itself may do this")
 
+    def require_readable(self, caller: Caller, municipality: str | None = None) -> None:
+        """A merchant's money matters are for the merchant and for the municipality that pays it
+        (`municipality` None: any municipality's officer)."""
+        if caller.is_officer_of(municipality or caller.msp_id):
+            return
+        self.require_acting(caller)
+
     def require_active(self) -> None:
         require(self.status is MerchantStatus.ACTIVE, ErrorCode.MERCHANT_SUSPENDED,
                 f"merchant {self.id} is suspended")

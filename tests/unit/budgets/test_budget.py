@@ -144,3 +144,9 @@ def test_granted_always_equals_balance_plus_spent_plus_returned(steps):
         assert b.granted == b.balance + b.spent + b.returned
         assert b.balance >= 0 and all(v > 0 for v in b.spent_by_category.values())
         assert b.spent_by_category.get("clothing", 0) <= 10_000
+
+
+@pytest.mark.parametrize("budget_id, beneficiary", [("bad id!", "p"), ("b-1", ""), ("b" * 65, "p")])
+def test_ids_from_callers_are_validated(budget_id, beneficiary):
+    with refused(ErrorCode.INVALID_ARGUMENT):
+        Budget.issue(budget_id, open_scheme(), beneficiary, HOLDER_PEM, tx(OFFICER))

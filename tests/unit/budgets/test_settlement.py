@@ -53,3 +53,8 @@ def test_the_merchant_confirms_receipt_once():
     assert confirmed.status is SettlementStatus.CONFIRMED and confirmed.confirmed_at == NOW
     with refused(ErrorCode.INVALID_STATE):
         confirmed.confirmed(bike_shop(), tx(BIKE_SHOP))
+
+
+def test_the_bank_reference_uses_sepa_characters():
+    with refused(ErrorCode.INVALID_ARGUMENT):
+        Settlement.settle(open_scheme(), bike_shop(), OPEN, True, "ref\nwith newline", tx(OFFICER))
