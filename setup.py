@@ -17,6 +17,6 @@ for part in PARTS:
 setup(
     packages=packages,
     package_dir=package_dir,
-    package_data={"": ["*.yaml", "*.json", "go.mod", "go.sum", "*.go", "*.md"]},
+    package_data={"": ["*.yaml", "*.json", "go.mod", "go.sum", "*.go", "*.md", "ccaas_builder/bin/*"]},
     include_package_data=True,
 )

@@ -44,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logs.configure(["WARNING", "INFO", "DEBUG"][min(args.verbose, 2)] if args.verbose else None)
+    args.consortium_given = args.consortium is not None
     if args.consortium is None:
         args.consortium = default_consortium()
     try:

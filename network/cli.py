@@ -1,9 +1,154 @@
-"""`grootboek network ...` (and the `up`/`down`/`status`/`logs` shortcuts)."""
+"""`grootboek network ...` commands, with `up`, `down`, `status` and `logs` also at the top level."""
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from grootboek.cli import CommandError
+from grootboek.network import consortium as consortium_file
+from grootboek.network.binaries import BinariesError
+from grootboek.network.layout import default_state_dir
+from grootboek.network.network import Network, NetworkError
+from grootboek.network.readiness import NotReady
+from grootboek.network.supervisor import SupervisorError, request
+from grootboek.progress import Progress
+
+OPERATOR_ERRORS = (consortium_file.ConsortiumError, NetworkError, BinariesError, NotReady, SupervisorError)
+
+
+def open_network(args: argparse.Namespace, prefer_state: bool = True) -> Network:
+    """The network the command is about: from the state directory when one exists there (so it
+    resumes with the consortium it was created from), else from the consortium file."""
+    progress = Progress()
+    try:
+        explicit = getattr(args, "consortium_given", False)
+        if args.state_dir is not None:
+            state = args.state_dir
+        else:
+            state = default_state_dir(consortium_file.load(args.consortium).name)
+        if prefer_state and not explicit and (state / "consortium.yaml").exists():
+            return Network.from_state(state, progress)
+        return Network(consortium_file.load(args.consortium), state, progress)
+    except OPERATOR_ERRORS as exc:
+        raise CommandError(str(exc)) from None
+
+
+def _guard(action):
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return action(args) or 0
+        except OPERATOR_ERRORS as exc:
+            raise CommandError(str(exc)) from None
+    return run
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    network = open_network(args)
+    try:
+        network.up()
+    except OPERATOR_ERRORS as exc:
+        raise CommandError(f"{exc}\nprocesses that did start are still running for inspection "
+                           f"(`grootboek logs NODE`); stop them with `grootboek down`") from None
+    return 0
+
+
+def cmd_down(args: argparse.Namespace) -> int:
+    network = open_network(args)
+    killed = network.down(purge=args.purge)
+    if killed:
+        print(f"the supervisor was gone; stopped {len(killed)} leftover process(es)", file=sys.stderr)
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    network = open_network(args)
+    nodes = network.status()
+    if args.json:
+        print(json.dumps([n.__dict__ for n in nodes], indent=1))
+        return 0
+    if not any(n.running for n in nodes):
+        print(f"network {network.consortium.name} is not running (state: {network.layout.root})")
+        return 3
+    print(f"{'NODE':24} {'PID':>7} {'HEALTH':8} {'RESTARTS':>8}  PORTS / HEIGHTS")
+    for n in nodes:
+        health = "-" if n.healthy is None else ("ok" if n.healthy else "FAILING")
+        if not n.running:
+            health = "stopped"
+        ports = " ".join(f"{k}={v}" for k, v in n.ports.items())
+        heights = " ".join(f"{k}@{v}" for k, v in sorted(n.heights.items()))
+        print(f"{n.name:24} {n.pid or '-':>7} {health:8} {n.restarts:>8}  {ports} {heights}".rstrip())
+    return 0
+
+
+def cmd_logs(args: argparse.Namespace) -> int:
+    network = open_network(args)
+    path = network.log_file(args.node)
+    lines = path.read_text(errors="replace").splitlines()[-args.lines:]
+    print("\n".join(lines))
+    if args.follow:
+        with open(path, errors="replace") as handle:
+            handle.seek(0, os.SEEK_END)
+            try:
+                while True:
+                    line = handle.readline()
+                    if line:
+                        sys.stdout.write(line)
+                        sys.stdout.flush()
+                    else:
+                        time.sleep(0.2)
+            except KeyboardInterrupt:
+                return 0
+    return 0
+
+
+def cmd_node(args: argparse.Namespace) -> int:
+    network = open_network(args)
+    reply = request(network.run_dir, {"cmd": args.action, "name": args.node})
+    proc = reply["process"]
+    print(f"{proc['name']}: {'running, pid ' + str(proc['pid']) if proc['running'] else 'stopped'}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validates a consortium file (and that its ports are free) without starting anything."""
+    consortium = consortium_file.load(args.consortium)
+    problems = consortium.ports_in_use() if args.ports else []
+    if problems:
+        raise CommandError("; ".join(problems))
+    print(f"{args.consortium}: ok ({len(consortium.organizations)} organisations, "
+          f"{len(consortium.channels)} channels, {sum(1 for _ in consortium.ports())} ports)")
+    return 0
+
+
+def _add_commands(sub: argparse._SubParsersAction) -> None:
+    up = sub.add_parser("up", help="start the network (from zero, or resuming existing ledgers)")
+    up.set_defaults(handler=_guard(cmd_up))
+    down = sub.add_parser("down", help="stop every process the network started (ledgers kept)")
+    down.add_argument("--purge", action="store_true", help="also delete the state directory")
+    down.set_defaults(handler=_guard(cmd_down))
+    status = sub.add_parser("status", help="each node: pid, ports, health, height per channel")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(handler=_guard(cmd_status))
+    logs = sub.add_parser("logs", help="show a node's log")
+    logs.add_argument("node", help="node name, e.g. peer0.municipality, orderer1, cc-budgets.merchants")
+    logs.add_argument("-n", "--lines", type=int, default=50)
+    logs.add_argument("-f", "--follow", action="store_true")
+    logs.set_defaults(handler=_guard(cmd_logs))
 
 
 def register(groups: argparse._SubParsersAction) -> None:
+    _add_commands(groups)  # top-level shortcuts: grootboek up / down / status / logs
     network = groups.add_parser("network", help="start, stop and inspect the Fabric network")
-    network.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = network.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_commands(sub)
+    for action, text in (("stop", "stop one node (it stays down until started)"), ("start", "start a stopped node")):
+        node = sub.add_parser(action, help=text)
+        node.add_argument("node")
+        node.set_defaults(handler=_guard(cmd_node), action=action)
+    check = sub.add_parser("check", help="validate a consortium file without starting anything")
+    check.add_argument("--ports", action="store_true", help="also check that its ports are free")
+    check.set_defaults(handler=_guard(cmd_check))

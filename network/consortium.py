@@ -165,6 +165,23 @@ class Consortium(_Model):
                     raise ValueError(f"{where}: no chaincode server port for {', '.join(missing)}")
                 if extra:
                     raise ValueError(f"{where}: {', '.join(extra)} is not a member of channel {channel.name!r}")
+        # One chaincode server per organisation serves a chaincode on every channel it runs on
+        # (the peer keeps one connection per package), so the same name must mean the same thing.
+        first: dict[str, tuple[str, Chaincode]] = {}
+        for i, channel in enumerate(self.channels):
+            for j, cc in enumerate(channel.chaincodes):
+                where = f"channels[{i}].chaincodes[{j}]"
+                if cc.name not in first:
+                    first[cc.name] = (where, cc)
+                    continue
+                other_where, other = first[cc.name]
+                if (cc.version, cc.contract) != (other.version, other.contract):
+                    raise ValueError(f"{where}: chaincode {cc.name!r} must have the same version and contract "
+                                     f"as {other_where} (one server serves it on every channel)")
+                for org, port in cc.servers.items():
+                    if org in other.servers and other.servers[org] != port:
+                        raise ValueError(f"{where}.servers.{org}: {cc.name!r} already served on port "
+                                         f"{other.servers[org]} ({other_where})")
         seen: dict[int, str] = {}
         for where, port in self.ports():
             if port in seen:
@@ -210,10 +227,13 @@ class Consortium(_Model):
             yield f"organizations[{i}].ca.operations_port", org.ca.operations_port
             if org.api:
                 yield f"organizations[{i}].api.port", org.api.port
+        served = set()
         for i, channel in enumerate(self.channels):
             for j, cc in enumerate(channel.chaincodes):
                 for org, port in cc.servers.items():
-                    yield f"channels[{i}].chaincodes[{j}].servers.{org}", port
+                    if (cc.name, org) not in served:  # one server per chaincode and organisation
+                        served.add((cc.name, org))
+                        yield f"channels[{i}].chaincodes[{j}].servers.{org}", port
 
     def ports_in_use(self) -> list[str]:
         """Human-readable descriptions of the declared ports something already listens on."""
@@ -294,9 +314,10 @@ def with_free_ports(consortium: Consortium) -> Consortium:
         return node
 
     data = walk(data)
+    servers: dict[tuple[str, str], int] = {}
     for channel in data["channels"]:
         for cc in channel["chaincodes"]:
-            cc["servers"] = {org: free() for org in cc["servers"]}
+            cc["servers"] = {org: servers.setdefault((cc["name"], org), free()) for org in cc["servers"]}
     for sock in sockets:
         sock.close()
     return parse(data)

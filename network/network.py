@@ -15,10 +15,10 @@ from typing import Callable
 import yaml
 
 from grootboek.network import binaries as fabric_binaries
-from grootboek.network import supervisor
+from grootboek.network import lifecycle, profiles, supervisor
 from grootboek.network.binaries import Binaries
 from grootboek.network.channel_config import write_genesis_block
-from grootboek.network.consortium import Consortium, OrdererNode, parse
+from grootboek.network.consortium import Channel, Consortium, OrdererNode, parse
 from grootboek.network.layout import Layout, Peer, default_state_dir
 from grootboek.network.node_config import core_yaml, orderer_yaml, write_yaml
 from grootboek.network.participation import ChannelParticipation
@@ -60,6 +60,7 @@ class Network:
         self.layout = Layout(consortium, state_dir or default_state_dir(consortium.name))
         self.progress = progress or Progress.quiet()
         self._binaries: Binaries | None = None
+        self.packages = lifecycle.packages(consortium)
 
     @classmethod
     def from_state(cls, state_dir: Path, progress: Progress | None = None) -> "Network":
@@ -102,6 +103,9 @@ class Network:
             _run_in_parallel([self._join_orderers, self._join_peers])
         with self.progress.step("waiting for Raft leaders and gossip membership"):
             _run_in_parallel([self._wait_raft_leaders, self._wait_gossip])
+        if any(c.chaincodes for c in self.consortium.channels):
+            with self.progress.step("deploying chaincodes (install, approve, commit)"):
+                self.deploy_chaincodes()
         self.progress.info(f"network {self.consortium.name} is up ({time.monotonic() - started:.1f} s); "
                            f"state in {self.layout.root}")
 
@@ -142,6 +146,8 @@ class Network:
         for channel in self.consortium.channels:
             if not layout.channel_block(channel.name).exists():
                 write_genesis_block(layout, channel, self.binaries)
+        lifecycle.prepare(layout)
+        profiles.write_all(layout)
         stored = layout.consortium_file
         if not stored.exists():
             stored.write_text(yaml.safe_dump(self.consortium.model_dump(), sort_keys=False))
@@ -166,7 +172,23 @@ class Network:
                      "GROOTBOEK_CCAAS_CONFIG": str(layout.node_dir(peer.id) / "ccaas.json")},
                 stop_order=STOP_ORDER["peer"],
             ))
+        specs += lifecycle.server_specs(layout, self.packages, STOP_ORDER["chaincode"])
         return specs
+
+    # -- chaincodes ---------------------------------------------------------------------------
+
+    def deploy_chaincodes(self) -> None:
+        """Installs, approves and commits every chaincode of every channel, channels in parallel."""
+        cycle = lifecycle.Lifecycle(self)
+
+        def deploy(channel: Channel) -> None:
+            for cc in channel.chaincodes:
+                package = self.packages[(channel.name, cc.name)]
+                cycle.install(channel, cc, package)
+                cycle.approve(channel, cc, package)
+                cycle.commit(channel, cc)
+
+        _run_in_parallel([lambda c=c: deploy(c) for c in self.consortium.channels if c.chaincodes])
 
     # -- channels -----------------------------------------------------------------------------
 

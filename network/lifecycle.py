@@ -1,0 +1,202 @@
+"""Chaincode lifecycle for the consortium's chaincodes, run as chaincode-as-a-service.
+
+For every chaincode of a channel: a deterministic package (network/packaging.py), our CCaaS builder
+on every peer, a chaincode server per organisation (started by the supervisor), then install on
+every peer, approve by every organisation of the channel and commit with the policy and collections
+from the consortium file. Every step first asks what is already done, so `up` can be re-run and an
+upgrade (new version and sequence in the file) only does what changed.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from grootboek.network import packaging
+from grootboek.network.consortium import Channel, Chaincode, Consortium
+from grootboek.network.layout import Layout
+from grootboek.network.peer_admin import Definition, PeerAdmin
+from grootboek.network.supervisor import ProcessSpec
+
+if TYPE_CHECKING:
+    from grootboek.network.network import Network
+
+BUILDER_SOURCE = Path(__file__).resolve().parent / "ccaas_builder" / "bin"
+
+
+class LifecycleError(RuntimeError):
+    pass
+
+
+def package_path(layout: Layout, chaincode: Chaincode) -> Path:
+    return layout.chaincode_dir / "packages" / f"{packaging.label(chaincode)}.tar.gz"
+
+
+def server_host(chaincode: str, domain: str) -> str:
+    return f"cc-{chaincode}.{domain}"
+
+
+def server_tls_dir(layout: Layout, org_name: str, chaincode: str) -> Path:
+    crypto = layout.crypto(org_name)
+    return crypto.node_dir(server_host(chaincode, crypto.domain)) / "tls"
+
+
+def packages(consortium: Consortium) -> dict[tuple[str, str], packaging.Package]:
+    """The package of every (channel, chaincode) of the consortium."""
+    return {(ch.name, cc.name): packaging.build(cc) for ch in consortium.channels for cc in ch.chaincodes}
+
+
+def prepare(layout: Layout) -> None:
+    """Writes packages, the builder, chaincode servers' TLS pairs and each peer's builder
+    configuration."""
+    builder = layout.chaincode_dir / "builder" / "bin"
+    builder.mkdir(parents=True, exist_ok=True)
+    for script in BUILDER_SOURCE.iterdir():
+        target = builder / script.name
+        shutil.copyfile(script, target)
+        target.chmod(0o755)
+    for channel in layout.consortium.channels:
+        for cc in channel.chaincodes:
+            package = packaging.build(cc)
+            path = package_path(layout, cc)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists() or path.read_bytes() != package.data:
+                path.write_bytes(package.data)
+            for org_name in cc.servers:
+                tls = server_tls_dir(layout, org_name, cc.name)
+                if not (tls / "server.key").exists():
+                    crypto = layout.crypto(org_name)
+                    crypto.add_server_tls(tls.parent, server_host(cc.name, crypto.domain), layout.host)
+    for peer in layout.peers():
+        tls = layout.crypto(peer.org.name).node_dir(peer.host) / "tls"
+        values = {
+            "client_cert": (tls / "server.crt").read_text(),
+            "client_key": (tls / "server.key").read_text(),
+            "root_cert": (tls / "ca.crt").read_text(),
+        }
+        for channel in layout.consortium.channels_of(peer.org):
+            for cc in channel.chaincodes:
+                values[packaging.address_key(cc.name)] = layout.address(cc.servers[peer.org.name])
+        path = layout.node_dir(peer.id) / "ccaas.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values, indent=1))
+        path.chmod(0o600)
+
+
+def server_specs(layout: Layout, packages: dict[tuple[str, str], packaging.Package], stop_order: int) -> list[ProcessSpec]:
+    """One chaincode server per organisation and chaincode, serving the packaged id."""
+    specs = []
+    started = set()
+    for channel in layout.consortium.channels:
+        for cc in channel.chaincodes:
+            for org_name, port in cc.servers.items():
+                if (cc.name, org_name) in started:
+                    continue  # the same server serves this chaincode on the org's other channels
+                started.add((cc.name, org_name))
+                tls = server_tls_dir(layout, org_name, cc.name)
+                specs.append(ProcessSpec(
+                    name=layout.chaincode_server_id(cc.name, org_name),
+                    argv=[sys.executable, "-m", "grootboek.chaincode.shim",
+                          "--chaincode", cc.contract,
+                          "--address", layout.address(port),
+                          "--id", packages[(channel.name, cc.name)].id,
+                          "--tls-cert", str(tls / "server.crt"),
+                          "--tls-key", str(tls / "server.key"),
+                          "--client-ca-cert", str(tls / "ca.crt")],
+                    stop_order=stop_order,
+                ))
+    return specs
+
+
+@dataclass
+class ChaincodeStatus:
+    channel: str
+    name: str
+    version: str
+    sequence: int
+    committed_version: str | None
+    committed_sequence: int | None
+    approvals: dict[str, bool]
+    installed: dict[str, bool]   # peer id -> the configured package is installed
+
+
+class Lifecycle:
+    def __init__(self, network: "Network"):
+        self.network = network
+        self.layout = network.layout
+
+    def _admins(self, channel: Channel) -> dict[str, list[PeerAdmin]]:
+        """Peers of the channel's organisations, grouped by organisation name."""
+        consortium = self.layout.consortium
+        return {
+            org: [PeerAdmin(self.layout, p, self.network.binaries)
+                  for p in self.layout.peers(consortium.organization(org))]
+            for org in channel.organizations
+        }
+
+    def _orderer(self, channel: Channel) -> tuple[str, Path]:
+        oorg = self.layout.consortium.orderer_organization
+        orderer = self.layout.consortium.channel_orderers(channel)[0]
+        return self.layout.address(orderer.port), self.layout.crypto(oorg.name).root / "tlsca" / "cert.pem"
+
+    def install(self, channel: Channel, chaincode: Chaincode, package: packaging.Package) -> None:
+        for admins in self._admins(channel).values():
+            for admin in admins:
+                if package.id not in admin.installed():
+                    admin.install(package_path(self.layout, chaincode))
+
+    def approve(self, channel: Channel, chaincode: Chaincode, package: packaging.Package) -> None:
+        definition = Definition.of(chaincode)
+        committed = self._committed(channel, chaincode)
+        if committed is not None and committed >= chaincode.sequence:
+            return
+        admins = self._admins(channel)
+        first = next(iter(admins.values()))[0]
+        approvals = first.commit_readiness(channel.name, definition)
+        address, ca = self._orderer(channel)
+        for org_name, org_admins in admins.items():
+            msp_id = self.layout.consortium.organization(org_name).msp_id
+            if not approvals.get(msp_id):
+                org_admins[0].approve(channel.name, definition, package.id, address, ca)
+
+    def commit(self, channel: Channel, chaincode: Chaincode) -> None:
+        committed = self._committed(channel, chaincode)
+        if committed is not None and committed >= chaincode.sequence:
+            if committed > chaincode.sequence:
+                raise LifecycleError(
+                    f"chaincode {chaincode.name} on {channel.name} is committed at sequence {committed}, "
+                    f"newer than the consortium file's {chaincode.sequence}: update the file")
+            return
+        admins = self._admins(channel)
+        endorsers = [org_admins[0] for org_admins in admins.values()]
+        address, ca = self._orderer(channel)
+        endorsers[0].commit(channel.name, Definition.of(chaincode), endorsers, address, ca)
+
+    def _committed(self, channel: Channel, chaincode: Chaincode) -> int | None:
+        first = next(iter(self._admins(channel).values()))[0]
+        definition = first.committed(channel.name).get(chaincode.name)
+        return int(definition["sequence"]) if definition else None
+
+    def status(self, channel: Channel, packages: dict[tuple[str, str], packaging.Package]) -> list[ChaincodeStatus]:
+        out = []
+        admins = self._admins(channel)
+        first = next(iter(admins.values()))[0]
+        committed = first.committed(channel.name)
+        for cc in channel.chaincodes:
+            package = packages[(channel.name, cc.name)]
+            definition = committed.get(cc.name)
+            if definition and int(definition["sequence"]) >= cc.sequence:
+                approvals = first.committed_approvals(channel.name, cc.name)
+            else:
+                approvals = first.commit_readiness(channel.name, Definition.of(cc))
+            out.append(ChaincodeStatus(
+                channel=channel.name, name=cc.name, version=cc.version, sequence=cc.sequence,
+                committed_version=definition["version"] if definition else None,
+                committed_sequence=int(definition["sequence"]) if definition else None,
+                approvals=approvals,
+                installed={a.peer.id: package.id in a.installed() for org in admins.values() for a in org},
+            ))
+        return out
