@@ -12,7 +12,7 @@ from .fake_fabric import FakeFabric
 from .fake_peer import ChaincodeFailure, Outcome
 
 
-def _budget_chaincode() -> dict:
+def budget_chaincode() -> dict:
     """A pure fake contract (endorsers run it once each, so it keeps no state)."""
 
     def get(args, transient):
@@ -34,7 +34,7 @@ def _budget_chaincode() -> dict:
 
 @pytest.fixture
 def fabric():
-    fake = FakeFabric({"budgets": _budget_chaincode()})
+    fake = FakeFabric({"budgets": budget_chaincode()})
     yield fake
     fake.stop()
 

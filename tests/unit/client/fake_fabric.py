@@ -32,7 +32,8 @@ class FakeEndorser(peer_pb2_grpc.EndorserServicer):
 
 class FakeFabric:
     def __init__(self, chaincodes: dict[str, dict[str, Function]] | None = None,
-                 channel: str = "mychannel") -> None:
+                 channel: str = "mychannel",
+                 server_credentials: grpc.ServerCredentials | None = None) -> None:
         self.user: Credentials = issue("Org1MSP", "user1")
         self.failures = Failures()
         self.ledger = FakeLedger(channel)
@@ -49,7 +50,8 @@ class FakeFabric:
         events_pb2_grpc.add_DeliverServicer_to_server(self.deliver, self.server)
         peer_pb2_grpc.add_EndorserServicer_to_server(FakeEndorser(self.peers[0]), self.server)
         ab_pb2_grpc.add_AtomicBroadcastServicer_to_server(self.orderer, self.server)
-        port = self.server.add_insecure_port("127.0.0.1:0")
+        port = (self.server.add_secure_port("127.0.0.1:0", server_credentials) if server_credentials
+                else self.server.add_insecure_port("127.0.0.1:0"))
         self.address = f"127.0.0.1:{port}"
         self.server.start()
 
