@@ -1,0 +1,40 @@
+"""Payments by merchants with the holder's code, and refunds."""
+from __future__ import annotations
+
+from ..domain.caller import Tx
+from ..domain.holder_codes import read_payment_code
+from ..domain.payment import Payment, PaymentChange
+from ..storage.records import Records
+
+
+def pay(records: Records, tx: Tx, budget_id: str, amount: int, category: str, code: str) -> Payment:
+    merchant = records.merchant_acting_as(tx.caller)
+    budget = records.budget(budget_id)
+    authorisation = read_payment_code(code, budget.id, budget.holder_key, tx.now)
+    scheme = records.scheme(budget.scheme_id)
+    change = Payment.take(tx=tx, merchant=merchant, budget=budget, scheme=scheme, code=authorisation,
+                          code_used=records.code_used(budget.id, authorisation.nonce),
+                          admitted=records.is_admitted(scheme.id, merchant.id), amount=amount, category=category)
+    records.use_code(budget.id, authorisation.nonce, change.payment.id)
+    return _store(records, change)
+
+
+def refund(records: Records, tx: Tx, payment_id: str, amount: int) -> Payment:
+    merchant = records.merchant_acting_as(tx.caller)
+    payment = records.payment(payment_id)
+    return _store(records, payment.refund(merchant, records.budget(payment.budget_id), amount, tx))
+
+
+def get(records: Records, tx: Tx, payment_id: str) -> Payment:
+    """For the merchant that took it and the scheme's municipality."""
+    payment = records.payment(payment_id)
+    records.merchant(payment.merchant_id).require_readable(tx.caller, records.scheme(payment.scheme_id).owner)
+    return payment
+
+
+def _store(records: Records, change: PaymentChange) -> Payment:
+    records.save_payment(change.payment)
+    records.save_budget(change.budget)
+    records.add_budget_entry(change.budget_entry)
+    records.add_merchant_entry(change.merchant_entry)
+    return change.payment

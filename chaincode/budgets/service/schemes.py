@@ -1,0 +1,37 @@
+"""Schemes and the admission of merchants to them (municipality officers)."""
+from __future__ import annotations
+
+from ..domain.admission import Admission
+from ..domain.caller import Tx
+from ..domain.scheme import Scheme, SchemeTerms
+from ..storage.records import Records
+
+
+def create(records: Records, tx: Tx, scheme_id: str, terms: SchemeTerms) -> Scheme:
+    scheme = Scheme.create(scheme_id, terms, tx)
+    records.insert_scheme(scheme)
+    return scheme
+
+
+def amend(records: Records, tx: Tx, scheme_id: str, terms: SchemeTerms) -> Scheme:
+    scheme = records.scheme(scheme_id).amended(terms, tx)
+    records.save_scheme(scheme)
+    return scheme
+
+
+def open_(records: Records, tx: Tx, scheme_id: str) -> Scheme:
+    scheme = records.scheme(scheme_id).opened(tx)
+    records.save_scheme(scheme)
+    return scheme
+
+
+def close(records: Records, tx: Tx, scheme_id: str) -> Scheme:
+    scheme = records.scheme(scheme_id).closed(tx)
+    records.save_scheme(scheme)
+    return scheme
+
+
+def admit(records: Records, tx: Tx, scheme_id: str, merchant_id: str) -> Admission:
+    admission = Admission.grant(records.scheme(scheme_id), records.merchant(merchant_id), tx)
+    records.insert_admission(admission)
+    return admission

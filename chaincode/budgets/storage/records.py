@@ -1,0 +1,211 @@
+"""Typed access to the budgets records: the one place that knows the key layout.
+
+Values are canonical JSON (sorted keys, no whitespace) so every endorser writes identical bytes.
+Key layout (composite keys; `at` is a fixed-width UTC timestamp, so keys sort by time):
+
+    scheme           [scheme_id]                               Scheme
+    merchant         [merchant_id]                             Merchant
+    merchant-by-cert [sha256(identity)]                        merchant_id
+    admission        [scheme_id, merchant_id]                  Admission
+    budget           [budget_id]                               Budget
+    beneficiary      [scheme_id, beneficiary]                  budget_id (one budget per beneficiary)
+    budget-entry     [budget_id, seq]                          BudgetEntry
+    code             [budget_id, nonce]                        payment_id (a used payment code)
+    payment          [payment_id]                              Payment
+    statement        [merchant_id, at, entry_id]               MerchantEntry
+    receivable       [merchant_id, scheme_id, at, entry_id]    MerchantEntry (open, until settled)
+    settlement       [settlement_id]                           Settlement
+    personal (private collection "personal") [budget_id]       PersonalData
+
+A payment writes only keys of its own budget and keys new to this transaction, so payments on
+different budgets never conflict, whatever shop or scheme they share.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from grootboek.chaincode.signing import canonical_json
+
+from ..domain.admission import Admission
+from ..domain.budget import Budget
+from ..domain.budget_entry import BudgetEntry
+from ..domain.caller import Caller
+from ..domain.errors import BudgetError, ErrorCode
+from ..domain.fields import require
+from ..domain.merchant import Merchant
+from ..domain.merchant_entry import MerchantEntry, MerchantEntryKind
+from ..domain.pages import Page, require_page_size
+from ..domain.payment import Payment
+from ..domain.personal_data import COLLECTION, PersonalData
+from ..domain.scheme import Scheme
+from ..domain.settlement import Settlement
+from .ledger import Key, Ledger
+
+R = TypeVar("R", bound=BaseModel)
+
+
+class Records:
+    def __init__(self, ledger: Ledger) -> None:
+        self._ledger = ledger
+
+    # -- schemes and merchants ------------------------------------------------------------
+
+    def scheme(self, scheme_id: str) -> Scheme:
+        return self._load(("scheme", scheme_id), Scheme)
+
+    def insert_scheme(self, scheme: Scheme) -> None:
+        self._insert(("scheme", scheme.id), scheme)
+
+    def save_scheme(self, scheme: Scheme) -> None:
+        self._save(("scheme", scheme.id), scheme)
+
+    def merchant(self, merchant_id: str) -> Merchant:
+        return self._load(("merchant", merchant_id), Merchant)
+
+    def merchant_acting_as(self, caller: Caller) -> Merchant:
+        """The merchant whose certificate the caller presents (FORBIDDEN if none)."""
+        merchant_id = self._ledger.get(_identity_key(caller.id))
+        require(merchant_id is not None, ErrorCode.FORBIDDEN, "the caller is not a registered merchant")
+        merchant = self.merchant(merchant_id.decode())
+        merchant.require_acting(caller)
+        return merchant
+
+    def insert_merchant(self, merchant: Merchant) -> None:
+        """Registers the merchant and binds its certificate identity, which must be unbound."""
+        self._insert(("merchant", merchant.id), merchant)
+        identity = _identity_key(merchant.registration.identity)
+        require(self._ledger.get(identity) is None, ErrorCode.ALREADY_EXISTS,
+                "this certificate identity is bound to another merchant")
+        self._ledger.put(identity, merchant.id.encode())
+
+    def save_merchant(self, merchant: Merchant) -> None:
+        self._save(("merchant", merchant.id), merchant)
+
+    def is_admitted(self, scheme_id: str, merchant_id: str) -> bool:
+        return self._ledger.get(("admission", scheme_id, merchant_id)) is not None
+
+    def insert_admission(self, admission: Admission) -> None:
+        self._insert(("admission", admission.scheme_id, admission.merchant_id), admission)
+
+    # -- budgets --------------------------------------------------------------------------
+
+    def budget(self, budget_id: str) -> Budget:
+        return self._load(("budget", budget_id), Budget)
+
+    def insert_budget(self, budget: Budget) -> None:
+        """Stores a new budget; a beneficiary holds at most one budget per scheme."""
+        self._insert(("budget", budget.id), budget)
+        beneficiary: Key = ("beneficiary", budget.scheme_id, budget.beneficiary)
+        require(self._ledger.get(beneficiary) is None, ErrorCode.ALREADY_EXISTS,
+                f"beneficiary {budget.beneficiary} already has a budget in scheme {budget.scheme_id}")
+        self._ledger.put(beneficiary, budget.id.encode())
+
+    def save_budget(self, budget: Budget) -> None:
+        self._save(("budget", budget.id), budget)
+
+    def scheme_budgets(self, scheme_id: str, page_size: int, bookmark: str) -> Page[Budget]:
+        ids, next_bookmark = self._page(("beneficiary", scheme_id), page_size, bookmark)
+        return Page[Budget](items=[self.budget(budget_id.decode()) for budget_id in ids], bookmark=next_bookmark)
+
+    def add_budget_entry(self, entry: BudgetEntry) -> None:
+        self._save(("budget-entry", entry.budget_id, f"{entry.seq:010d}"), entry)
+
+    def budget_history(self, budget_id: str, page_size: int, bookmark: str) -> Page[BudgetEntry]:
+        return self._decoded_page(("budget-entry", budget_id), BudgetEntry, page_size, bookmark)
+
+    def code_used(self, budget_id: str, nonce: str) -> bool:
+        return self._ledger.get(("code", budget_id, nonce)) is not None
+
+    def use_code(self, budget_id: str, nonce: str, payment_id: str) -> None:
+        self._ledger.put(("code", budget_id, nonce), payment_id.encode())
+
+    # -- payments, statements, settlements ------------------------------------------------
+
+    def payment(self, payment_id: str) -> Payment:
+        return self._load(("payment", payment_id), Payment)
+
+    def save_payment(self, payment: Payment) -> None:
+        self._save(("payment", payment.id), payment)
+
+    def add_merchant_entry(self, entry: MerchantEntry) -> None:
+        """A statement line, announced as the transaction's event (tills follow their own);
+        payment and refund lines are also open receivables until settled."""
+        self._save(("statement", entry.merchant_id, _at(entry.at), entry.id), entry)
+        if entry.kind is not MerchantEntryKind.SETTLEMENT:
+            self._save(_receivable_key(entry), entry)
+        self._ledger.emit(entry.event_name, _encode(entry))
+
+    def open_entries(self, merchant_id: str, scheme_id: str, limit: int) -> tuple[list[MerchantEntry], bool]:
+        """The oldest `limit` open receivables, and whether they are all there are."""
+        values = self._ledger.scan(("receivable", merchant_id, scheme_id), limit + 1)
+        return [MerchantEntry.model_validate_json(v) for v in values[:limit]], len(values) <= limit
+
+    def close_entries(self, entries: list[MerchantEntry]) -> None:
+        for entry in entries:
+            self._ledger.delete(_receivable_key(entry))
+
+    def merchant_statement(self, merchant_id: str, page_size: int, bookmark: str) -> Page[MerchantEntry]:
+        return self._decoded_page(("statement", merchant_id), MerchantEntry, page_size, bookmark)
+
+    def settlement(self, settlement_id: str) -> Settlement:
+        return self._load(("settlement", settlement_id), Settlement)
+
+    def save_settlement(self, settlement: Settlement) -> None:
+        self._save(("settlement", settlement.id), settlement)
+
+    # -- personal data (private collection) -----------------------------------------------
+
+    def personal_data(self, budget_id: str) -> PersonalData:
+        value = self._ledger.get_private(COLLECTION, ("personal", budget_id))
+        require(value is not None, ErrorCode.NOT_FOUND, f"no personal data for budget {budget_id}")
+        return PersonalData.model_validate_json(value)
+
+    def save_personal_data(self, budget_id: str, data: PersonalData) -> None:
+        self._ledger.put_private(COLLECTION, ("personal", budget_id), _encode(data))
+
+    def purge_personal_data(self, budget_id: str) -> None:
+        self._ledger.purge_private(COLLECTION, ("personal", budget_id))
+
+    # -- generic --------------------------------------------------------------------------
+
+    def _load(self, key: Key, model: type[R]) -> R:
+        value = self._ledger.get(key)
+        if value is None:
+            raise BudgetError(ErrorCode.NOT_FOUND, f"{key[0]} {'/'.join(key[1:])} does not exist")
+        return model.model_validate_json(value)
+
+    def _insert(self, key: Key, record: BaseModel) -> None:
+        require(self._ledger.get(key) is None, ErrorCode.ALREADY_EXISTS, f"{key[0]} {'/'.join(key[1:])} already exists")
+        self._save(key, record)
+
+    def _save(self, key: Key, record: BaseModel) -> None:
+        self._ledger.put(key, _encode(record))
+
+    def _page(self, prefix: Key, page_size: int, bookmark: str) -> tuple[list[bytes], str]:
+        require_page_size(page_size)
+        return self._ledger.page(prefix, page_size, bookmark)
+
+    def _decoded_page(self, prefix: Key, model: type[R], page_size: int, bookmark: str) -> Page[R]:
+        values, next_bookmark = self._page(prefix, page_size, bookmark)
+        return Page[model](items=[model.model_validate_json(v) for v in values], bookmark=next_bookmark)
+
+
+def _encode(record: BaseModel) -> bytes:
+    return canonical_json(record.model_dump(mode="json"))
+
+
+def _at(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%dT%H:%M:%S.%f}Z"
+
+
+def _identity_key(identity: str) -> Key:
+    # Certificate DNs are long and contain any character; their digest is a tidy, fixed-size key.
+    return ("merchant-by-cert", hashlib.sha256(identity.encode()).hexdigest())
+
+
+def _receivable_key(entry: MerchantEntry) -> Key:
+    return ("receivable", entry.merchant_id, entry.scheme_id, _at(entry.at), entry.id)
