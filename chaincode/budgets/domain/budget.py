@@ -58,7 +58,7 @@ class Budget(Record):
             load_public_key(holder_key)
         except SignatureError as exc:
             raise BudgetError(ErrorCode.INVALID_ARGUMENT, f"holder_key: {exc}") from None
-        empty = cls(id=budget_id, scheme_id=scheme.id, beneficiary=beneficiary, holder_key=holder_key,
+        empty = cls.build(id=budget_id, scheme_id=scheme.id, beneficiary=beneficiary, holder_key=holder_key,
                     status=BudgetStatus.ACTIVE, granted=0, balance=0, returned=0,
                     issued_at=tx.now, updated_at=tx.now)
         amount = scheme.terms.amount_per_beneficiary

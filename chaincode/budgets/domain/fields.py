@@ -32,23 +32,19 @@ def _utc(value: datetime) -> datetime:
 Timestamp = Annotated[AwareDatetime, AfterValidator(_utc)]
 
 
-class Record(BaseModel):
-    """Immutable, closed records: state changes produce new records (`model_copy(update=...)`).
+RecordT = TypeVar("RecordT", bound=BaseModel)
 
-    Rules build records from caller input (ids, references), so a validation failure here is the
-    caller's INVALID_ARGUMENT, never an internal error.
-    """
+
+class Record(BaseModel):
+    """Immutable, closed records: state changes produce new records (`model_copy(update=...)`)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    def __init__(self, **data: object) -> None:
-        try:
-            super().__init__(**data)
-        except ValidationError as exc:
-            raise _invalid(exc, type(self).__name__) from None
-
-
-RecordT = TypeVar("RecordT", bound=BaseModel)
+    @classmethod
+    def build(cls: type[RecordT], **fields: object) -> RecordT:
+        """Rules build records from caller input (ids, references): a violation is the caller's
+        INVALID_ARGUMENT, never an internal error."""
+        return parse(cls, fields)
 
 
 def parse(model: type[RecordT], data: object) -> RecordT:
@@ -56,12 +52,9 @@ def parse(model: type[RecordT], data: object) -> RecordT:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise _invalid(exc, model.__name__) from None
-
-
-def _invalid(exc: ValidationError, what: str) -> BudgetError:
-    problems = "; ".join(f"{'.'.join(str(p) for p in err['loc']) or what}: {err['msg']}" for err in exc.errors())
-    return BudgetError(ErrorCode.INVALID_ARGUMENT, problems)
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc']) or model.__name__}: {err['msg']}"
+                             for err in exc.errors())
+        raise BudgetError(ErrorCode.INVALID_ARGUMENT, problems) from None
 
 
 def require_amount(amount: object, name: str = "amount") -> None:

@@ -34,7 +34,7 @@ from pydantic import Field
 from grootboek.chaincode.signing import SignatureError, canonical_json, sign, verify
 
 from .errors import BudgetError, ErrorCode
-from .fields import Amount, Identifier, Record, require
+from .fields import Amount, Identifier, Record, parse, require
 
 PAY_PURPOSE = "budgets.pay.v1"
 QUERY_PURPOSE = "budgets.query.v1"
@@ -97,8 +97,8 @@ def _open(text: str, kind: type[Statement], budget_id: str, holder_key: str, now
     what = "payment code" if kind is PaymentAuthorisation else "query token"
     body, signature = _envelope(text, what)
     try:
-        statement = kind.model_validate(body)
-    except BudgetError as exc:  # a Record's validation failure (INVALID_ARGUMENT) means a bad code here
+        statement = parse(kind, body)
+    except BudgetError as exc:
         raise BudgetError(ErrorCode.CODE_INVALID, f"{what} is malformed: {exc.message}") from None
     require(statement.budget == budget_id, ErrorCode.CODE_INVALID, f"{what} is for another budget")
     try:

@@ -37,7 +37,7 @@ class Merchant(Record):
     @classmethod
     def register(cls, merchant_id: str, registration: MerchantRegistration, tx: Tx) -> "Merchant":
         tx.caller.require_merchant_registrar()
-        return cls(id=merchant_id, registration=registration, status=MerchantStatus.ACTIVE,
+        return cls.build(id=merchant_id, registration=registration, status=MerchantStatus.ACTIVE,
                    registered_at=tx.now, updated_at=tx.now)
 
     def suspended(self, tx: Tx) -> "Merchant":

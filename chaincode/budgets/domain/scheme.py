@@ -58,7 +58,7 @@ class Scheme(Record):
     @classmethod
     def create(cls, scheme_id: str, terms: SchemeTerms, tx: Tx) -> "Scheme":
         owner = tx.caller.require_municipality_officer()
-        return cls(id=scheme_id, owner=owner, status=SchemeStatus.DRAFT, terms=terms,
+        return cls.build(id=scheme_id, owner=owner, status=SchemeStatus.DRAFT, terms=terms,
                    created_at=tx.now, updated_at=tx.now)
 
     def amended(self, terms: SchemeTerms, tx: Tx) -> "Scheme":

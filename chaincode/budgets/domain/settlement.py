@@ -55,7 +55,7 @@ class Settlement(Record):
         require(net > 0, ErrorCode.NOTHING_TO_SETTLE,
                 f"merchant {merchant.id} has no positive open receivable in scheme {scheme.id}")
         unit = scheme.terms.unit
-        settlement = cls(id=tx.id, scheme_id=scheme.id, merchant_id=merchant.id, unit=unit, quantity=net,
+        settlement = cls.build(id=tx.id, scheme_id=scheme.id, merchant_id=merchant.id, unit=unit, quantity=net,
                          amount_cents=unit.cents(net), bank_reference=bank_reference,
                          entries=[entry.id for entry in open_entries], complete=complete,
                          status=SettlementStatus.PAID, settled_at=tx.now)

@@ -79,3 +79,8 @@ def test_admission_refusals():
 def test_a_liquor_store_is_not_admitted_to_the_kindpakket():
     with refused(ErrorCode.CATEGORY_NOT_ALLOWED):
         Admission.grant(open_scheme(), liquor_store(), tx(OFFICER))
+
+
+def test_the_merchant_id_is_validated():
+    with refused(ErrorCode.INVALID_ARGUMENT):
+        Merchant.register("", registration(), tx(REGISTRAR))

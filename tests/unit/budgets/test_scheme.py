@@ -119,3 +119,8 @@ def test_an_entitlement_scheme_counts_units_and_prices_them_by_tariff():
     assert pool.unit == Unit(name="swimming-entry", tariff_cents=350)
     assert pool.unit.cents(3) == 1050
     assert Unit(name="museum-visit", tariff_cents=None).cents(3) is None
+
+
+def test_the_scheme_id_is_validated():
+    with refused(ErrorCode.INVALID_ARGUMENT):
+        Scheme.create("kind pakket/2025", terms(), tx(OFFICER))
