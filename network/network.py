@@ -23,7 +23,7 @@ from grootboek.network.layout import Layout, Peer, default_state_dir
 from grootboek.network.node_config import core_yaml, orderer_yaml, write_yaml
 from grootboek.network.participation import ChannelParticipation
 from grootboek.network.peer_admin import PeerAdmin
-from grootboek.network.readiness import OperationsEndpoint, wait_for
+from grootboek.network.readiness import OperationsEndpoint, port_open, wait_for
 from grootboek.progress import Progress
 
 # Fabric's own logs, kept in logs/<node>.log: structured (JSON lines) like ours.
@@ -188,7 +188,14 @@ class Network:
                 cycle.approve(channel, cc, package)
                 cycle.commit(channel, cc)
 
-        _run_in_parallel([lambda c=c: deploy(c) for c in self.consortium.channels if c.chaincodes])
+        _run_in_parallel([lambda c=c: deploy(c) for c in self.consortium.channels if c.chaincodes]
+                         + [self._wait_chaincode_servers])
+
+    def _wait_chaincode_servers(self) -> None:
+        for spec in lifecycle.server_specs(self.layout, self.packages, STOP_ORDER["chaincode"]):
+            address = spec.argv[spec.argv.index("--address") + 1]
+            wait_for(lambda a=address: port_open(a), f"chaincode server {spec.name} listening on {address}",
+                     alive=self._alive(spec.name))
 
     # -- channels -----------------------------------------------------------------------------
 

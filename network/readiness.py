@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,16 @@ class OperationsEndpoint:
             if sample == name and all(sample_labels.get(k) == v for k, v in labels.items()):
                 return value
         return None
+
+
+def port_open(address: str) -> bool:
+    """Whether something accepts TCP connections at host:port."""
+    host, port = address.rsplit(":", 1)
+    try:
+        with socket.create_connection((host, int(port)), timeout=1):
+            return True
+    except OSError:
+        return False
 
 
 def parse_metrics(text: str) -> list[tuple[str, dict[str, str], float]]:

@@ -1,0 +1,31 @@
+import json
+
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from grootboek.network.crypto import ATTRIBUTES_OID, OrgCrypto
+
+
+def test_org_crypto_issues_chained_identities_with_node_ous_and_attributes(tmp_path):
+    crypto = OrgCrypto(tmp_path / "Municipality", "gemeente.grootboek.nl")
+    crypto.create()
+    user = crypto.add_user("officer", attributes={"role": "officer"})
+    node = crypto.add_node("peer0.gemeente.grootboek.nl", "peer", "127.0.0.1")
+
+    ca = x509.load_pem_x509_certificate((tmp_path / "Municipality/ca/cert.pem").read_bytes())
+    cert = x509.load_pem_x509_certificate((user / "msp/signcerts/cert.pem").read_bytes())
+    cert.verify_directly_issued_by(ca)
+    ou = cert.subject.get_attributes_for_oid(x509.NameOID.ORGANIZATIONAL_UNIT_NAME)[0].value
+    assert ou == "client"
+    attrs = json.loads(cert.extensions.get_extension_for_oid(ATTRIBUTES_OID).value.value)
+    assert attrs == {"attrs": {"role": "officer"}}
+    assert isinstance(cert.public_key(), ec.EllipticCurvePublicKey)
+
+    tlsca = x509.load_pem_x509_certificate((tmp_path / "Municipality/tlsca/cert.pem").read_bytes())
+    server = x509.load_pem_x509_certificate((node / "tls/server.crt").read_bytes())
+    server.verify_directly_issued_by(tlsca)
+    sans = server.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert "peer0.gemeente.grootboek.nl" in sans.get_values_for_type(x509.DNSName)
+    assert [str(ip) for ip in sans.get_values_for_type(x509.IPAddress)] == ["127.0.0.1"]
+    assert "OrganizationalUnitIdentifier: peer" in (node / "msp/config.yaml").read_text()
+    assert (node / "msp/keystore/priv_sk").stat().st_mode & 0o077 == 0
