@@ -1,0 +1,171 @@
+"""The shim side of one peer's chaincode stream: registration, concurrent transactions, replies.
+
+Threading model (measured against grpc.aio, see README.md): gRPC's handler thread sends, taking
+messages from `outbox` one at a time, which serialises writes on the stream; one reader thread per
+stream receives; every TRANSACTION runs on a worker thread from a shared pool, so one slow
+transaction never delays another. A worker waits for the peer's reply to its request on the
+transaction's own queue, found by (channel id, tx id).
+"""
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from queue import SimpleQueue
+from typing import Iterator, Protocol
+
+from fabric_protos.peer import chaincode_pb2
+from fabric_protos.peer import chaincode_shim_pb2 as pb
+from fabric_protos.peer import proposal_response_pb2
+
+from .errors import PeerError
+from .response import ERROR_THRESHOLD, Response
+from .stub import ChaincodeStub
+
+log = logging.getLogger(__name__)
+
+Message = pb.ChaincodeMessage
+# The Go shim never batches fewer than this, whatever the peer advertises.
+_MIN_BATCH = 100
+_CLOSE = object()  # outbox sentinel: end the stream
+_LOST = Message(type=Message.ERROR, payload=b"connection to the peer was lost")
+
+
+class Chaincode(Protocol):
+    """What the runtime executes: Go's shim.Chaincode. `grootboek.chaincode.shim.Chaincode`
+    (the contract router) is one; a hand-written class with these two methods is another."""
+
+    def init(self, stub: ChaincodeStub) -> Response: ...
+
+    def invoke(self, stub: ChaincodeStub) -> Response: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What the peer offered in READY (core.yaml chaincode.runtimeParams); 0 means not offered."""
+
+    write_batch: int = 0
+    get_multiple: int = 0
+
+    @classmethod
+    def from_ready(cls, payload: bytes) -> "Capabilities":
+        if not payload:
+            return cls()
+        params = chaincode_pb2.ChaincodeAdditionalParams.FromString(payload)
+        return cls(
+            max(params.max_size_write_batch, _MIN_BATCH) if params.use_write_batch else 0,
+            max(params.max_size_get_multiple_keys, _MIN_BATCH) if params.use_get_multiple_keys else 0,
+        )
+
+
+class Connection:
+    """One peer's stream. `outgoing()` feeds gRPC; `pump()` consumes what the peer sends."""
+
+    def __init__(self, chaincode: Chaincode, chaincode_id: str, workers: Executor) -> None:
+        self._chaincode = chaincode
+        self._chaincode_id = chaincode_id
+        self._workers = workers
+        self._outbox: SimpleQueue = SimpleQueue()
+        self._pending: dict[tuple[str, str], SimpleQueue] = {}
+        self._registered = self._ready = False
+        self.capabilities = Capabilities()
+
+    def outgoing(self) -> Iterator[Message]:
+        yield Message(
+            type=Message.REGISTER,
+            payload=chaincode_pb2.ChaincodeID(name=self._chaincode_id).SerializeToString(),
+        )
+        while (message := self._outbox.get()) is not _CLOSE:
+            yield message
+
+    def pump(self, incoming: Iterator[Message]) -> None:
+        """Reads the peer's messages until the stream ends, then releases waiting transactions."""
+        try:
+            for message in incoming:
+                self._handle(message)
+        except Exception as exc:  # grpc.RpcError on cancel or disconnect, or a protocol violation
+            log.info("chaincode stream ended", extra={"reason": str(exc)})
+        finally:
+            self._outbox.put(_CLOSE)
+            for replies in list(self._pending.values()):
+                replies.put(_LOST)
+
+    def request(
+        self, kind: int, payload: bytes, channel_id: str, tx_id: str, replies: SimpleQueue
+    ) -> bytes:
+        """Sends one request of a transaction and returns the RESPONSE payload.
+
+        Raises PeerError if the peer answers ERROR: the request was not applied.
+        """
+        self._outbox.put(Message(type=kind, payload=payload, txid=tx_id, channel_id=channel_id))
+        reply = replies.get()
+        if reply.type == Message.RESPONSE:
+            return reply.payload
+        if reply.type == Message.ERROR:
+            raise PeerError(reply.payload.decode(errors="replace"))
+        raise PeerError(f"peer answered {Message.Type.Name(kind)} with {Message.Type.Name(reply.type)}")
+
+    def _handle(self, message: Message) -> None:
+        kind = message.type
+        if kind == Message.RESPONSE or kind == Message.ERROR:
+            replies = self._pending.get((message.channel_id, message.txid))
+            if replies is None:
+                log.warning("reply for no running transaction", extra={"txid": message.txid})
+            else:
+                replies.put(message)
+        elif (kind == Message.TRANSACTION or kind == Message.INIT) and self._ready:
+            self._workers.submit(self._execute, message)
+        elif kind == Message.KEEPALIVE:
+            self._outbox.put(message)
+        elif kind == Message.REGISTERED and not self._registered:
+            self._registered = True
+        elif kind == Message.READY and self._registered and not self._ready:
+            self.capabilities = Capabilities.from_ready(message.payload)
+            self._ready = True
+            log.info("registered with peer", extra={"capabilities": str(self.capabilities)})
+        else:
+            raise PeerError(f"unexpected {Message.Type.Name(kind)} from peer at this point")
+
+    def _execute(self, message: Message) -> None:
+        key = (message.channel_id, message.txid)
+        replies: SimpleQueue = SimpleQueue()
+        if self._pending.setdefault(key, replies) is not replies:
+            self._outbox.put(_error_reply(message, "a transaction with this id is already running"))
+            return
+        try:
+            reply = self._run(message, replies)
+        finally:
+            del self._pending[key]
+        self._outbox.put(reply)
+
+    def _run(self, message: Message, replies: SimpleQueue) -> Message:
+        try:
+            stub = ChaincodeStub(self, message, replies)
+            if message.type == Message.INIT:
+                response = self._chaincode.init(stub)
+            else:
+                response = self._chaincode.invoke(stub)
+            succeeded = response.status < ERROR_THRESHOLD
+            if succeeded:
+                stub.flush()
+        except Exception as exc:
+            log.exception("transaction failed in the shim", extra={"txid": message.txid})
+            return _error_reply(message, f"{type(exc).__name__}: {exc}")
+        reply = Message(
+            type=Message.COMPLETED,
+            txid=message.txid,
+            channel_id=message.channel_id,
+            payload=proposal_response_pb2.Response(
+                status=response.status, message=response.message, payload=response.payload
+            ).SerializeToString(),
+        )
+        if succeeded and stub.event is not None:
+            reply.chaincode_event.event_name = stub.event.name
+            reply.chaincode_event.payload = stub.event.payload
+        return reply
+
+
+def _error_reply(message: Message, text: str) -> Message:
+    return Message(
+        type=Message.ERROR, txid=message.txid, channel_id=message.channel_id, payload=text.encode()
+    )
