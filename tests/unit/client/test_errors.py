@@ -4,6 +4,7 @@ from fabric_protos.gateway import gateway_pb2
 from fabric_protos.peer import transaction_pb2
 
 from grootboek.client.deadlines import Deadlines
+from grootboek.client.identity import serialized_identity
 from grootboek.client.errors import (
     CommitError,
     CommitStatusError,
@@ -88,7 +89,7 @@ def test_submit_async_status_reports_failure_without_raising(fabric, contract):
 
 def test_commit_status_deadline_is_a_commit_status_error(fabric, gateway, identity):
     never = gateway_pb2.CommitStatusRequest(channel_id="mychannel", transaction_id="never",
-                                            identity=gateway._signing.creator)
+                                            identity=serialized_identity(gateway.identity))
     commit = gateway.new_commit(gateway_pb2.SignedCommitStatusRequest(
         request=never.SerializeToString()).SerializeToString())
     with pytest.raises(CommitStatusError) as caught:
