@@ -15,6 +15,7 @@ from .fields import require
 # Network facts fixed by the consortium (channel kindpakket).
 MUNICIPALITY_MSPS = frozenset({"MunicipalityMSP"})
 MERCHANTS_MSP = "MerchantsMSP"
+ROLE_ATTRIBUTE = "role"  # the certificate attribute (Fabric CA attrs) that carries the role
 OFFICER = "officer"
 MERCHANT_REGISTRAR = "merchant-registrar"
 

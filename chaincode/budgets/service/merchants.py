@@ -30,3 +30,7 @@ def statement(records: Records, tx: Tx, merchant_id: str, page_size: int, bookma
     """Payments, refunds and settlements, oldest first; for the merchant and municipality officers."""
     records.merchant(merchant_id).require_readable(tx.caller)
     return records.merchant_statement(merchant_id, page_size, bookmark)
+
+
+def get(records: Records, merchant_id: str) -> Merchant:
+    return records.merchant(merchant_id)

@@ -35,3 +35,8 @@ def admit(records: Records, tx: Tx, scheme_id: str, merchant_id: str) -> Admissi
     admission = Admission.grant(records.scheme(scheme_id), records.merchant(merchant_id), tx)
     records.insert_admission(admission)
     return admission
+
+
+def get(records: Records, scheme_id: str) -> Scheme:
+    """Schemes are public on the channel: merchants need their terms."""
+    return records.scheme(scheme_id)

@@ -1,0 +1,196 @@
+"""The budgets contract: translates chaincode calls to the operations in `service`, and refusals
+(`BudgetError`) to the shim's ContractError ("CODE: message")."""
+from __future__ import annotations
+
+from functools import cached_property, wraps
+from typing import Any, Callable, TypeVar
+
+from grootboek.chaincode.shim import Chaincode, Context, Contract, ContractError, transaction
+
+from .domain.admission import Admission
+from .domain.balance import Balance
+from .domain.budget import Budget
+from .domain.budget_entry import BudgetEntry
+from .domain.caller import ROLE_ATTRIBUTE, Caller, Tx
+from .domain.errors import BudgetError
+from .domain.merchant import Merchant, MerchantRegistration
+from .domain.merchant_entry import MerchantEntry
+from .domain.pages import Page
+from .domain.payment import Payment
+from .domain.personal_data import PersonalData
+from .domain.report import SchemeReport
+from .domain.scheme import Scheme, SchemeTerms
+from .domain.settlement import Settlement
+from .service import budgets, merchants, payments, personal_data, reports, schemes, settlements
+from .storage.records import Records
+from .storage.stub_ledger import StubLedger
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class BudgetsContext(Context):
+    @cached_property
+    def records(self) -> Records:
+        return Records(StubLedger(self.stub))
+
+    @cached_property
+    def tx(self) -> Tx:
+        identity = self.client_identity
+        caller = Caller(identity.msp_id, identity.id, identity.get_attribute_value(ROLE_ATTRIBUTE))
+        return Tx(id=self.tx_id, now=self.tx_timestamp, caller=caller)
+
+
+def _refusals(method: F) -> F:
+    @wraps(method)
+    def call(self: "Budgets", ctx: BudgetsContext, *args: Any) -> Any:
+        try:
+            return method(self, ctx, *args)
+        except BudgetError as exc:
+            raise ContractError(exc.code.value, exc.message) from None
+
+    return call  # type: ignore[return-value]
+
+
+def submit(method: F) -> F:
+    return transaction(_refusals(method))
+
+
+def query(method: F) -> F:
+    return transaction(evaluate=True)(_refusals(method))
+
+
+class Budgets(Contract):
+    """Kindpakket / Stadjerspas budgets: schemes, merchants, budgets, payments, settlement."""
+
+    description = __doc__
+
+    def create_context(self, stub: Any) -> BudgetsContext:
+        return BudgetsContext(stub)
+
+    # -- schemes (municipality officers) --------------------------------------------------
+
+    @submit
+    def create_scheme(self, ctx: BudgetsContext, scheme_id: str, terms: SchemeTerms) -> Scheme:
+        return schemes.create(ctx.records, ctx.tx, scheme_id, terms)
+
+    @submit
+    def amend_scheme(self, ctx: BudgetsContext, scheme_id: str, terms: SchemeTerms) -> Scheme:
+        return schemes.amend(ctx.records, ctx.tx, scheme_id, terms)
+
+    @submit
+    def open_scheme(self, ctx: BudgetsContext, scheme_id: str) -> Scheme:
+        return schemes.open_(ctx.records, ctx.tx, scheme_id)
+
+    @submit
+    def close_scheme(self, ctx: BudgetsContext, scheme_id: str) -> Scheme:
+        return schemes.close(ctx.records, ctx.tx, scheme_id)
+
+    @submit
+    def admit_merchant(self, ctx: BudgetsContext, scheme_id: str, merchant_id: str) -> Admission:
+        return schemes.admit(ctx.records, ctx.tx, scheme_id, merchant_id)
+
+    @query
+    def get_scheme(self, ctx: BudgetsContext, scheme_id: str) -> Scheme:
+        return schemes.get(ctx.records, scheme_id)
+
+    # -- merchants (merchants' registrar; the merchant itself) ----------------------------
+
+    @submit
+    def register_merchant(self, ctx: BudgetsContext, merchant_id: str,
+                          registration: MerchantRegistration) -> Merchant:
+        return merchants.register(ctx.records, ctx.tx, merchant_id, registration)
+
+    @submit
+    def suspend_merchant(self, ctx: BudgetsContext, merchant_id: str) -> Merchant:
+        return merchants.suspend(ctx.records, ctx.tx, merchant_id)
+
+    @submit
+    def reinstate_merchant(self, ctx: BudgetsContext, merchant_id: str) -> Merchant:
+        return merchants.reinstate(ctx.records, ctx.tx, merchant_id)
+
+    @query
+    def get_merchant(self, ctx: BudgetsContext, merchant_id: str) -> Merchant:
+        return merchants.get(ctx.records, merchant_id)
+
+    @query
+    def merchant_statement(self, ctx: BudgetsContext, merchant_id: str, page_size: int,
+                           bookmark: str = "") -> Page[MerchantEntry]:
+        return merchants.statement(ctx.records, ctx.tx, merchant_id, page_size, bookmark)
+
+    # -- budgets (municipality officers; holders read with a query token) -----------------
+
+    @submit
+    def issue_budget(self, ctx: BudgetsContext, budget_id: str, scheme_id: str, beneficiary: str,
+                     holder_key: str) -> Budget:
+        return budgets.issue(ctx.records, ctx.tx, budget_id, scheme_id, beneficiary, holder_key)
+
+    @submit
+    def top_up(self, ctx: BudgetsContext, budget_id: str, amount: int) -> Budget:
+        return budgets.top_up(ctx.records, ctx.tx, budget_id, amount)
+
+    @submit
+    def revoke_budget(self, ctx: BudgetsContext, budget_id: str) -> Budget:
+        return budgets.revoke(ctx.records, ctx.tx, budget_id)
+
+    @submit
+    def expire_budget(self, ctx: BudgetsContext, budget_id: str) -> Budget:
+        return budgets.expire(ctx.records, ctx.tx, budget_id)
+
+    @query
+    def balance(self, ctx: BudgetsContext, budget_id: str, holder_token: str = "") -> Balance:
+        return budgets.balance(ctx.records, ctx.tx, budget_id, holder_token)
+
+    @query
+    def history(self, ctx: BudgetsContext, budget_id: str, page_size: int, bookmark: str = "",
+                holder_token: str = "") -> Page[BudgetEntry]:
+        return budgets.history(ctx.records, ctx.tx, budget_id, holder_token, page_size, bookmark)
+
+    # -- personal data (municipality only; transient "personal", private collection) ------
+
+    @submit
+    def record_personal_data(self, ctx: BudgetsContext, budget_id: str) -> None:
+        personal_data.record(ctx.records, ctx.tx, budget_id, ctx.stub.get_transient())
+
+    @submit
+    def purge_personal_data(self, ctx: BudgetsContext, budget_id: str) -> None:
+        personal_data.purge(ctx.records, ctx.tx, budget_id)
+
+    @query
+    def read_personal_data(self, ctx: BudgetsContext, budget_id: str) -> PersonalData:
+        return personal_data.read(ctx.records, ctx.tx, budget_id)
+
+    # -- payments (merchants) -------------------------------------------------------------
+
+    @submit
+    def pay(self, ctx: BudgetsContext, budget_id: str, amount: int, category: str, code: str) -> Payment:
+        return payments.pay(ctx.records, ctx.tx, budget_id, amount, category, code)
+
+    @submit
+    def refund(self, ctx: BudgetsContext, payment_id: str, amount: int) -> Payment:
+        return payments.refund(ctx.records, ctx.tx, payment_id, amount)
+
+    @query
+    def get_payment(self, ctx: BudgetsContext, payment_id: str) -> Payment:
+        return payments.get(ctx.records, ctx.tx, payment_id)
+
+    # -- settlement -----------------------------------------------------------------------
+
+    @submit
+    def settle(self, ctx: BudgetsContext, scheme_id: str, merchant_id: str, bank_reference: str) -> Settlement:
+        return settlements.settle(ctx.records, ctx.tx, scheme_id, merchant_id, bank_reference)
+
+    @submit
+    def confirm_settlement(self, ctx: BudgetsContext, settlement_id: str) -> Settlement:
+        return settlements.confirm(ctx.records, ctx.tx, settlement_id)
+
+    @query
+    def get_settlement(self, ctx: BudgetsContext, settlement_id: str) -> Settlement:
+        return settlements.get(ctx.records, ctx.tx, settlement_id)
+
+    @query
+    def scheme_report(self, ctx: BudgetsContext, scheme_id: str, page_size: int,
+                      bookmark: str = "") -> SchemeReport:
+        return reports.scheme_report(ctx.records, ctx.tx, scheme_id, page_size, bookmark)
+
+
+chaincode = Chaincode(Budgets(), title="budgets")
