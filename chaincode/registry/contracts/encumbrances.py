@@ -1,0 +1,61 @@
+"""Contract `Encumbrances`: mortgages, attachments, the municipal pre-emption right and limited rights."""
+from __future__ import annotations
+
+from ..model.encumbrances import (
+    Attachment,
+    AttachmentTerms,
+    LimitedRight,
+    LimitedRightTerms,
+    Mortgage,
+    MortgageTerms,
+    PreemptionRight,
+    PreemptionTerms,
+)
+from ..model.statements import PartySignature
+from ..services.attachments import Attachments
+from ..services.limited_rights import LimitedRights
+from ..services.mortgages import Mortgages
+from ..services.preemption import Preemption
+from .base import RegistryContext, RegistryContract, submit
+
+
+class Encumbrances(RegistryContract):
+    description = "Mortgages, attachments, pre-emption rights and limited rights on parcels"
+
+    @submit
+    def register_mortgage(
+        self, ctx: RegistryContext, parcel_id: str, terms: MortgageTerms, signature: PartySignature
+    ) -> Mortgage:
+        return Mortgages(ctx.records, ctx.act).register(parcel_id, terms, signature)
+
+    @submit
+    def cancel_mortgage(self, ctx: RegistryContext, parcel_id: str, mortgage_id: str, signature: PartySignature) -> None:
+        Mortgages(ctx.records, ctx.act).cancel(parcel_id, mortgage_id, signature)
+
+    @submit
+    def register_attachment(self, ctx: RegistryContext, parcel_id: str, terms: AttachmentTerms) -> Attachment:
+        return Attachments(ctx.records, ctx.act).register(parcel_id, terms)
+
+    @submit
+    def lift_attachment(self, ctx: RegistryContext, parcel_id: str, attachment_id: str) -> None:
+        Attachments(ctx.records, ctx.act).lift(parcel_id, attachment_id)
+
+    @submit
+    def register_preemption(self, ctx: RegistryContext, parcel_id: str, terms: PreemptionTerms) -> PreemptionRight:
+        return Preemption(ctx.records, ctx.act).register(parcel_id, terms)
+
+    @submit
+    def withdraw_preemption(self, ctx: RegistryContext, parcel_id: str) -> None:
+        Preemption(ctx.records, ctx.act).withdraw(parcel_id)
+
+    @submit
+    def grant_limited_right(
+        self, ctx: RegistryContext, parcel_id: str, terms: LimitedRightTerms, signatures: list[PartySignature]
+    ) -> LimitedRight:
+        return LimitedRights(ctx.records, ctx.act).grant(parcel_id, terms, signatures)
+
+    @submit
+    def release_limited_right(
+        self, ctx: RegistryContext, parcel_id: str, right_id: str, signature: PartySignature
+    ) -> None:
+        LimitedRights(ctx.records, ctx.act).release(parcel_id, right_id, signature)

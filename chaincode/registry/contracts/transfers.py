@@ -1,0 +1,37 @@
+"""Contract `Transfers`: the transfer workflow from the sellers' consent to the registry's recording."""
+from __future__ import annotations
+
+from ..model.parcel_file import ParcelFile
+from ..model.statements import PartySignature
+from ..model.transfer import Transfer, TransferTerms
+from ..services.queries import Queries
+from ..services.transfers import Transfers as TransferService
+from .base import RegistryContext, RegistryContract, evaluate, submit
+
+
+class Transfers(RegistryContract):
+    description = "Transfers of ownership (overdrachten): consent, acceptance, waiver, recording"
+
+    @submit
+    def open_transfer(self, ctx: RegistryContext, terms: TransferTerms, consents: list[PartySignature]) -> Transfer:
+        return TransferService(ctx.records, ctx.act).open(terms, consents)
+
+    @submit
+    def accept_transfer(self, ctx: RegistryContext, transfer_id: str, acceptances: list[PartySignature]) -> Transfer:
+        return TransferService(ctx.records, ctx.act).accept(transfer_id, acceptances)
+
+    @submit
+    def waive_preemption(self, ctx: RegistryContext, transfer_id: str) -> Transfer:
+        return TransferService(ctx.records, ctx.act).waive_preemption(transfer_id)
+
+    @submit
+    def record_transfer(self, ctx: RegistryContext, transfer_id: str) -> ParcelFile:
+        return TransferService(ctx.records, ctx.act).record(transfer_id)
+
+    @submit
+    def cancel_transfer(self, ctx: RegistryContext, transfer_id: str) -> Transfer:
+        return TransferService(ctx.records, ctx.act).cancel(transfer_id)
+
+    @evaluate
+    def get_transfer(self, ctx: RegistryContext, transfer_id: str) -> Transfer:
+        return Queries(ctx.records, ctx.act).transfer(transfer_id)
