@@ -15,10 +15,10 @@ from typing import Callable
 import yaml
 
 from grootboek.network import binaries as fabric_binaries
-from grootboek.network import lifecycle, profiles, supervisor
+from grootboek.network import ca, lifecycle, profiles, supervisor
 from grootboek.network.binaries import Binaries
 from grootboek.network.channel_config import write_genesis_block
-from grootboek.network.consortium import Channel, Consortium, OrdererNode, parse
+from grootboek.network.consortium import Channel, Consortium, OrdererNode, Organization, parse
 from grootboek.network.layout import Layout, Peer, default_state_dir
 from grootboek.network.node_config import core_yaml, orderer_yaml, write_yaml
 from grootboek.network.participation import ChannelParticipation
@@ -101,8 +101,8 @@ class Network:
                 supervisor.start_daemon(self.run_dir, self.layout.root)
         with self.progress.step("joining orderers and peers to channels"):
             _run_in_parallel([self._join_orderers, self._join_peers])
-        with self.progress.step("waiting for Raft leaders and gossip membership"):
-            _run_in_parallel([self._wait_raft_leaders, self._wait_gossip])
+        with self.progress.step("waiting for Raft leaders, gossip membership and CAs"):
+            _run_in_parallel([self._wait_raft_leaders, self._wait_gossip, self._wait_cas])
         if any(c.chaincodes for c in self.consortium.channels):
             with self.progress.step("deploying chaincodes (install, approve, commit)"):
                 self.deploy_chaincodes()
@@ -138,6 +138,8 @@ class Network:
                     crypto.add_user(user.name, admin=user.admin, attributes=user.attributes)
                 for peer in layout.peers(org):
                     crypto.add_node(peer.host, "peer", layout.host)
+        for org in self.consortium.organizations:
+            ca.prepare(layout, org)
         builder_dir = layout.chaincode_dir / "builder"
         for o in oorg.orderers:
             write_yaml(layout.node_dir(o.name) / "config" / "orderer.yaml", orderer_yaml(layout, o))
@@ -171,6 +173,12 @@ class Network:
                      **FABRIC_LOGGING,
                      "GROOTBOEK_CCAAS_CONFIG": str(layout.node_dir(peer.id) / "ccaas.json")},
                 stop_order=STOP_ORDER["peer"],
+            ))
+        for org in self.consortium.organizations:
+            specs.append(supervisor.ProcessSpec(
+                name=layout.ca_id(org),
+                argv=[self.binaries["fabric-ca-server"], "start", "--home", str(ca.home(layout, org))],
+                stop_order=STOP_ORDER["ca"],
             ))
         specs += lifecycle.server_specs(layout, self.packages, STOP_ORDER["chaincode"])
         return specs
@@ -266,6 +274,16 @@ class Network:
             tasks.append(join)
         _run_in_parallel(tasks)
 
+    def ca_operations(self, org: Organization) -> OperationsEndpoint:
+        # Only /healthz is read here, which needs no client certificate.
+        return OperationsEndpoint(self.layout.address(org.ca.operations_port),
+                                  self.layout.crypto(org.name).root / "tlsca" / "cert.pem")
+
+    def _wait_cas(self) -> None:
+        for org in self.consortium.organizations:
+            wait_for(self.ca_operations(org).healthy, f"CA of {org.name} healthy",
+                     alive=self._alive(self.layout.ca_id(org)))
+
     def raft_leader(self, channel: str) -> str | None:
         """Name of the orderer that leads the channel's Raft cluster, if any answers as leader."""
         for orderer in self.consortium.channel_orderers(self.consortium.channel(channel)):
@@ -346,8 +364,15 @@ class Network:
                     pass
             return node
 
+        def ca_status(org: Organization) -> NodeStatus:
+            node = base(self.layout.ca_id(org), "ca", {"port": org.ca.port, "operations": org.ca.operations_port})
+            if node.running:
+                node.healthy = self.ca_operations(org).healthy()
+            return node
+
         tasks: list[Callable[[], object]] = [lambda o=o: orderer_status(o) for o in self.consortium.orderer_organization.orderers]
         tasks += [lambda p=p: peer_status(p) for p in self.layout.peers()]
+        tasks += [lambda org=org: ca_status(org) for org in self.consortium.organizations]
         nodes = [n for n in _run_in_parallel(tasks) if isinstance(n, NodeStatus)]
         known = {n.name for n in nodes}
         for name, proc in processes.items():
