@@ -6,6 +6,7 @@ chaincode stub) and `contracts` (translation to and from the chaincode API). The
 `grootboek.chaincode.registry:chaincode`; it is built on first access so that the model and the
 rules import without the chaincode runtime.
 """
+
 from __future__ import annotations
 
 from typing import Any

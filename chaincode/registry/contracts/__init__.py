@@ -2,6 +2,7 @@
 
 `Parcels` is the default contract, so its functions may be called without the "Parcels:" prefix.
 """
+
 from __future__ import annotations
 
 from ...shim import Chaincode

@@ -1,5 +1,6 @@
 """What every registry contract shares: a context that hands services their storage and `Act`,
 and transaction decorators that pass registry refusals on as "CODE: message"."""
+
 from __future__ import annotations
 
 import functools
@@ -29,7 +30,9 @@ class RegistryContext(Context):
     @cached_property
     def act(self) -> Act:
         identity = self.client_identity
-        caller = Caller(msp_id=identity.msp_id, id=identity.id, role=identity.get_attribute_value(ROLE_ATTRIBUTE))
+        caller = Caller(
+            msp_id=identity.msp_id, id=identity.id, role=identity.get_attribute_value(ROLE_ATTRIBUTE)
+        )
         return Act(caller=caller, now=self.tx_timestamp, tx_id=self.tx_id)
 
 

@@ -1,4 +1,5 @@
 """Contract `Encumbrances`: mortgages, attachments, the municipal pre-emption right and limited rights."""
+
 from __future__ import annotations
 
 from ..model.encumbrances import (
@@ -29,7 +30,9 @@ class Encumbrances(RegistryContract):
         return Mortgages(ctx.records, ctx.act).register(parcel_id, terms, signature)
 
     @submit
-    def cancel_mortgage(self, ctx: RegistryContext, parcel_id: str, mortgage_id: str, signature: PartySignature) -> None:
+    def cancel_mortgage(
+        self, ctx: RegistryContext, parcel_id: str, mortgage_id: str, signature: PartySignature
+    ) -> None:
         Mortgages(ctx.records, ctx.act).cancel(parcel_id, mortgage_id, signature)
 
     @submit
@@ -41,7 +44,9 @@ class Encumbrances(RegistryContract):
         Attachments(ctx.records, ctx.act).lift(parcel_id, attachment_id)
 
     @submit
-    def register_preemption(self, ctx: RegistryContext, parcel_id: str, terms: PreemptionTerms) -> PreemptionRight:
+    def register_preemption(
+        self, ctx: RegistryContext, parcel_id: str, terms: PreemptionTerms
+    ) -> PreemptionRight:
         return Preemption(ctx.records, ctx.act).register(parcel_id, terms)
 
     @submit

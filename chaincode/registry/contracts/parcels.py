@@ -1,5 +1,6 @@
 """Contract `Parcels` (the default): registering, splitting and merging parcels, and every query
 about parcels and their ownership."""
+
 from __future__ import annotations
 
 from ..model.ownership import OwnershipEntry, OwnershipHistoryPage
@@ -19,11 +20,15 @@ class Parcels(RegistryContract):
         return ParcelService(ctx.records, ctx.act).register(registration)
 
     @submit
-    def split_parcel(self, ctx: RegistryContext, parcel_id: str, parts: list[ParcelDescription]) -> list[ParcelFile]:
+    def split_parcel(
+        self, ctx: RegistryContext, parcel_id: str, parts: list[ParcelDescription]
+    ) -> list[ParcelFile]:
         return list(ParcelService(ctx.records, ctx.act).split(parcel_id, parts))
 
     @submit
-    def merge_parcels(self, ctx: RegistryContext, parcel_ids: list[str], result: ParcelDescription) -> ParcelFile:
+    def merge_parcels(
+        self, ctx: RegistryContext, parcel_ids: list[str], result: ParcelDescription
+    ) -> ParcelFile:
         return ParcelService(ctx.records, ctx.act).merge(parcel_ids, result)
 
     @evaluate

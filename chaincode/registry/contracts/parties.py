@@ -1,4 +1,5 @@
 """Contract `Parties`: registering parties and handling their personal data (registry only)."""
+
 from __future__ import annotations
 
 from ..model.party import Party, PartyDetails

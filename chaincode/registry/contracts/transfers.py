@@ -1,4 +1,5 @@
 """Contract `Transfers`: the transfer workflow from the sellers' consent to the registry's recording."""
+
 from __future__ import annotations
 
 from ..model.parcel_file import ParcelFile
@@ -13,11 +14,15 @@ class Transfers(RegistryContract):
     description = "Transfers of ownership (overdrachten): consent, acceptance, waiver, recording"
 
     @submit
-    def open_transfer(self, ctx: RegistryContext, terms: TransferTerms, consents: list[PartySignature]) -> Transfer:
+    def open_transfer(
+        self, ctx: RegistryContext, terms: TransferTerms, consents: list[PartySignature]
+    ) -> Transfer:
         return TransferService(ctx.records, ctx.act).open(terms, consents)
 
     @submit
-    def accept_transfer(self, ctx: RegistryContext, transfer_id: str, acceptances: list[PartySignature]) -> Transfer:
+    def accept_transfer(
+        self, ctx: RegistryContext, transfer_id: str, acceptances: list[PartySignature]
+    ) -> Transfer:
         return TransferService(ctx.records, ctx.act).accept(transfer_id, acceptances)
 
     @submit

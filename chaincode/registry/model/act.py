@@ -3,6 +3,7 @@
 Rules receive them as values instead of reading a clock or the network, so every endorsing peer
 computes the same result.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

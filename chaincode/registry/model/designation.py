@@ -1,4 +1,5 @@
 """The cadastral designation (kadastrale aanduiding) that names a parcel, e.g. ASD04 K 1234."""
+
 from __future__ import annotations
 
 from typing import Annotated

@@ -4,6 +4,7 @@ pre-emption right, and the lock of a transfer in progress (lasten en beperkingen
 They share one ledger key per parcel, so two concurrent changes to one parcel's encumbrances
 conflict at commit (MVCC) instead of one silently overwriting the other.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime

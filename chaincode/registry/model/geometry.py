@@ -1,4 +1,5 @@
 """A parcel's outline as a GeoJSON Polygon or MultiPolygon (RFC 7946); checked for shape only."""
+
 from __future__ import annotations
 
 import math
@@ -14,7 +15,9 @@ def _check_ring(ring: Any) -> None:
         if (
             not isinstance(position, list)
             or len(position) not in (2, 3)
-            or not all(isinstance(c, (int, float)) and not isinstance(c, bool) and math.isfinite(c) for c in position)
+            or not all(
+                isinstance(c, (int, float)) and not isinstance(c, bool) and math.isfinite(c) for c in position
+            )
         ):
             raise ValueError("a position is [x, y] or [x, y, z] of finite numbers")
     if ring[0] != ring[-1]:

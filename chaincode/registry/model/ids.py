@@ -3,6 +3,7 @@
 Every endorser must compute the same id, so ids never come from a clock or randomness; the
 transaction id is unique per transaction and identical on every endorsing peer.
 """
+
 from __future__ import annotations
 
 from typing import Annotated

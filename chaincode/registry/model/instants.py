@@ -1,4 +1,5 @@
 """Points in time given by clients as ISO 8601 text, for questions like "who owned it then"."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone

@@ -3,6 +3,7 @@
 The record lives on its own ledger key, so that key's history is exactly the parcel's ownership
 history; `version` counts its states and orders them independently of the ledger's iteration order.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -46,7 +47,12 @@ class Ownership(BaseModel):
         reference: tuple[str, ...] = (),
     ) -> Ownership:
         return cls(
-            parcel_id=parcel_id, version=1, owners=require_whole(owners), since=now, cause=cause, reference=reference
+            parcel_id=parcel_id,
+            version=1,
+            owners=require_whole(owners),
+            since=now,
+            cause=cause,
+            reference=reference,
         )
 
     @property
@@ -85,7 +91,9 @@ class Ownership(BaseModel):
             reference=(transfer_id,),
         )
 
-    def inherited(self, parcel_id: str, now: datetime, cause: OwnershipCause, reference: tuple[str, ...]) -> Ownership:
+    def inherited(
+        self, parcel_id: str, now: datetime, cause: OwnershipCause, reference: tuple[str, ...]
+    ) -> Ownership:
         """The same owners and shares, continuing on a parcel created by a split or merge."""
         return Ownership.first(parcel_id, self.owners, now, cause, reference)
 

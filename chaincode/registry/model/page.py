@@ -1,4 +1,5 @@
 """Pagination of queries: a page size and an opaque bookmark in, items and the next bookmark out."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,7 +22,8 @@ class PageRequest:
     def __post_init__(self) -> None:
         if not 1 <= self.page_size <= MAX_PAGE_SIZE:
             raise RegistryError(
-                ErrorCode.INVALID_ARGUMENT, f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {self.page_size}"
+                ErrorCode.INVALID_ARGUMENT,
+                f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {self.page_size}",
             )
 
 

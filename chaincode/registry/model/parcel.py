@@ -1,4 +1,5 @@
 """A parcel (perceel) as a cadastral object, with its lineage through splits and merges."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -22,7 +23,9 @@ class ParcelDescription(BaseModel):
     designation: Designation
     area_m2: Annotated[int, Field(gt=0)]
     geometry: Geometry | None = None
-    address: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)] | None = None
+    address: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)] | None = (
+        None
+    )
 
 
 class ParcelStatus(StrEnum):
@@ -41,9 +44,7 @@ class Parcel(ParcelDescription):
     retired_at: datetime | None = None
 
     @classmethod
-    def register(
-        cls, description: ParcelDescription, now: datetime, parents: tuple[str, ...] = ()
-    ) -> Parcel:
+    def register(cls, description: ParcelDescription, now: datetime, parents: tuple[str, ...] = ()) -> Parcel:
         described = {name: getattr(description, name) for name in ParcelDescription.model_fields}
         return cls(**described, id=description.designation.parcel_id, registered_at=now, parents=parents)
 
@@ -56,7 +57,9 @@ class Parcel(ParcelDescription):
             )
 
     def retire(self, children: tuple[str, ...], now: datetime) -> Parcel:
-        return self.model_copy(update={"status": ParcelStatus.RETIRED, "children": children, "retired_at": now})
+        return self.model_copy(
+            update={"status": ParcelStatus.RETIRED, "children": children, "retired_at": now}
+        )
 
 
 class ParcelRegistration(ParcelDescription):

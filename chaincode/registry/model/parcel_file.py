@@ -1,4 +1,5 @@
 """A parcel with its current rights: the registry's file on it (the answer to "what is on this land")."""
+
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict

@@ -4,6 +4,7 @@ On the shared ledger a party is only a pseudonymous id and a public key. Who the
 BSN or KvK number, address) is personal data, kept in the registry-only private collection and
 purgeable without touching anything public.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Who may do what: organisations (by MSP id) and the `role` attribute in their users' certificates."""
+
 from __future__ import annotations
 
 from ..errors import ErrorCode, RegistryError

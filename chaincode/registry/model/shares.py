@@ -3,6 +3,7 @@
 Exactly one spelling is accepted for each share ("1/2", not "2/4", "0.5" or "1"), so the text a
 party signs is the text the ledger stores.
 """
+
 from __future__ import annotations
 
 import re

@@ -6,6 +6,7 @@ the key registered for it (grootboek.chaincode.signing); the client submits only
 nonce, and the chaincode rebuilds the statement from the transaction's own arguments, so a
 signature can only ever approve exactly what is being done.
 """
+
 from __future__ import annotations
 
 from enum import StrEnum

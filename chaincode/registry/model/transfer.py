@@ -3,6 +3,7 @@
 Sellers consent to the terms (opening the transfer), the buyers accept, the municipality waives its
 pre-emption right where it has one, and the registry records it; only then does ownership change.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -68,9 +69,13 @@ class Transfer(BaseModel):
         return self.model_copy(update={"status": TransferStatus.ACCEPTED, "accepted_at": now})
 
     def preemption_waived(self, now: datetime) -> Transfer:
-        self.require_status(TransferStatus.AWAITING_ACCEPTANCE, TransferStatus.ACCEPTED, action="waive pre-emption for")
+        self.require_status(
+            TransferStatus.AWAITING_ACCEPTANCE, TransferStatus.ACCEPTED, action="waive pre-emption for"
+        )
         if self.preemption_waived_at is not None:
-            raise RegistryError(ErrorCode.INVALID_STATE, f"pre-emption was already waived for transfer {self.id}")
+            raise RegistryError(
+                ErrorCode.INVALID_STATE, f"pre-emption was already waived for transfer {self.id}"
+            )
         return self.model_copy(update={"preemption_waived_at": now})
 
     def recorded(self, now: datetime) -> Transfer:

@@ -1,4 +1,5 @@
 """Attachments (beslag): while one is registered, the parcel cannot be transferred."""
+
 from __future__ import annotations
 
 from ..errors import ErrorCode, RegistryError

@@ -1,5 +1,6 @@
 """Limited rights (beperkte rechten): leasehold (erfpacht) and building rights (opstal), granted by
 all owners together with the holder, and released by the holder."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -14,7 +15,9 @@ from .signatures import spend_nonces, verify_signatures
 
 
 class LimitedRights(Service):
-    def grant(self, parcel_id: str, terms: LimitedRightTerms, signatures: Sequence[PartySignature]) -> LimitedRight:
+    def grant(
+        self, parcel_id: str, terms: LimitedRightTerms, signatures: Sequence[PartySignature]
+    ) -> LimitedRight:
         require_registrar(self.act.caller)
         file = load_active_file(self.records, parcel_id)
         verify_signatures(
@@ -26,7 +29,9 @@ class LimitedRights(Service):
         )
         right = LimitedRight(**dict(terms), id=derive_id("lr", self.act.tx_id), granted_at=self.act.now)
         rights = (*file.encumbrances.limited_rights, right)
-        self.records.encumbrances.put(parcel_id, file.encumbrances.model_copy(update={"limited_rights": rights}))
+        self.records.encumbrances.put(
+            parcel_id, file.encumbrances.model_copy(update={"limited_rights": rights})
+        )
         spend_nonces(self.records, signatures, self.act.tx_id)
         return right
 
@@ -43,5 +48,7 @@ class LimitedRights(Service):
             [right.holder],
         )
         remaining = without_entry(encumbrances.limited_rights, right_id)
-        self.records.encumbrances.put(parcel_id, encumbrances.model_copy(update={"limited_rights": remaining}))
+        self.records.encumbrances.put(
+            parcel_id, encumbrances.model_copy(update={"limited_rights": remaining})
+        )
         spend_nonces(self.records, [signature], self.act.tx_id)

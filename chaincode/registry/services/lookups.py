@@ -1,4 +1,5 @@
 """Records that must exist for an action to proceed, or NOT_FOUND."""
+
 from __future__ import annotations
 
 from ..errors import ErrorCode, RegistryError

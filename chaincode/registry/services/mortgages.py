@@ -1,4 +1,5 @@
 """Mortgages (hypotheken): registered and cancelled on the lender's signed statement."""
+
 from __future__ import annotations
 
 from ..errors import ErrorCode, RegistryError
@@ -17,7 +18,9 @@ class Mortgages(Service):
         file = load_active_file(self.records, parcel_id)
         encumbrances = file.encumbrances
         if any(m.rank == terms.rank for m in encumbrances.mortgages):
-            raise RegistryError(ErrorCode.RANK_TAKEN, f"parcel {parcel_id} already has a mortgage of rank {terms.rank}")
+            raise RegistryError(
+                ErrorCode.RANK_TAKEN, f"parcel {parcel_id} already has a mortgage of rank {terms.rank}"
+            )
         verify_signatures(
             self.records,
             StatementType.MORTGAGE_REGISTRATION,

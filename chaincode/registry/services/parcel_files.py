@@ -1,4 +1,5 @@
 """Reading a parcel's file and writing its ownership together with the owner index."""
+
 from __future__ import annotations
 
 from ..errors import ErrorCode, RegistryError

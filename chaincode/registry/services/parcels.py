@@ -1,4 +1,5 @@
 """Registering parcels, and splitting and merging them with lineage (splitsing en samenvoeging)."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -43,7 +44,9 @@ class Parcels(Service):
         files = tuple(
             ParcelFile(
                 parcel=child,
-                ownership=parent.ownership.inherited(child.id, self.act.now, OwnershipCause.SPLIT, (parcel_id,)),
+                ownership=parent.ownership.inherited(
+                    child.id, self.act.now, OwnershipCause.SPLIT, (parcel_id,)
+                ),
                 encumbrances=parent.encumbrances.moved_to(child.id),
             )
             for child in children
@@ -64,7 +67,8 @@ class Parcels(Service):
             parent.encumbrances.require_no_pending_transfer()
             if parent.ownership.owners != first.ownership.owners:
                 raise RegistryError(
-                    ErrorCode.RIGHTS_DIFFER, f"parcels {first.parcel.id} and {parent.parcel.id} have different owners"
+                    ErrorCode.RIGHTS_DIFFER,
+                    f"parcels {first.parcel.id} and {parent.parcel.id} have different owners",
                 )
             if not parent.encumbrances.same_rights(first.encumbrances):
                 raise RegistryError(
@@ -73,13 +77,16 @@ class Parcels(Service):
                 )
         if (area := sum(p.parcel.area_m2 for p in parents)) != result.area_m2:
             raise RegistryError(
-                ErrorCode.AREA_MISMATCH, f"the merged parcel is given {result.area_m2} m2 but its parts measure {area} m2"
+                ErrorCode.AREA_MISMATCH,
+                f"the merged parcel is given {result.area_m2} m2 but its parts measure {area} m2",
             )
         merged = Parcel.register(result, self.act.now, parents=tuple(parcel_ids))
         self._require_new([merged.id])
         file = ParcelFile(
             parcel=merged,
-            ownership=first.ownership.inherited(merged.id, self.act.now, OwnershipCause.MERGE, tuple(parcel_ids)),
+            ownership=first.ownership.inherited(
+                merged.id, self.act.now, OwnershipCause.MERGE, tuple(parcel_ids)
+            ),
             encumbrances=first.encumbrances.moved_to(merged.id),
         )
         self._retire(parents, (merged.id,))

@@ -1,4 +1,5 @@
 """Registering parties, and keeping their personal data apart from the shared ledger."""
+
 from __future__ import annotations
 
 from ...signing import SignatureError, load_public_key
@@ -24,7 +25,9 @@ class Parties(Service):
             load_public_key(public_key_pem)
         except SignatureError as exc:
             raise RegistryError(ErrorCode.INVALID_ARGUMENT, str(exc)) from None
-        party = Party(id=derive_id("pty", self.act.tx_id), public_key=public_key_pem, registered_at=self.act.now)
+        party = Party(
+            id=derive_id("pty", self.act.tx_id), public_key=public_key_pem, registered_at=self.act.now
+        )
         self.records.parties.put(party.id, party)
         return party
 

@@ -1,5 +1,6 @@
 """The municipal pre-emption right (voorkeursrecht): while in force, a transfer of the parcel needs
 the municipality's waiver (see Transfers.waive_preemption)."""
+
 from __future__ import annotations
 
 from ..errors import ErrorCode, RegistryError
@@ -14,7 +15,9 @@ class Preemption(Service):
         require_officer(self.act.caller)
         encumbrances = load_active_file(self.records, parcel_id).encumbrances
         if encumbrances.preemption_in_force(self.act.now) is not None:
-            raise RegistryError(ErrorCode.ALREADY_EXISTS, f"parcel {parcel_id} already has a pre-emption right")
+            raise RegistryError(
+                ErrorCode.ALREADY_EXISTS, f"parcel {parcel_id} already has a pre-emption right"
+            )
         if terms.expires_on is not None and terms.expires_on <= self.act.now.date():
             raise RegistryError(ErrorCode.INVALID_ARGUMENT, "a pre-emption right must expire in the future")
         right = PreemptionRight(**dict(terms), registered_at=self.act.now)

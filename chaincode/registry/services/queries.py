@@ -1,5 +1,6 @@
 """Reading the register: parcels with their current rights, ownership history, parcels by owner,
 ownership at a moment, transfers and parties. Lists are paginated."""
+
 from __future__ import annotations
 
 from ..errors import ErrorCode, RegistryError
@@ -31,7 +32,9 @@ class Queries(Service):
         start = self._version_bookmark(page.bookmark)
         selected = [e for e in entries if e.ownership.version >= start]
         items, rest = selected[: page.page_size], selected[page.page_size :]
-        return OwnershipHistoryPage(items=tuple(items), bookmark=str(rest[0].ownership.version) if rest else "")
+        return OwnershipHistoryPage(
+            items=tuple(items), bookmark=str(rest[0].ownership.version) if rest else ""
+        )
 
     def ownership_at(self, parcel_id: str, at: str) -> OwnershipEntry:
         """The ownership in force at `at`: the last state recorded at or before it."""
@@ -59,7 +62,9 @@ class Queries(Service):
         return sorted(self.records.ownership_history(parcel_id), key=lambda e: e.ownership.version)
 
     def _files(self, ids: Page[str]) -> ParcelFilePage:
-        return ParcelFilePage(items=tuple(load_file(self.records, i) for i in ids.items), bookmark=ids.bookmark)
+        return ParcelFilePage(
+            items=tuple(load_file(self.records, i) for i in ids.items), bookmark=ids.bookmark
+        )
 
     @staticmethod
     def _version_bookmark(bookmark: str) -> int:

@@ -1,4 +1,5 @@
 """The storage the rules need (ports), implemented over the chaincode stub by `storage`."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -1,4 +1,5 @@
 """What every service holds: the storage ports and the circumstances of the current transaction."""
+
 from __future__ import annotations
 
 from ..model.act import Act

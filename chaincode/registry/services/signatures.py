@@ -1,4 +1,5 @@
 """Checking parties' signed statements: the right signers, registered keys, fresh nonces."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -22,7 +23,9 @@ def verify_signatures(
     expected, seen = frozenset(signers), set[str]()
     for signature in signatures:
         if signature.party not in expected:
-            raise RegistryError(ErrorCode.INVALID_ARGUMENT, f"party {signature.party} is not a signer of this {kind}")
+            raise RegistryError(
+                ErrorCode.INVALID_ARGUMENT, f"party {signature.party} is not a signer of this {kind}"
+            )
         if signature.party in seen:
             raise RegistryError(ErrorCode.INVALID_ARGUMENT, f"party {signature.party} signed twice")
         seen.add(signature.party)

@@ -1,5 +1,6 @@
 """The transfer workflow: sellers consent, buyers accept, the municipality waives its pre-emption
 right where it holds one, and the registry records the transfer (overdracht)."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -27,7 +28,11 @@ class Transfers(Service):
         for buyer in terms.buyer_ids:
             require_party(self.records, buyer, "buyer")
         verify_signatures(
-            self.records, StatementType.TRANSFER_CONSENT, terms.model_dump(mode="json"), consents, terms.sellers
+            self.records,
+            StatementType.TRANSFER_CONSENT,
+            terms.model_dump(mode="json"),
+            consents,
+            terms.sellers,
         )
         transfer = Transfer(
             id=derive_id("tr", self.act.tx_id),

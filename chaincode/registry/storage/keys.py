@@ -1,4 +1,5 @@
 """The registry's ledger keys: composite keys by object type, and the private data collection."""
+
 from __future__ import annotations
 
 PARCEL = "parcel"  # [parcel id] -> Parcel

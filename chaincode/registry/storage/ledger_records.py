@@ -1,4 +1,5 @@
 """`Records` over the world state, and `PersonalData` over the private data collection."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -65,7 +66,9 @@ class LedgerRecords:
         with self.state.stub.get_history_for_key(self.state.key(keys.OWNERSHIP, parcel_id)) as history:
             return [
                 OwnershipEntry(
-                    tx_id=change.tx_id, timestamp=change.timestamp, ownership=Ownership.model_validate_json(change.value)
+                    tx_id=change.tx_id,
+                    timestamp=change.timestamp,
+                    ownership=Ownership.model_validate_json(change.value),
                 )
                 for change in history
                 if not change.is_delete

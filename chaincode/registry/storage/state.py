@@ -5,6 +5,7 @@ With that policy on a key, Fabric invalidates at commit any later change to the 
 registry's peer did not endorse, whatever the chaincode-level policy allows. A key is taken to be
 new unless this transaction read it and found it, so the policy is set once, at creation.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence

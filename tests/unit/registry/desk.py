@@ -3,6 +3,7 @@
 `desk.transfers(REGISTRAR).record(tid)` is one transaction: a fresh tx id and timestamp, writes
 committed on success; a refusal must come before the first write (asserted) and commits nothing.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -69,7 +70,9 @@ class Holder:
         """A forgery when `party_id` is someone else's: signed with this holder's key."""
         nonce = f"{self.id[-6:]}-{next(self.nonces)}"
         return PartySignature(
-            party=party_id, nonce=nonce, signature=signing.sign(self.key, statement(kind, terms, party_id, nonce))
+            party=party_id,
+            nonce=nonce,
+            signature=signing.sign(self.key, statement(kind, terms, party_id, nonce)),
         )
 
     def share(self, fraction: str) -> Share:
@@ -144,7 +147,9 @@ class Desk:
         return Holder(party.id, key)
 
     def new_parcel(self, owners: list[Share], number: int = 1, area_m2: int = 1000) -> ParcelFile:
-        registration = ParcelRegistration(designation=designation(number), area_m2=area_m2, owners=tuple(owners))
+        registration = ParcelRegistration(
+            designation=designation(number), area_m2=area_m2, owners=tuple(owners)
+        )
         return self.parcels().register(registration)
 
     def open_transfer(self, parcel_id: str, sellers: list[Holder], buyers: list[Share]) -> Transfer:
@@ -154,10 +159,14 @@ class Desk:
 
     def accept(self, transfer: Transfer, buyers: list[Holder]) -> Transfer:
         terms = {"transfer_id": transfer.id, "parcel_id": transfer.terms.parcel_id}
-        return self.transfers().accept(transfer.id, [b.sign(StatementType.TRANSFER_ACCEPTANCE, terms) for b in buyers])
+        return self.transfers().accept(
+            transfer.id, [b.sign(StatementType.TRANSFER_ACCEPTANCE, terms) for b in buyers]
+        )
 
     def sell(self, parcel_id: str, sellers: list[Holder], buyers: list[tuple[Holder, str]]) -> ParcelFile:
         """A whole transfer: consent, acceptance and recording."""
-        transfer = self.open_transfer(parcel_id, sellers, [holder.share(fraction) for holder, fraction in buyers])
+        transfer = self.open_transfer(
+            parcel_id, sellers, [holder.share(fraction) for holder, fraction in buyers]
+        )
         self.accept(transfer, [holder for holder, _ in buyers])
         return self.transfers().record(transfer.id)

@@ -1,5 +1,6 @@
 """Calls the registry chaincode on the shim's MemoryLedger the way a client would: by function name,
 with arguments on the wire and JSON back."""
+
 from __future__ import annotations
 
 import json
@@ -29,15 +30,24 @@ class LedgerClient:
 
     def _invoke(self, function: str, *args: Any, identity: TestIdentity, transient: dict | None) -> Any:
         self.now += timedelta(minutes=1)
-        return self.ledger.invoke(NAMESPACE, function, *args, identity=identity, transient=transient, timestamp=self.now)
+        return self.ledger.invoke(
+            NAMESPACE, function, *args, identity=identity, transient=transient, timestamp=self.now
+        )
 
-    def call(self, function: str, *args: Any, identity: TestIdentity = REGISTRAR, transient: dict | None = None) -> Any:
+    def call(
+        self, function: str, *args: Any, identity: TestIdentity = REGISTRAR, transient: dict | None = None
+    ) -> Any:
         result = self._invoke(function, *args, identity=identity, transient=transient)
         assert result.ok, result.message
         return json.loads(result.payload) if result.payload else None
 
     def refused(
-        self, code: ErrorCode, function: str, *args: Any, identity: TestIdentity = REGISTRAR, transient: dict | None = None
+        self,
+        code: ErrorCode,
+        function: str,
+        *args: Any,
+        identity: TestIdentity = REGISTRAR,
+        transient: dict | None = None,
     ) -> str:
         """Asserts the call fails with `code` and leaves the world state as it was; returns the message."""
         before = self.ledger.state(NAMESPACE)

@@ -1,5 +1,6 @@
 """The registry's storage ports in dicts, with Fabric's visibility rule: a transaction's writes are
 staged, invisible to its own reads, and applied by `commit` (or dropped by `discard`)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -88,7 +89,9 @@ class MemoryRecords(MemoryStore):
 
     def committed(self, key: Key, value: Any, tx_id: str, timestamp: datetime) -> None:
         if isinstance(value, Ownership):
-            self.history.setdefault(key[1], []).append(OwnershipEntry(tx_id=tx_id, timestamp=timestamp, ownership=value))
+            self.history.setdefault(key[1], []).append(
+                OwnershipEntry(tx_id=tx_id, timestamp=timestamp, ownership=value)
+            )
 
 
 def _page(ids: list[str], page: PageRequest) -> Page[str]:

@@ -1,5 +1,6 @@
 """The registry chaincode end to end on the shim's memory ledger: wire names, JSON in and out,
 identities from certificates, key-level endorsement policies, private data and refusals."""
+
 import json
 
 import pytest
@@ -16,7 +17,11 @@ PARCEL = "GNG00-K-1"
 
 
 def _parcel(number, area_m2, **extra):
-    return {"designation": {"municipality": "GNG00", "section": "K", "number": number}, "area_m2": area_m2, **extra}
+    return {
+        "designation": {"municipality": "GNG00", "section": "K", "number": number},
+        "area_m2": area_m2,
+        **extra,
+    }
 
 
 @pytest.fixture
@@ -29,9 +34,18 @@ def test_register_transfer_mortgage_split_and_history(client):
     registered = client.call("register_parcel", _parcel(1, 1000, owners=[{"party": ann.id, "share": "1/1"}]))
     assert registered["ownership"]["owners"] == [{"party": ann.id, "share": "1/1"}]
 
-    terms = {"parcel_id": PARCEL, "sellers": [ann.id], "buyers": [{"party": bob.id, "share": "1/1"}], "price_cents": 42_500_000}
-    transfer = client.call("Transfers:open_transfer", terms, [ann.sign(StatementType.TRANSFER_CONSENT, terms)])
-    acceptance = bob.sign(StatementType.TRANSFER_ACCEPTANCE, {"transfer_id": transfer["id"], "parcel_id": PARCEL})
+    terms = {
+        "parcel_id": PARCEL,
+        "sellers": [ann.id],
+        "buyers": [{"party": bob.id, "share": "1/1"}],
+        "price_cents": 42_500_000,
+    }
+    transfer = client.call(
+        "Transfers:open_transfer", terms, [ann.sign(StatementType.TRANSFER_CONSENT, terms)]
+    )
+    acceptance = bob.sign(
+        StatementType.TRANSFER_ACCEPTANCE, {"transfer_id": transfer["id"], "parcel_id": PARCEL}
+    )
     client.call("Transfers:accept_transfer", transfer["id"], [acceptance])
     recorded = client.call("Transfers:record_transfer", transfer["id"])
     assert recorded["ownership"]["owners"] == [{"party": bob.id, "share": "1/1"}]
@@ -60,7 +74,13 @@ def test_every_key_the_registry_creates_requires_the_registry_peer(client):
     ann = client.new_party()
     client.call("register_parcel", _parcel(1, 1000, owners=[{"party": ann.id, "share": "1/1"}]))
     keys = client.ledger.state(NAMESPACE)
-    assert {key.split("\x00")[1] for key in keys} == {"party", "parcel", "ownership", "encumbrances", "owner~parcel"}
+    assert {key.split("\x00")[1] for key in keys} == {
+        "party",
+        "parcel",
+        "ownership",
+        "encumbrances",
+        "owner~parcel",
+    }
     for key in keys:
         assert client.ledger.validation_parameter(key, namespace=NAMESPACE) == REGISTRY_POLICY
     policy = KeyEndorsementPolicy(REGISTRY_POLICY)
@@ -73,14 +93,19 @@ def test_values_are_canonical_json(client):
     for value in client.ledger.state(NAMESPACE).values():
         if value != b"\x01":
             document = json.loads(value)
-            assert value == json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+            assert (
+                value
+                == json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+            )
 
 
 def test_personal_data_goes_to_the_private_collection_only_and_can_be_purged(client):
     ann = client.new_party()
     public = client.ledger.state(NAMESPACE)
     details = {"name": "Ann de Vries", "address": "Vismarkt 1, Groningen", "bsn": "111222333"}
-    assert client.call("Parties:set_party_details", ann.id, transient={"details": json.dumps(details)}) is None
+    assert (
+        client.call("Parties:set_party_details", ann.id, transient={"details": json.dumps(details)}) is None
+    )
     assert client.ledger.state(NAMESPACE) == public
     assert len(client.ledger.state(NAMESPACE, "personal")) == 1
     assert client.call("Parties:get_party_details", ann.id) == {**details, "kvk": None}
@@ -94,9 +119,16 @@ def test_personal_data_goes_to_the_private_collection_only_and_can_be_purged(cli
 def test_roles_come_from_certificate_attributes(client):
     ann = client.new_party()
     client.call("register_parcel", _parcel(1, 1000, owners=[{"party": ann.id, "share": "1/1"}]))
-    client.refused(ErrorCode.NOT_REGISTRY, "register_parcel", _parcel(2, 10, owners=[{"party": ann.id, "share": "1/1"}]), identity=OFFICER)
+    client.refused(
+        ErrorCode.NOT_REGISTRY,
+        "register_parcel",
+        _parcel(2, 10, owners=[{"party": ann.id, "share": "1/1"}]),
+        identity=OFFICER,
+    )
     preemption = {"decision": "Raadsbesluit 2024-17"}
-    client.refused(ErrorCode.FORBIDDEN, "Encumbrances:register_preemption", PARCEL, preemption, identity=CLERK)
+    client.refused(
+        ErrorCode.FORBIDDEN, "Encumbrances:register_preemption", PARCEL, preemption, identity=CLERK
+    )
     client.refused(ErrorCode.FORBIDDEN, "Encumbrances:register_preemption", PARCEL, preemption)
     right = client.call("Encumbrances:register_preemption", PARCEL, preemption, identity=OFFICER)
     assert right["decision"] == "Raadsbesluit 2024-17"
@@ -105,22 +137,35 @@ def test_roles_come_from_certificate_attributes(client):
 def test_refusals_reach_the_client_as_code_and_message_and_change_nothing(client):
     ann, bob = client.new_party(), client.new_party()
     message = client.refused(
-        ErrorCode.SHARES_DO_NOT_SUM, "register_parcel", _parcel(1, 1000, owners=[{"party": ann.id, "share": "1/2"}])
+        ErrorCode.SHARES_DO_NOT_SUM,
+        "register_parcel",
+        _parcel(1, 1000, owners=[{"party": ann.id, "share": "1/2"}]),
     )
     assert message == "SHARES_DO_NOT_SUM: owners' shares sum to 1/2, not 1"
     client.call("register_parcel", _parcel(1, 1000, owners=[{"party": ann.id, "share": "1/1"}]))
-    client.call("Encumbrances:register_attachment", PARCEL, {"creditor": "Belastingdienst", "reference": "W-1"})
+    client.call(
+        "Encumbrances:register_attachment", PARCEL, {"creditor": "Belastingdienst", "reference": "W-1"}
+    )
     terms = {"parcel_id": PARCEL, "sellers": [ann.id], "buyers": [{"party": bob.id, "share": "1/1"}]}
-    client.refused(ErrorCode.ATTACHED, "Transfers:open_transfer", terms, [ann.sign(StatementType.TRANSFER_CONSENT, terms)])
+    client.refused(
+        ErrorCode.ATTACHED,
+        "Transfers:open_transfer",
+        terms,
+        [ann.sign(StatementType.TRANSFER_CONSENT, terms)],
+    )
     client.refused(ErrorCode.NOT_FOUND, "get_parcel", "GNG00-K-9")
     client.refused(ErrorCode.INVALID_ARGUMENT, "list_parcels", 0)
-    client.refused(ErrorCode.INVALID_ARGUMENT, "get_parcels_by_owner", ann.id, 10, "\x00parcel\x00GNG00-K-1\x00")
+    client.refused(
+        ErrorCode.INVALID_ARGUMENT, "get_parcels_by_owner", ann.id, 10, "\x00parcel\x00GNG00-K-1\x00"
+    )
 
 
 def test_malformed_arguments_name_the_parameter(client):
     ann = client.new_party()
     message = client.refused(
-        ErrorCode.INVALID_ARGUMENT, "register_parcel", _parcel(1, 1000, owners=[{"party": ann.id, "share": "0.5"}])
+        ErrorCode.INVALID_ARGUMENT,
+        "register_parcel",
+        _parcel(1, 1000, owners=[{"party": ann.id, "share": "0.5"}]),
     )
     assert message.startswith("INVALID_ARGUMENT: parameter 'registration':") and "owners.0.share" in message
 

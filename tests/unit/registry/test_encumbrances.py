@@ -32,7 +32,9 @@ def _register_mortgage(desk, lender, rank=1, caller=None, signer=None):
 
 
 def _cancel_mortgage(desk, mortgage_id, signer):
-    signed = signer.sign(StatementType.MORTGAGE_CANCELLATION, {"parcel_id": PARCEL, "mortgage_id": mortgage_id})
+    signed = signer.sign(
+        StatementType.MORTGAGE_CANCELLATION, {"parcel_id": PARCEL, "mortgage_id": mortgage_id}
+    )
     desk.mortgages().cancel(PARCEL, mortgage_id, signed)
 
 
@@ -62,8 +64,12 @@ def test_mortgage_refusals(desk, ann):
 
 
 def test_attachments_are_laid_and_lifted_by_those_entitled(desk, ann):
-    by_bailiff = desk.attachments().register(PARCEL, AttachmentTerms(creditor="Deurwaarder", reference="EXP-2024-1"))
-    by_municipality = desk.attachments(OFFICER).register(PARCEL, AttachmentTerms(creditor="Gemeente", reference="OZB-7"))
+    by_bailiff = desk.attachments().register(
+        PARCEL, AttachmentTerms(creditor="Deurwaarder", reference="EXP-2024-1")
+    )
+    by_municipality = desk.attachments(OFFICER).register(
+        PARCEL, AttachmentTerms(creditor="Gemeente", reference="OZB-7")
+    )
     assert (by_bailiff.registered_by, by_municipality.registered_by) == ("RegistryMSP", "MunicipalityMSP")
     assert desk.queries().parcel(PARCEL).encumbrances.attachments == (by_bailiff, by_municipality)
     with refused(ErrorCode.FORBIDDEN):
@@ -104,12 +110,16 @@ def test_an_expired_preemption_right_no_longer_binds_a_transfer(desk, ann):
 
 
 def _grant_terms(holder, **changes):
-    return LimitedRightTerms(**{"kind": LimitedRightKind.LEASEHOLD, "holder": holder.id, "starts": date(2024, 4, 1), **changes})
+    return LimitedRightTerms(
+        **{"kind": LimitedRightKind.LEASEHOLD, "holder": holder.id, "starts": date(2024, 4, 1), **changes}
+    )
 
 
 def _grant(desk, terms, *signers):
     statement_terms = {"parcel_id": PARCEL, **terms.model_dump(mode="json")}
-    return desk.limited_rights().grant(PARCEL, terms, [s.sign(StatementType.LIMITED_RIGHT_GRANT, statement_terms) for s in signers])
+    return desk.limited_rights().grant(
+        PARCEL, terms, [s.sign(StatementType.LIMITED_RIGHT_GRANT, statement_terms) for s in signers]
+    )
 
 
 def test_owners_and_holder_grant_a_limited_right_that_the_holder_releases(desk, ann):
@@ -123,8 +133,16 @@ def test_owners_and_holder_grant_a_limited_right_that_the_holder_releases(desk, 
     assert (right.kind, right.holder, right.ends) == (LimitedRightKind.LEASEHOLD, holder.id, date(2074, 4, 1))
     assert desk.queries().parcel(PARCEL).encumbrances.limited_rights == (right,)
     with refused(ErrorCode.INVALID_ARGUMENT):
-        desk.limited_rights().release(PARCEL, right.id, ann.sign(StatementType.LIMITED_RIGHT_RELEASE, {"parcel_id": PARCEL, "right_id": right.id}))
-    desk.limited_rights().release(PARCEL, right.id, holder.sign(StatementType.LIMITED_RIGHT_RELEASE, {"parcel_id": PARCEL, "right_id": right.id}))
+        desk.limited_rights().release(
+            PARCEL,
+            right.id,
+            ann.sign(StatementType.LIMITED_RIGHT_RELEASE, {"parcel_id": PARCEL, "right_id": right.id}),
+        )
+    desk.limited_rights().release(
+        PARCEL,
+        right.id,
+        holder.sign(StatementType.LIMITED_RIGHT_RELEASE, {"parcel_id": PARCEL, "right_id": right.id}),
+    )
     assert desk.queries().parcel(PARCEL).encumbrances.limited_rights == ()
 
 
@@ -135,4 +153,6 @@ def test_a_limited_right_must_end_after_it_starts_and_only_registrars_record_it(
     terms = _grant_terms(holder, kind=LimitedRightKind.BUILDING_RIGHT)
     statement_terms = {"parcel_id": PARCEL, **terms.model_dump(mode="json")}
     with refused(ErrorCode.NOT_REGISTRY):
-        desk.limited_rights(OFFICER).grant(PARCEL, terms, [s.sign(StatementType.LIMITED_RIGHT_GRANT, statement_terms) for s in (ann, holder)])
+        desk.limited_rights(OFFICER).grant(
+            PARCEL, terms, [s.sign(StatementType.LIMITED_RIGHT_GRANT, statement_terms) for s in (ann, holder)]
+        )

@@ -16,7 +16,11 @@ def test_registration_records_the_parcel_its_owners_and_no_encumbrances(desk):
     assert (file.ownership.version, file.ownership.cause) == (1, OwnershipCause.REGISTRATION)
     assert [s.party for s in file.ownership.owners] == sorted([ann.id, bob.id])
     assert file.encumbrances.model_dump(exclude={"parcel_id"}) == {
-        "limited_rights": (), "mortgages": (), "attachments": (), "preemption": None, "pending_transfer": None
+        "limited_rights": (),
+        "mortgages": (),
+        "attachments": (),
+        "preemption": None,
+        "pending_transfer": None,
     }
     assert desk.queries().parcel(file.parcel.id) == file
     assert desk.queries().parcels_of_owner(ann.id, PageRequest(10)).items == (file,)
@@ -31,7 +35,9 @@ def test_registration_refusals(desk):
     with refused(ErrorCode.SHARES_DO_NOT_SUM):
         desk.new_parcel([ann.share("1/2")])
     with refused(ErrorCode.NOT_FOUND):
-        desk.new_parcel([ann.share("1/2"), desk.new_party().share("1/3"), Share(party="pty_ghost", share="1/6")])
+        desk.new_parcel(
+            [ann.share("1/2"), desk.new_party().share("1/3"), Share(party="pty_ghost", share="1/6")]
+        )
     desk.new_parcel([ann.share("1/1")])
     with refused(ErrorCode.ALREADY_EXISTS):
         desk.new_parcel([ann.share("1/1")])
@@ -41,7 +47,9 @@ def test_a_split_retires_the_parent_and_children_inherit_owners_and_encumbrances
     ann, bank = desk.new_party(), desk.new_party()
     parent = desk.new_parcel([ann.share("1/1")], number=1, area_m2=1000)
     terms = MortgageTerms(lender=bank.id, amount_cents=10_000_000, rank=1)
-    signed = bank.sign(StatementType.MORTGAGE_REGISTRATION, {"parcel_id": parent.parcel.id, **terms.model_dump(mode="json")})
+    signed = bank.sign(
+        StatementType.MORTGAGE_REGISTRATION, {"parcel_id": parent.parcel.id, **terms.model_dump(mode="json")}
+    )
     mortgage = desk.mortgages().register(parent.parcel.id, terms, signed)
 
     children = desk.parcels().split(parent.parcel.id, [description(2, 600), description(3, 400)])
@@ -52,7 +60,10 @@ def test_a_split_retires_the_parent_and_children_inherit_owners_and_encumbrances
     for child in children:
         assert child.parcel.parents == (parent.parcel.id,)
         assert child.ownership.owners == parent.ownership.owners
-        assert (child.ownership.cause, child.ownership.reference) == (OwnershipCause.SPLIT, (parent.parcel.id,))
+        assert (child.ownership.cause, child.ownership.reference) == (
+            OwnershipCause.SPLIT,
+            (parent.parcel.id,),
+        )
         assert child.encumbrances.mortgages == (mortgage,)
     owned = desk.queries().parcels_of_owner(ann.id, PageRequest(10)).items
     assert [f.parcel.id for f in owned] == ["GNG00-K-2", "GNG00-K-3"]
@@ -86,7 +97,9 @@ def test_a_retired_parcel_cannot_change(desk):
     with refused(ErrorCode.PARCEL_RETIRED):
         desk.parcels().split(parent.parcel.id, [description(4, 500), description(5, 500)])
     with refused(ErrorCode.PARCEL_RETIRED):
-        desk.attachments().register(parent.parcel.id, AttachmentTerms(creditor="Belastingdienst", reference="W-1"))
+        desk.attachments().register(
+            parent.parcel.id, AttachmentTerms(creditor="Belastingdienst", reference="W-1")
+        )
     with refused(ErrorCode.PARCEL_RETIRED):
         desk.open_transfer(parent.parcel.id, [ann], [desk.new_party().share("1/1")])
 
@@ -97,11 +110,20 @@ def test_a_merge_joins_parcels_with_identical_rights_and_keeps_lineage(desk):
     desk.new_parcel([ann.share("1/1")], number=2, area_m2=200)
     merged = desk.parcels().merge(["GNG00-K-1", "GNG00-K-2"], description(3, 500))
     assert merged.parcel.parents == ("GNG00-K-1", "GNG00-K-2")
-    assert (merged.ownership.cause, merged.ownership.reference) == (OwnershipCause.MERGE, ("GNG00-K-1", "GNG00-K-2"))
+    assert (merged.ownership.cause, merged.ownership.reference) == (
+        OwnershipCause.MERGE,
+        ("GNG00-K-1", "GNG00-K-2"),
+    )
     for parent_id in ("GNG00-K-1", "GNG00-K-2"):
         parent = desk.queries().parcel(parent_id).parcel
-        assert (parent.status, parent.children, parent.retired_at) == (ParcelStatus.RETIRED, ("GNG00-K-3",), merged.parcel.registered_at)
-    assert [f.parcel.id for f in desk.queries().parcels_of_owner(ann.id, PageRequest(10)).items] == ["GNG00-K-3"]
+        assert (parent.status, parent.children, parent.retired_at) == (
+            ParcelStatus.RETIRED,
+            ("GNG00-K-3",),
+            merged.parcel.registered_at,
+        )
+    assert [f.parcel.id for f in desk.queries().parcels_of_owner(ann.id, PageRequest(10)).items] == [
+        "GNG00-K-3"
+    ]
     assert merged.parcel.registered_at > START
 
 

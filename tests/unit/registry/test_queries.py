@@ -52,7 +52,10 @@ def test_ownership_of_a_retired_parcel_is_asked_of_its_successors(desk):
     desk.new_parcel([ann.share("1/1")], area_m2=100)
     children = desk.parcels().split(PARCEL, [description(2, 50), description(3, 50)])
     split_at = children[0].parcel.registered_at
-    assert desk.queries().ownership_at(PARCEL, (split_at - timedelta(seconds=1)).isoformat()).ownership.version == 1
+    assert (
+        desk.queries().ownership_at(PARCEL, (split_at - timedelta(seconds=1)).isoformat()).ownership.version
+        == 1
+    )
     with refused(ErrorCode.PARCEL_RETIRED):
         desk.queries().ownership_at(PARCEL, split_at.isoformat())
 

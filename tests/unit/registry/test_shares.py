@@ -55,16 +55,24 @@ def test_a_transfer_keeps_the_shares_summing_to_one(owner_weights, seller_mask, 
     sellers = [s.party for s, sells in zip(owners, seller_mask) if sells] or [owners[0].party]
     sold = sum(s.share for s in owners if s.party in sellers)
     # Buyers may already be owners: o0 buys back in, so shares of one party must add up.
-    buyers = [Share(party=f"o{i}" if i == 0 else f"b{i}", share=f) for i, f in enumerate(_split(sold, buyer_weights))]
+    buyers = [
+        Share(party=f"o{i}" if i == 0 else f"b{i}", share=f)
+        for i, f in enumerate(_split(sold, buyer_weights))
+    ]
     after = ownership.after_transfer(sellers, buyers, NOW, "tr_1")
     assert sum(s.share for s in after.owners) == 1
     assert after.version == 2 and after.reference == ("tr_1",)
-    assert {s.party for s in after.owners} == ({s.party for s in owners} - set(sellers)) | {b.party for b in buyers}
+    assert {s.party for s in after.owners} == ({s.party for s in owners} - set(sellers)) | {
+        b.party for b in buyers
+    }
 
 
 def test_a_transfer_needs_sellers_who_own_and_buyers_who_receive_exactly_their_shares():
     ownership = Ownership.first(
-        "GNG00-K-1", [Share(party="a", share="1/2"), Share(party="b", share="1/2")], NOW, OwnershipCause.REGISTRATION
+        "GNG00-K-1",
+        [Share(party="a", share="1/2"), Share(party="b", share="1/2")],
+        NOW,
+        OwnershipCause.REGISTRATION,
     )
     with refused(ErrorCode.NOT_OWNER):
         ownership.require_transferable(["c"], [Share(party="d", share="1/2")])

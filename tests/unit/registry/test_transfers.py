@@ -41,7 +41,11 @@ def test_consent_acceptance_and_recording_pass_ownership(desk, sale):
     file = desk.transfers().record(transfer.id)
 
     assert {(s.party, str(s.share)) for s in file.ownership.owners} == {(bob.id, "1/2"), (cas.id, "1/2")}
-    assert (file.ownership.version, file.ownership.cause, file.ownership.reference) == (2, OwnershipCause.TRANSFER, (transfer.id,))
+    assert (file.ownership.version, file.ownership.cause, file.ownership.reference) == (
+        2,
+        OwnershipCause.TRANSFER,
+        (transfer.id,),
+    )
     assert file.encumbrances.pending_transfer is None
     assert desk.queries().transfer(transfer.id).status is TransferStatus.RECORDED
     assert desk.queries().parcels_of_owner(ann.id, PageRequest(10)).items == ()
@@ -116,7 +120,9 @@ def test_an_attached_parcel_cannot_be_transferred(desk, sale):
 def test_an_attachment_laid_during_a_transfer_blocks_its_recording(desk, sale):
     ann, _, cas = sale
     transfer = desk.accept(desk.open_transfer(PARCEL, [ann], [cas.share("1/2")]), [cas])
-    attachment = desk.attachments(OFFICER).register(PARCEL, AttachmentTerms(creditor="Gemeente", reference="OZB-7"))
+    attachment = desk.attachments(OFFICER).register(
+        PARCEL, AttachmentTerms(creditor="Gemeente", reference="OZB-7")
+    )
     with refused(ErrorCode.ATTACHED):
         desk.transfers().record(transfer.id)
     desk.attachments(OFFICER).lift(PARCEL, attachment.id)

@@ -25,9 +25,17 @@ def test_a_designation_names_the_parcel():
 def test_geometry_must_be_a_closed_polygon_or_multipolygon():
     designation = Designation(municipality="ASD04", section="K", number=1)
     assert ParcelDescription(designation=designation, area_m2=100, geometry=SQUARE).geometry == SQUARE
-    ParcelDescription(designation=designation, area_m2=100, geometry={"type": "MultiPolygon", "coordinates": [SQUARE["coordinates"]]})
+    ParcelDescription(
+        designation=designation,
+        area_m2=100,
+        geometry={"type": "MultiPolygon", "coordinates": [SQUARE["coordinates"]]},
+    )
     open_ring = {"type": "Polygon", "coordinates": [[[0, 0], [10, 0], [10, 10], [0, 10]]]}
-    for bad in [open_ring, {"type": "Point", "coordinates": [0, 0]}, {"type": "Polygon", "coordinates": [[["a", 0]] * 4]}]:
+    for bad in [
+        open_ring,
+        {"type": "Point", "coordinates": [0, 0]},
+        {"type": "Polygon", "coordinates": [[["a", 0]] * 4]},
+    ]:
         with pytest.raises(ValidationError, match="geometry"):
             ParcelDescription(designation=designation, area_m2=100, geometry=bad)
     with pytest.raises(ValidationError, match="area_m2"):
@@ -35,9 +43,14 @@ def test_geometry_must_be_a_closed_polygon_or_multipolygon():
 
 
 def test_personal_details_need_a_valid_bsn_or_kvk_and_errors_do_not_echo_them():
-    person = PartyDetails.from_transient(b'{"name": "Jan Jansen", "address": "Markt 1, Groningen", "bsn": "111222333"}')
+    person = PartyDetails.from_transient(
+        b'{"name": "Jan Jansen", "address": "Markt 1, Groningen", "bsn": "111222333"}'
+    )
     assert (person.name, person.bsn, person.kvk) == ("Jan Jansen", "111222333", None)
-    assert PartyDetails.from_transient(b'{"name": "Bouw BV", "address": "Weg 2", "kvk": "12345678"}').kvk == "12345678"
+    assert (
+        PartyDetails.from_transient(b'{"name": "Bouw BV", "address": "Weg 2", "kvk": "12345678"}').kvk
+        == "12345678"
+    )
     with refused(ErrorCode.INVALID_ARGUMENT) as info:
         PartyDetails.from_transient(b'{"name": "Jan Jansen", "address": "Markt 1", "bsn": "111222334"}')
     assert "eleven test" in str(info.value) and "111222334" not in str(info.value)
