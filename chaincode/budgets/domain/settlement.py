@@ -7,6 +7,7 @@ The merchant then confirms receipt.
 """
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated
 
@@ -25,7 +26,8 @@ from .units import Unit
 MAX_SETTLEMENT_ENTRIES = 500
 
 # SEPA's character set for references (end-to-end id, remittance information).
-BankReference = Annotated[str, Field(pattern=r"^[A-Za-z0-9/?:().,'+ -]{1,64}$")]
+BANK_REFERENCE = re.compile(r"[A-Za-z0-9/?:().,'+ -]{1,64}")
+BankReference = Annotated[str, Field(pattern=f"^{BANK_REFERENCE.pattern}$")]
 
 
 class SettlementStatus(StrEnum):
@@ -51,6 +53,8 @@ class Settlement(Record):
     def settle(cls, scheme: Scheme, merchant: Merchant, open_entries: list[MerchantEntry], complete: bool,
                bank_reference: str, tx: Tx) -> tuple["Settlement", MerchantEntry]:
         tx.caller.require_officer_of(scheme.owner)
+        require(isinstance(bank_reference, str) and BANK_REFERENCE.fullmatch(bank_reference) is not None,
+                ErrorCode.INVALID_ARGUMENT, "bank_reference: 1 to 64 characters of SEPA's set")
         net = sum(entry.signed for entry in open_entries)
         require(net > 0, ErrorCode.NOTHING_TO_SETTLE,
                 f"merchant {merchant.id} has no positive open receivable in scheme {scheme.id}")

@@ -69,6 +69,6 @@ def _encode_bookmark(key: str) -> str:
 
 def _decode_bookmark(bookmark: str) -> str:
     try:
-        return base64.urlsafe_b64decode(bookmark.encode()).decode() if bookmark else ""
+        return base64.b64decode(bookmark, altchars=b"-_", validate=True).decode() if bookmark else ""
     except (binascii.Error, UnicodeError):
         raise BudgetError(ErrorCode.INVALID_ARGUMENT, "bookmark: not from this query") from None
