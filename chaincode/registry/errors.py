@@ -26,13 +26,13 @@ class ErrorCode(StrEnum):
     INVALID_ARGUMENT = (
         "INVALID_ARGUMENT",
         400,
-        "An argument is malformed or inconsistent (bad designation, share, page size, geometry, "
-        "unexpected or duplicate signer, ...).",
+        "An argument is malformed or inconsistent (designation, share, page size, geometry, "
+        "bookmark, unexpected or duplicate signer, ...).",
     )
     NOT_FOUND = (
         "NOT_FOUND",
         404,
-        "The parcel, party, transfer, mortgage, right or attachment does not exist.",
+        "The parcel, party, transfer, mortgage, right, attachment or personal data does not exist.",
     )
     ALREADY_EXISTS = (
         "ALREADY_EXISTS",
