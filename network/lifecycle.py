@@ -20,6 +20,7 @@ from grootboek.network.consortium import Channel, Chaincode, Consortium
 from grootboek.network.layout import Layout
 from grootboek.network.peer_admin import Definition, PeerAdmin
 from grootboek.network.supervisor import ProcessSpec
+from grootboek.network.tasks import parallel
 
 if TYPE_CHECKING:
     from grootboek.network.network import Network
@@ -124,6 +125,8 @@ class ChaincodeStatus:
 
 
 class Lifecycle:
+    """Deploys the consortium's chaincodes; each phase runs its independent calls in parallel."""
+
     def __init__(self, network: "Network"):
         self.network = network
         self.layout = network.layout
@@ -142,43 +145,65 @@ class Lifecycle:
         orderer = self.layout.consortium.channel_orderers(channel)[0]
         return self.layout.address(orderer.port), self.layout.crypto(oorg.name).root / "tlsca" / "cert.pem"
 
-    def install(self, channel: Channel, chaincode: Chaincode, package: packaging.Package) -> None:
-        for admins in self._admins(channel).values():
-            for admin in admins:
-                if package.id not in admin.installed():
-                    admin.install(package_path(self.layout, chaincode))
+    def _deployments(self) -> list[tuple[Channel, Chaincode]]:
+        return [(ch, cc) for ch in self.layout.consortium.channels for cc in ch.chaincodes]
 
-    def approve(self, channel: Channel, chaincode: Chaincode, package: packaging.Package) -> None:
-        definition = Definition.of(chaincode)
-        committed = self._committed(channel, chaincode)
-        if committed is not None and committed >= chaincode.sequence:
-            return
-        admins = self._admins(channel)
-        first = next(iter(admins.values()))[0]
-        approvals = first.commit_readiness(channel.name, definition)
-        address, ca = self._orderer(channel)
-        for org_name, org_admins in admins.items():
-            msp_id = self.layout.consortium.organization(org_name).msp_id
-            if not approvals.get(msp_id):
-                org_admins[0].approve(channel.name, definition, package.id, address, ca)
+    def install_all(self) -> None:
+        """Installs on every peer each package its organisation's channels use (once per peer)."""
+        def install(admin: PeerAdmin, wanted: dict[str, Chaincode]) -> None:
+            installed = admin.installed()
+            for package_id, cc in wanted.items():
+                if package_id not in installed:
+                    admin.install(package_path(self.layout, cc))
 
-    def commit(self, channel: Channel, chaincode: Chaincode) -> None:
-        committed = self._committed(channel, chaincode)
-        if committed is not None and committed >= chaincode.sequence:
-            if committed > chaincode.sequence:
-                raise LifecycleError(
-                    f"chaincode {chaincode.name} on {channel.name} is committed at sequence {committed}, "
-                    f"newer than the consortium file's {chaincode.sequence}: update the file")
-            return
-        admins = self._admins(channel)
-        endorsers = [org_admins[0] for org_admins in admins.values()]
-        address, ca = self._orderer(channel)
-        endorsers[0].commit(channel.name, Definition.of(chaincode), endorsers, address, ca)
+        tasks = []
+        for peer in self.layout.peers():
+            wanted = {self.network.packages[(ch.name, cc.name)].id: cc
+                      for ch in self.layout.consortium.channels_of(peer.org) for cc in ch.chaincodes}
+            if wanted:
+                admin = PeerAdmin(self.layout, peer, self.network.binaries)
+                tasks.append(lambda a=admin, w=wanted: install(a, w))
+        parallel(tasks)
 
-    def _committed(self, channel: Channel, chaincode: Chaincode) -> int | None:
+    def approve_all(self) -> None:
+        """Approves every definition not yet committed at its sequence, for every organisation
+        that has not approved it yet."""
+        tasks = []
+        for channel, cc in self._deployments():
+            if self._committed_sequence(channel, cc) is not None:
+                continue
+            admins = self._admins(channel)
+            approvals = next(iter(admins.values()))[0].commit_readiness(channel.name, Definition.of(cc))
+            address, ca = self._orderer(channel)
+            package_id = self.network.packages[(channel.name, cc.name)].id
+            for org_name, org_admins in admins.items():
+                if not approvals.get(self.layout.consortium.organization(org_name).msp_id):
+                    tasks.append(lambda a=org_admins[0], ch=channel, d=Definition.of(cc), p=package_id,
+                                 o=address, c=ca: a.approve(ch.name, d, p, o, c))
+        parallel(tasks)
+
+    def commit_all(self) -> None:
+        tasks = []
+        for channel, cc in self._deployments():
+            if self._committed_sequence(channel, cc) is not None:
+                continue
+            endorsers = [org_admins[0] for org_admins in self._admins(channel).values()]
+            address, ca = self._orderer(channel)
+            tasks.append(lambda e=endorsers, ch=channel, d=Definition.of(cc), o=address, c=ca:
+                         e[0].commit(ch.name, d, e, o, c))
+        parallel(tasks)
+
+    def _committed_sequence(self, channel: Channel, chaincode: Chaincode) -> int | None:
+        """The committed sequence if it is at least the configured one (nothing to do), else None."""
         first = next(iter(self._admins(channel).values()))[0]
         definition = first.committed(channel.name).get(chaincode.name)
-        return int(definition["sequence"]) if definition else None
+        if definition is None or int(definition["sequence"]) < chaincode.sequence:
+            return None
+        if int(definition["sequence"]) > chaincode.sequence:
+            raise LifecycleError(
+                f"chaincode {chaincode.name} on {channel.name} is committed at sequence {definition['sequence']}, "
+                f"newer than the consortium file's {chaincode.sequence}: update the file")
+        return chaincode.sequence
 
     def status(self, channel: Channel, packages: dict[tuple[str, str], packaging.Package]) -> list[ChaincodeStatus]:
         out = []

@@ -23,6 +23,7 @@ from grootboek.network.layout import Layout, Peer, default_state_dir
 from grootboek.network.node_config import core_yaml, orderer_yaml, write_yaml
 from grootboek.network.participation import ChannelParticipation
 from grootboek.network.peer_admin import PeerAdmin
+from grootboek.network.tasks import parallel
 from grootboek.network.readiness import OperationsEndpoint, port_open, wait_for
 from grootboek.progress import Progress
 
@@ -45,13 +46,6 @@ class NodeStatus:
     ports: dict[str, int]
     healthy: bool | None = None
     heights: dict[str, int] = field(default_factory=dict)
-
-
-def _run_in_parallel(tasks: list[Callable[[], object]]) -> list[object]:
-    if not tasks:
-        return []
-    with ThreadPoolExecutor(max_workers=min(8, len(tasks))) as pool:
-        return [f.result() for f in [pool.submit(t) for t in tasks]]
 
 
 class Network:
@@ -99,13 +93,8 @@ class Network:
                 supervisor.request(self.run_dir, {"cmd": "reload"})
             else:
                 supervisor.start_daemon(self.run_dir, self.layout.root)
-        with self.progress.step("joining orderers and peers to channels"):
-            _run_in_parallel([self._join_orderers, self._join_peers])
-        with self.progress.step("waiting for Raft leaders, gossip membership and CAs"):
-            _run_in_parallel([self._wait_raft_leaders, self._wait_gossip, self._wait_cas])
-        if any(c.chaincodes for c in self.consortium.channels):
-            with self.progress.step("deploying chaincodes (install, approve, commit)"):
-                self.deploy_chaincodes()
+        with self.progress.step("joining channels, deploying chaincodes, waiting for readiness"):
+            self._converge()
         self.progress.info(f"network {self.consortium.name} is up ({time.monotonic() - started:.1f} s); "
                            f"state in {self.layout.root}")
 
@@ -185,19 +174,23 @@ class Network:
 
     # -- chaincodes ---------------------------------------------------------------------------
 
-    def deploy_chaincodes(self) -> None:
-        """Installs, approves and commits every chaincode of every channel, channels in parallel."""
+    def _converge(self) -> None:
+        """Everything after the processes start, as parallel as the dependencies allow: orderers
+        join then elect leaders; peers join then install; approvals need leaders and installs;
+        gossip, CAs and chaincode servers are awaited alongside."""
         cycle = lifecycle.Lifecycle(self)
-
-        def deploy(channel: Channel) -> None:
-            for cc in channel.chaincodes:
-                package = self.packages[(channel.name, cc.name)]
-                cycle.install(channel, cc, package)
-                cycle.approve(channel, cc, package)
-                cycle.commit(channel, cc)
-
-        _run_in_parallel([lambda c=c: deploy(c) for c in self.consortium.channels if c.chaincodes]
-                         + [self._wait_chaincode_servers])
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            orderers = pool.submit(lambda: (self._join_orderers(), self._wait_raft_leaders()))
+            peers = pool.submit(self._join_peers)
+            side = [pool.submit(self._wait_cas), pool.submit(self._wait_chaincode_servers)]
+            peers.result()
+            side.append(pool.submit(self._wait_gossip))
+            cycle.install_all()
+            orderers.result()
+            cycle.approve_all()
+            cycle.commit_all()
+            for future in side:
+                future.result()
 
     def _wait_chaincode_servers(self) -> None:
         for spec in lifecycle.server_specs(self.layout, self.packages, STOP_ORDER["chaincode"]):
@@ -258,7 +251,7 @@ class Network:
                     if channel_name not in joined:
                         admin.join(block)
                 tasks.append(join)
-        _run_in_parallel(tasks)
+        parallel(tasks)
 
     def _join_peers(self) -> None:
         tasks = []
@@ -272,7 +265,7 @@ class Network:
                     if channel.name not in joined:
                         admin.join(self.layout.channel_block(channel.name))
             tasks.append(join)
-        _run_in_parallel(tasks)
+        parallel(tasks)
 
     def ca_operations(self, org: Organization) -> OperationsEndpoint:
         # Only /healthz is read here, which needs no client certificate.
@@ -373,7 +366,7 @@ class Network:
         tasks: list[Callable[[], object]] = [lambda o=o: orderer_status(o) for o in self.consortium.orderer_organization.orderers]
         tasks += [lambda p=p: peer_status(p) for p in self.layout.peers()]
         tasks += [lambda org=org: ca_status(org) for org in self.consortium.organizations]
-        nodes = [n for n in _run_in_parallel(tasks) if isinstance(n, NodeStatus)]
+        nodes = [n for n in parallel(tasks) if isinstance(n, NodeStatus)]
         known = {n.name for n in nodes}
         for name, proc in processes.items():
             if name not in known:
