@@ -29,6 +29,11 @@ class Contract:
         self.chaincode = chaincode
         self.contract_name = contract_name
 
+    @property
+    def deadlines(self) -> Deadlines:
+        """The gateway's default deadlines."""
+        return self._client.deadlines
+
     def qualified_name(self, name: str) -> str:
         return f"{self.contract_name}:{name}" if self.contract_name else name
 

@@ -34,6 +34,11 @@ class Transaction(Signable):
         self._client.submit(gateway_pb2.SubmitRequest(
             transaction_id=self.transaction_id, channel_id=self.channel,
             prepared_transaction=self._prepared.envelope), timeout)
+        return self.commit_handle()
+
+    def commit_handle(self) -> SubmittedTransaction:
+        """The commit status handle that `submit()` returns, also for asking after a submit
+        whose outcome is unknown (e.g. its deadline passed)."""
         status_request = gateway_pb2.CommitStatusRequest(
             channel_id=self.channel, transaction_id=self.transaction_id,
             identity=self._signing.creator)

@@ -32,6 +32,8 @@ class FakeGateway(gateway_pb2_grpc.GatewayServicer):
         self.requests: dict[str, list] = defaultdict(list)
         self.time_remaining: dict[str, list[float | None]] = defaultdict(list)
         self._proposals: dict[str, ParsedProposal] = {}
+        # Submits that commit but whose response is lost (the client sees DEADLINE_EXCEEDED).
+        self.lose_submit_responses = 0
 
     def _received(self, method: str, request, context) -> None:
         self.requests[method].append(request)
@@ -88,6 +90,10 @@ class FakeGateway(gateway_pb2_grpc.GatewayServicer):
         self._verified(context, lambda: verify_signature(creator, envelope.payload, envelope.signature))
         proposal = self._proposals[request.transaction_id]
         self.ledger.commit(envelope, request.transaction_id, private_data_of(proposal))
+        if self.lose_submit_responses:
+            self.lose_submit_responses -= 1
+            abort(context, Failure(grpc.StatusCode.DEADLINE_EXCEEDED,
+                                   "submit timeout expired while broadcasting to ordering service"))
         return gateway_pb2.SubmitResponse()
 
     def CommitStatus(self, request, context):
