@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from grootboek.chaincode.budgets import chaincode
 from grootboek.chaincode.budgets.domain.errors import ErrorCode
 from grootboek.chaincode.budgets.domain.holder_codes import payment_code, query_token
+from grootboek.chaincode.shim import Chaincode
 from grootboek.chaincode.shim.testing import MemoryLedger, TestIdentity, TxResult, make_identity
 from grootboek.chaincode.signing import public_key_pem
 
@@ -45,9 +46,9 @@ class Kindpakket:
     """A channel with the budgets chaincode, an open scheme, three shops (the liquor store not
     admitted) and helpers for holders' keys and codes."""
 
-    def __init__(self) -> None:
+    def __init__(self, budgets: Chaincode = chaincode) -> None:
         self.ledger = MemoryLedger("kindpakket")
-        self.ledger.deploy("budgets", chaincode)
+        self.ledger.deploy("budgets", budgets)
         self.holder_keys: dict[str, ec.EllipticCurvePrivateKey] = {}
 
     # -- running transactions ----------------------------------------------------------------
