@@ -1,0 +1,62 @@
+"""Grootboek's Python client for Hyperledger Fabric's Gateway (modelled on the official Go client,
+fabric-gateway pkg/client), plus the low-level pieces admin tooling needs.
+
+Applications:
+
+    from grootboek.client import X509Identity, PrivateKeySigner, Endpoint, connect
+
+    identity = X509Identity.from_msp_directory("MunicipalityMSP", msp_dir)
+    signer = PrivateKeySigner.from_msp_directory(msp_dir)
+    with connect(identity, signer, endpoint=Endpoint(address, tls_root_certs=ca_pem,
+                                                     server_name_override=host)) as gateway:
+        contract = gateway.network("kindpakket").contract("budgets")
+        balance = contract.evaluate("Balance", args=["b1"])
+        contract.submit("Pay", args=["b1", "m1", "1250"])
+
+or `connect_with_profile("profiles/Municipality.json", identity, signer)`.
+
+Admin tooling (no gateway): `admin.query` / `admin.transact` with invocations from
+`system_chaincodes` (cscc, qscc) and `lifecycle` (_lifecycle), `Endorser`, `Orderer`,
+`deliver.fetch_config_block`, `CommitWaiter`.
+
+grpc channels are not fork-safe: in a pre-forking server, connect in each worker after the fork.
+"""
+from .chaincode_events import ChaincodeEvent
+from .checkpoint import FileCheckpointer, InMemoryCheckpointer
+from .commit import Commit, Status, SubmittedTransaction
+from .contract import Contract
+from .deadlines import Deadlines
+from .endpoint import Endpoint
+from .errors import (
+    BroadcastError,
+    ChaincodeEventsError,
+    CommitError,
+    CommitStatusError,
+    DeliverError,
+    EndorseError,
+    EndorserError,
+    ErrorDetail,
+    EvaluateError,
+    GatewayError,
+    SubmitError,
+)
+from .event_stream import EventStream
+from .gateway import Gateway, connect
+from .identity import Identity, X509Identity
+from .network import Network
+from .profile import ConnectionProfile, connect_with_profile
+from .proposal import Proposal
+from .retry import RetryPolicy, submit_with_retry
+from .signer import PrivateKeySigner, Signer, SignerUnavailableError
+from .transaction import Transaction
+from .wallet import FileWallet, WalletEntry
+
+__all__ = [
+    "BroadcastError", "ChaincodeEvent", "ChaincodeEventsError", "Commit", "CommitError",
+    "CommitStatusError", "ConnectionProfile", "Contract", "Deadlines", "DeliverError",
+    "EndorseError", "EndorserError", "Endpoint", "ErrorDetail", "EvaluateError", "EventStream",
+    "FileCheckpointer", "FileWallet", "Gateway", "GatewayError", "Identity",
+    "InMemoryCheckpointer", "Network", "PrivateKeySigner", "Proposal", "RetryPolicy", "Signer",
+    "SignerUnavailableError", "Status", "SubmitError", "SubmittedTransaction", "Transaction",
+    "WalletEntry", "X509Identity", "connect", "connect_with_profile", "submit_with_retry",
+]

@@ -7,7 +7,7 @@ channel, NOT_FOUND for an unknown channel).
 """
 from __future__ import annotations
 
-from typing import Callable, Protocol, TypeVar
+from typing import Callable, Protocol
 
 import grpc
 from fabric_protos.common import common_pb2
@@ -19,7 +19,6 @@ from .errors import DeliverError
 from .event_stream import EventStream
 from .signing_identity import SigningIdentity
 
-T = TypeVar("T")
 
 
 def _stream(method: Callable, envelope: common_pb2.Envelope, field: str,
