@@ -20,7 +20,6 @@ from .event_stream import EventStream
 from .signing_identity import SigningIdentity
 
 
-
 def _stream(method: Callable, envelope: common_pb2.Envelope, field: str,
             timeout: float | None) -> EventStream:
     def convert(response) -> list:
