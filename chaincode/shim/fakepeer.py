@@ -114,7 +114,7 @@ class FakePeer:
         self._channel.close()
 
     def __enter__(self) -> "FakePeer":
-        return self.connect()
+        return self
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
