@@ -4,6 +4,7 @@ from __future__ import annotations
 import inspect
 import json
 import logging
+import types
 import typing
 from dataclasses import dataclass
 from functools import cached_property
@@ -72,9 +73,9 @@ def _invalid(parameter: Parameter, detail: str) -> ContractError:
 def _analyse(contract: Contract, attribute: str, method: Callable[..., Any]) -> TransactionSpec:
     options = transaction_options(method)
     assert options is not None
-    hints = typing.get_type_hints(method)
     signature = inspect.signature(method)
-    own = list(signature.parameters.values())[1:]  # the first is the Context
+    context, *own = signature.parameters.values()
+    hints = _hints(method, skip=context.name)
     parameters = []
     for p in own:
         if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
@@ -89,6 +90,14 @@ def _analyse(contract: Contract, attribute: str, method: Callable[..., Any]) -> 
         tuple(parameters),
         hints.get("return", inspect.Signature.empty),
     )
+
+
+def _hints(method: Callable[..., Any], skip: str) -> dict[str, Any]:
+    """Resolved type hints, leaving out the Context parameter's: only its value matters, and
+    its class may be local to a function where it cannot be resolved by name."""
+    annotations = {k: v for k, v in method.__annotations__.items() if k != skip}
+    holder = types.SimpleNamespace(__annotations__=annotations, __globals__=method.__globals__)
+    return typing.get_type_hints(holder)
 
 
 class Chaincode:
