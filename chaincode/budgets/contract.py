@@ -11,7 +11,7 @@ from .domain.admission import Admission
 from .domain.balance import Balance
 from .domain.budget import Budget
 from .domain.budget_entry import BudgetEntry
-from .domain.caller import ROLE_ATTRIBUTE, Caller, Tx
+from .domain.caller import ROLE_ATTRIBUTE, Caller
 from .domain.errors import BudgetError
 from .domain.merchant import Merchant, MerchantRegistration
 from .domain.merchant_entry import MerchantEntry
@@ -21,6 +21,7 @@ from .domain.personal_data import PersonalData
 from .domain.report import SchemeReport
 from .domain.scheme import Scheme, SchemeTerms
 from .domain.settlement import Settlement
+from .domain.tx import Tx
 from .service import budgets, merchants, payments, personal_data, reports, schemes, settlements
 from .storage.records import Records
 from .storage.stub_ledger import StubLedger

@@ -1,7 +1,7 @@
 """Admission: the municipality's decision that a merchant may take payments in one of its schemes."""
 from __future__ import annotations
 
-from .caller import Tx
+from .tx import Tx
 from .errors import ErrorCode
 from .fields import Identifier, Record, Timestamp, require
 from .merchant import Merchant

@@ -17,7 +17,7 @@ from pydantic import Field
 from grootboek.chaincode.signing import SignatureError, load_public_key
 
 from .budget_entry import BudgetEntry, BudgetEntryKind
-from .caller import Tx
+from .tx import Tx
 from .errors import BudgetError, ErrorCode
 from .holder_codes import read_query_token
 from .fields import Category, Identifier, Quantity, Record, Timestamp, require, require_amount

@@ -7,7 +7,6 @@ own attributes, so a role counts only together with the organisation that may gr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from .errors import ErrorCode
 from .fields import require
@@ -45,15 +44,3 @@ class Caller:
     def require_merchant_registrar(self) -> None:
         require(self.msp_id == MERCHANTS_MSP and self.role == MERCHANT_REGISTRAR, ErrorCode.FORBIDDEN,
                 f"only a {MERCHANT_REGISTRAR} of {MERCHANTS_MSP} may do this")
-
-
-@dataclass(frozen=True)
-class Tx:
-    """What a rule may depend on besides the ledger: the tx id, its timestamp and its creator.
-
-    Never the wall clock or randomness: every endorser must compute identical results.
-    """
-
-    id: str
-    now: datetime
-    caller: Caller

@@ -21,8 +21,6 @@ Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 Category = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,31}$")]
 Amount = Annotated[int, Field(strict=True, gt=0, le=MAX_AMOUNT)]
 Quantity = Annotated[int, Field(strict=True, ge=0)]
-# Signed quantities: receivables and statement lines carry refunds as negative amounts.
-SignedQuantity = Annotated[int, Field(strict=True)]
 
 
 def _utc(value: datetime) -> datetime:

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from .budget import Budget
 from .budget_entry import BudgetEntry
-from .caller import Tx
+from .tx import Tx
 from .errors import ErrorCode
 from .fields import Amount, Category, Identifier, Quantity, Record, Timestamp, require, require_amount
 from .holder_codes import PaymentAuthorisation

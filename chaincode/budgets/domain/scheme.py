@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from .caller import Tx
+from .tx import Tx
 from .errors import ErrorCode
 from .fields import Amount, Category, Identifier, Record, Timestamp, require
 from .units import EURO_CENT, Unit

@@ -13,7 +13,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from .caller import Tx
+from .tx import Tx
 from .errors import ErrorCode
 from .fields import Amount, Identifier, Quantity, Record, Timestamp, require
 from .merchant import Merchant

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..domain.balance import Balance
 from ..domain.budget import Budget
 from ..domain.budget_entry import BudgetEntry
-from ..domain.caller import Tx
+from ..domain.tx import Tx
 from ..domain.pages import Page
 from ..storage.records import Records
 

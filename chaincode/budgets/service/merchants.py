@@ -1,7 +1,7 @@
 """Merchants: registration and suspension (merchants' registrar), statements."""
 from __future__ import annotations
 
-from ..domain.caller import Tx
+from ..domain.tx import Tx
 from ..domain.merchant import Merchant, MerchantRegistration
 from ..domain.merchant_entry import MerchantEntry
 from ..domain.pages import Page

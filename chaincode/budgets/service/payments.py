@@ -1,7 +1,7 @@
 """Payments by merchants with the holder's code, and refunds."""
 from __future__ import annotations
 
-from ..domain.caller import Tx
+from ..domain.tx import Tx
 from ..domain.holder_codes import read_payment_code
 from ..domain.payment import Payment, PaymentChange
 from ..storage.records import Records

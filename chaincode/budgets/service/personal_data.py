@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from ..domain.caller import Tx
+from ..domain.tx import Tx
 from ..domain.errors import BudgetError, ErrorCode
 from ..domain.fields import parse
 from ..domain.personal_data import TRANSIENT_KEY, PersonalData

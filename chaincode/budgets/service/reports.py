@@ -1,7 +1,7 @@
 """The scheme report for the municipality that owns the scheme."""
 from __future__ import annotations
 
-from ..domain.caller import Tx
+from ..domain.tx import Tx
 from ..domain.report import SchemeReport, SchemeTotals
 from ..storage.records import Records
 

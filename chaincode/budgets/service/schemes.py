@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..domain.admission import Admission
-from ..domain.caller import Tx
+from ..domain.tx import Tx
 from ..domain.scheme import Scheme, SchemeTerms
 from ..storage.records import Records
 

@@ -1,7 +1,7 @@
 """Settlement of merchants' receivables (municipality officers) and confirmation (merchants)."""
 from __future__ import annotations
 
-from ..domain.caller import Tx
+from ..domain.tx import Tx
 from ..domain.settlement import MAX_SETTLEMENT_ENTRIES, Settlement
 from ..storage.records import Records
 

@@ -186,3 +186,17 @@ def test_public_reads_and_private_ones():
     settlement = world.ok(OFFICER, "settle", SCHEME, "fietsenwinkel", "NL-1")
     assert world.ok(BIKE_SHOP, "get_settlement", settlement["id"])["quantity"] == 1_000
     world.refused(ErrorCode.FORBIDDEN, SPORTS_SHOP, "get_settlement", settlement["id"])
+
+
+def test_a_large_settlement_is_taken_in_parts_and_nothing_twice(monkeypatch):
+    monkeypatch.setattr("grootboek.chaincode.budgets.service.settlements.MAX_SETTLEMENT_ENTRIES", 2)
+    world = Kindpakket().setup()
+    world.issue()
+    for amount in (1_000, 2_000, 3_000):
+        world.pay(amount)
+    first = world.ok(OFFICER, "settle", SCHEME, "fietsenwinkel", "NL-1")
+    second = world.ok(OFFICER, "settle", SCHEME, "fietsenwinkel", "NL-2")
+    assert (first["quantity"], len(first["entries"]), first["complete"]) == (3_000, 2, False)
+    assert (second["quantity"], len(second["entries"]), second["complete"]) == (3_000, 1, True)
+    assert not set(first["entries"]) & set(second["entries"])
+    world.refused(ErrorCode.NOTHING_TO_SETTLE, OFFICER, "settle", SCHEME, "fietsenwinkel", "NL-3")
