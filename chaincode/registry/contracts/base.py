@@ -4,6 +4,7 @@ and transaction decorators that pass registry refusals on as "CODE: message"."""
 from __future__ import annotations
 
 import functools
+import typing
 from collections.abc import Callable
 from functools import cached_property
 from typing import Any, TypeVar
@@ -49,6 +50,9 @@ def _refusals_as_contract_errors(method: F) -> F:
         except RegistryError as exc:
             raise ContractError(exc.code.value, exc.message) from None
 
+    # Resolved now, in the contract module's namespace: the wrapper lives in this module, so
+    # whoever reads its (otherwise string) annotations later could not resolve them.
+    translated.__annotations__ = typing.get_type_hints(method)
     return translated  # type: ignore[return-value]
 
 
