@@ -90,10 +90,8 @@ class PeerAdmin:
         self._peer("channel", "join", "-b", str(block))
 
     def channels(self) -> list[str]:
-        lines = self._peer("channel", "list").splitlines()
-        if "Channels peers has joined:" in lines:
-            lines = lines[lines.index("Channels peers has joined:") + 1:]
-        return [line.strip() for line in lines if line.strip()]
+        lines = [line.strip() for line in self._peer("channel", "list").splitlines()]
+        return [line for line in lines if line and not line.startswith("Channels peers has joined")]
 
     # -- chaincode lifecycle ------------------------------------------------------------------
 

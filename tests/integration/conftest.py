@@ -43,7 +43,7 @@ def with_conformance(data: dict) -> dict:
     return data
 
 
-def integration_consortium(extra=with_conformance) -> Consortium:
+def make_consortium(extra=with_conformance) -> Consortium:
     data = consortium_file.load().model_dump()
     return consortium_file.with_free_ports(consortium_file.parse(extra(data)))
 
@@ -67,23 +67,39 @@ class NetworkStarter:
 
 
 @pytest.fixture(scope="session")
-def _session_starter(tmp_path_factory):
-    starter = NetworkStarter(tmp_path_factory.mktemp("fabric"))
-    yield starter
-    for network in starter.started:
-        network.down()
-
-
-@pytest.fixture
-def start_network(tmp_path):
-    """Starts extra networks for one test; all of them are stopped afterwards."""
-    starter = NetworkStarter(tmp_path)
+def start_network(tmp_path_factory):
+    """Starts extra networks (`start_network(consortium, name)`); a module that starts one should
+    stop it when done (`network.down()`); anything still running is stopped at the end."""
+    starter = NetworkStarter(tmp_path_factory.mktemp("networks"))
     yield starter
     for network in starter.started:
         network.down()
 
 
 @pytest.fixture(scope="session")
-def fabric(_session_starter) -> Network:
+def integration_consortium():
+    """A factory: the integration consortium (conformance chaincode included) on fresh free ports."""
+    return make_consortium
+
+
+@pytest.fixture(scope="session")
+def fabric(start_network) -> Network:
     """The shared network (see module docstring). Do not stop its nodes."""
-    return _session_starter(integration_consortium(), "shared")
+    return start_network(make_consortium(), "shared")
+
+
+def _connect_as(network: Network, org: str, user: str = "admin"):
+    from grootboek.client.identity import X509Identity
+    from grootboek.client.profile import connect_with_profile
+    from grootboek.client.signer import PrivateKeySigner
+
+    msp = network.layout.crypto(org).user_dir(user) / "msp"
+    identity = X509Identity.from_msp_directory(network.consortium.organization(org).msp_id, msp)
+    return connect_with_profile(network.layout.profile(org), identity, PrivateKeySigner.from_msp_directory(msp))
+
+
+@pytest.fixture(scope="session")
+def connect_as():
+    """`connect_as(network, org, user="admin")`: a Gateway connection to the org's first peer as a
+    user our tooling generated (use it as a context manager)."""
+    return _connect_as
