@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from grootboek.chaincode.budgets.domain.budget import Budget, BudgetStatus
 from grootboek.chaincode.budgets.domain.budget_entry import BudgetEntryKind
@@ -119,6 +119,7 @@ movements = st.lists(st.tuples(st.sampled_from(["pay", "refund", "top-up", "revo
                                st.integers(min_value=1, max_value=30_000)), max_size=30)
 
 
+@settings(deadline=None)  # correctness only; speed is measured in bench/
 @given(movements)
 def test_granted_always_equals_balance_plus_spent_plus_returned(steps):
     scheme = open_scheme()

@@ -6,7 +6,7 @@ from grootboek.chaincode.budgets.domain.errors import ErrorCode
 
 from .kindpakket import (BIKE_SHOP, CLERK, OFFICER, PERSONAL, SCHEME, SPORTS_SHOP, TERMS, Kindpakket, LIQUOR_STORE,
                          REGISTRAR, identity_id)
-from .scenario import END, START
+from .scenario import END, NOW, START
 
 
 def test_scheme_merchants_budget_payment_refund_settlement_expiry_purge():
@@ -192,9 +192,9 @@ def test_a_large_settlement_is_taken_in_parts_and_nothing_twice(monkeypatch):
     monkeypatch.setattr("grootboek.chaincode.budgets.service.settlements.MAX_SETTLEMENT_ENTRIES", 2)
     world = Kindpakket().setup()
     world.issue()
-    for amount in (1_000, 2_000, 3_000):
-        world.pay(amount)
-    first = world.ok(OFFICER, "settle", SCHEME, "fietsenwinkel", "NL-1")
+    for n, amount in enumerate((1_000, 2_000, 3_000)):
+        world.pay(amount, at=NOW + timedelta(minutes=n))
+    first = world.ok(OFFICER, "settle", SCHEME, "fietsenwinkel", "NL-1")  # the oldest lines first
     second = world.ok(OFFICER, "settle", SCHEME, "fietsenwinkel", "NL-2")
     assert (first["quantity"], len(first["entries"]), first["complete"]) == (3_000, 2, False)
     assert (second["quantity"], len(second["entries"]), second["complete"]) == (3_000, 1, True)
