@@ -3,11 +3,9 @@ and transaction decorators that pass registry refusals on as "CODE: message"."""
 
 from __future__ import annotations
 
-import functools
-import typing
 from collections.abc import Callable
-from functools import cached_property
-from typing import Any, TypeVar
+from functools import cached_property, wraps
+from typing import Any, TypeVar, get_type_hints
 
 from ...shim import BaseStub, Context, Contract, ContractError, transaction
 from ..errors import RegistryError
@@ -43,7 +41,7 @@ class RegistryContract(Contract):
 
 
 def _refusals_as_contract_errors(method: F) -> F:
-    @functools.wraps(method)
+    @wraps(method)
     def translated(*args: Any, **kwargs: Any) -> Any:
         try:
             return method(*args, **kwargs)
@@ -52,7 +50,7 @@ def _refusals_as_contract_errors(method: F) -> F:
 
     # Resolved now, in the contract module's namespace: the wrapper lives in this module, so
     # whoever reads its (otherwise string) annotations later could not resolve them.
-    translated.__annotations__ = typing.get_type_hints(method)
+    translated.__annotations__ = get_type_hints(method)
     return translated  # type: ignore[return-value]
 
 

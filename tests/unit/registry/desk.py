@@ -98,8 +98,11 @@ class Desk:
     def execute(self, act: Act, method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         try:
             result = method(*args, **kwargs)
-        except RegistryError:
-            assert not self.records.staged and not self.personal.staged, "refused after writing"
+        except Exception as exc:
+            wrote = bool(self.records.staged or self.personal.staged)
+            self.records.discard()
+            self.personal.discard()
+            assert not (wrote and isinstance(exc, RegistryError)), "refused after writing"
             raise
         self.records.commit(act.tx_id, act.now)
         self.personal.commit(act.tx_id, act.now)
