@@ -29,9 +29,7 @@ class RegistryContext(Context):
     @cached_property
     def act(self) -> Act:
         identity = self.client_identity
-        caller = Caller(
-            msp_id=identity.msp_id, id=identity.id, role=identity.get_attribute_value(ROLE_ATTRIBUTE)
-        )
+        caller = Caller(msp_id=identity.msp_id, role=identity.get_attribute_value(ROLE_ATTRIBUTE))
         return Act(caller=caller, now=self.tx_timestamp, tx_id=self.tx_id)
 
 

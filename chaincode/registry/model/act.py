@@ -12,10 +12,9 @@ from datetime import datetime
 
 @dataclass(frozen=True)
 class Caller:
-    """The submitting client: its organisation's MSP id, Fabric id, and `role` certificate attribute."""
+    """The submitting client: its organisation's MSP id and the `role` attribute of its certificate."""
 
     msp_id: str
-    id: str
     role: str | None
 
 

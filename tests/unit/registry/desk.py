@@ -35,10 +35,10 @@ from grootboek.chaincode.registry.services.transfers import Transfers
 
 from .memory_records import MemoryPersonalData, MemoryRecords
 
-REGISTRAR = Caller("RegistryMSP", "x509::CN=registrar,OU=client,O=Registry::CN=ca.kadaster", "registrar")
-OFFICER = Caller("MunicipalityMSP", "x509::CN=officer,OU=client,O=Municipality::CN=ca.gemeente", "officer")
-REGISTRY_CLERK = Caller("RegistryMSP", "x509::CN=clerk,OU=client,O=Registry::CN=ca.kadaster", None)
-MERCHANT = Caller("MerchantsMSP", "x509::CN=registrar,OU=client,O=Merchants::CN=ca.winkeliers", "registrar")
+REGISTRAR = Caller("RegistryMSP", "registrar")
+OFFICER = Caller("MunicipalityMSP", "officer")
+REGISTRY_CLERK = Caller("RegistryMSP", None)
+MERCHANT = Caller("MerchantsMSP", "registrar")
 START = datetime(2024, 3, 1, 9, 0, tzinfo=timezone.utc)
 
 
