@@ -258,7 +258,10 @@ class Network:
         for peer in self.layout.peers():
             def join(peer: Peer = peer) -> None:
                 ops = self.peer_operations(peer)
-                wait_for(ops.healthy, f"peer {peer.id} healthy", alive=self._alive(peer.id))
+                alive = self._alive(peer.id)
+                wait_for(ops.healthy, f"peer {peer.id} healthy", alive=alive)
+                # The operations endpoint answers before the peer's gRPC listener is up.
+                wait_for(lambda: port_open(peer.address), f"peer {peer.id} listening", alive=alive)
                 admin = PeerAdmin(self.layout, peer, self.binaries)
                 joined = set(admin.channels())
                 for channel in self.consortium.channels_of(peer.org):
