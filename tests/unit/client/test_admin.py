@@ -11,7 +11,7 @@ from grootboek.client.endorser import Endorser
 from grootboek.client.errors import BroadcastError, DeliverError, EndorserError
 from grootboek.client.identity import X509Identity
 from grootboek.client.invocation import Invocation
-from grootboek.client.orderer import Orderer
+from grootboek.client.orderer import Orderer, envelope_transaction_id
 from grootboek.client.signer import PrivateKeySigner
 from grootboek.client.signing_identity import SigningIdentity
 
@@ -117,3 +117,8 @@ def test_deliver_refuses_a_stranger_signature(fabric, channel):
     with pytest.raises(DeliverError) as caught:
         fetch_block(Orderer(channel), forged, "mychannel", seek.newest())
     assert caught.value.status == "FORBIDDEN"
+
+
+def test_transaction_id_of_an_unparsable_envelope_is_unknown():
+    assert envelope_transaction_id(common_pb2.Envelope(payload=b"not a payload")) is None
+    assert envelope_transaction_id(common_pb2.Envelope()) is None

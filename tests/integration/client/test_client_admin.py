@@ -1,0 +1,110 @@
+"""The low-level pieces admin tooling uses, against real peers and orderers: system chaincode
+queries on one peer, the config block, and a channel transaction without the gateway."""
+from __future__ import annotations
+
+import pytest
+from fabric_protos.common import common_pb2
+
+from grootboek.client import admin, lifecycle, seek, system_chaincodes
+from grootboek.client.commit_waiter import CommitWaiter
+from grootboek.client.deliver import PeerDeliver, fetch_block, fetch_config_block
+from grootboek.client.endorser import Endorser
+from grootboek.client.endpoint import Endpoint
+from grootboek.client.errors import BroadcastError
+from grootboek.client.invocation import Invocation
+from grootboek.client.orderer import Orderer
+from grootboek.client.profile import ConnectionProfile
+from grootboek.client.signing_identity import SigningIdentity
+
+CHANNEL = "kindpakket"
+
+
+@pytest.fixture(scope="module")
+def signing(admin_credentials) -> SigningIdentity:
+    return SigningIdentity(*admin_credentials)
+
+
+def peer_channel(fabric, org: str):
+    profile = ConnectionProfile.load(fabric.layout.profile(org))
+    return profile.peer_endpoint(profile.peers()[0]).open_channel()
+
+
+@pytest.fixture(scope="module")
+def municipality_peer(fabric):
+    with peer_channel(fabric, "Municipality") as channel:
+        yield channel
+
+
+@pytest.fixture(scope="module")
+def merchants_peer(fabric):
+    with peer_channel(fabric, "Merchants") as channel:
+        yield channel
+
+
+@pytest.fixture(scope="module")
+def orderer(fabric):
+    organization = fabric.consortium.orderer_organization
+    node = organization.orderers[0]
+    tls_ca = (fabric.layout.crypto(organization.name).root / "tlsca" / "cert.pem").read_bytes()
+    endpoint = Endpoint(fabric.layout.address(node.port), tls_ca,
+                        fabric.layout.orderer_host(node.name))
+    with endpoint.open_channel() as channel:
+        yield Orderer(channel)
+
+
+def test_cscc_and_qscc_on_one_peer(municipality_peer, signing):
+    endorser = Endorser(municipality_peer)
+    channels = admin.query(endorser, signing, system_chaincodes.get_channels())
+    assert {c.channel_id for c in channels.channels} >= {CHANNEL}
+
+    info = admin.query(endorser, signing, system_chaincodes.get_chain_info(CHANNEL))
+    assert info.height > 1
+    block = admin.query(endorser, signing,
+                        system_chaincodes.get_block_by_number(CHANNEL, info.height - 1))
+    assert block.header.number == info.height - 1
+    assert block.header.data_hash and info.currentBlockHash
+
+
+def test_lifecycle_queries(municipality_peer, signing):
+    endorser = Endorser(municipality_peer)
+    installed = admin.query(endorser, signing, lifecycle.query_installed_chaincodes())
+    assert any(c.label.startswith("conformance") for c in installed.installed_chaincodes)
+
+    definition = admin.query(endorser, signing, lifecycle.query_chaincode_definition("conformance"),
+                             channel=CHANNEL)
+    assert definition.sequence >= 1 and definition.version == "1.0"
+    assert dict(definition.approvals) == {"MunicipalityMSP": True, "MerchantsMSP": True}
+
+    approved = admin.query(endorser, signing,
+                           lifecycle.query_approved_chaincode_definition("conformance"),
+                           channel=CHANNEL)
+    assert approved.sequence == definition.sequence
+
+
+def test_config_block_from_orderer_and_peer(municipality_peer, orderer, signing):
+    for source in (orderer, PeerDeliver(municipality_peer)):
+        config = fetch_config_block(source, signing, CHANNEL)
+        envelope = common_pb2.Envelope.FromString(config.data.data[0])
+        header = common_pb2.ChannelHeader.FromString(
+            common_pb2.Payload.FromString(envelope.payload).header.channel_header)
+        assert (header.type, header.channel_id) == (common_pb2.CONFIG, CHANNEL)
+    newest = fetch_block(orderer, signing, CHANNEL, seek.newest())
+    assert newest.header.number >= config.header.number
+
+
+def test_a_channel_transaction_without_the_gateway(municipality, municipality_peer, merchants_peer,
+                                                   orderer, signing, key):
+    endorsers = [Endorser(municipality_peer), Endorser(merchants_peer)]
+    with CommitWaiter(PeerDeliver(municipality_peer), signing, CHANNEL, timeout=120) as waiter:
+        tx_id = admin.transact(endorsers, orderer, signing,
+                               Invocation.of("conformance", "State:put", key, "direct"), CHANNEL)
+        status = waiter.wait(tx_id)
+    assert status.successful and status.block_number > 0
+    contract = municipality.network(CHANNEL).contract("conformance")
+    assert contract.evaluate("State:get", [key]) == b"direct"
+
+
+def test_the_orderer_refuses_a_malformed_envelope(orderer):
+    with pytest.raises(BroadcastError) as caught:
+        orderer.broadcast(common_pb2.Envelope(payload=b"not a payload", signature=b"x"))
+    assert caught.value.status == "BAD_REQUEST"
