@@ -12,6 +12,7 @@ from fabric_protos.peer import collection_pb2, policy_pb2
 from fabric_protos.peer.lifecycle import lifecycle_pb2 as lc
 
 from .invocation import Invocation
+from .signature_policy import parse_signature_policy
 
 LIFECYCLE = "_lifecycle"
 
@@ -43,6 +44,35 @@ def channel_policy_reference(policy_path: str) -> bytes:
     """A validation parameter naming a channel policy, e.g. /Channel/Application/Endorsement."""
     return policy_pb2.ApplicationPolicy(
         channel_config_policy_reference=policy_path).SerializeToString()
+
+
+def signature_policy(expression: str) -> bytes:
+    """A validation parameter from a signature policy, e.g. "AND('A.member', 'B.member')"
+    (what the peer CLI's --signature-policy makes)."""
+    return policy_pb2.ApplicationPolicy(
+        signature_policy=parse_signature_policy(expression)).SerializeToString()
+
+
+def collection(name: str, policy: str, required_peer_count: int = 0, max_peer_count: int = 1,
+               block_to_live: int = 0, member_only_read: bool = False,
+               member_only_write: bool = False,
+               endorsement_policy: str | None = None) -> collection_pb2.CollectionConfig:
+    """A private data collection, as the peer CLI builds it from a collections JSON file
+    (same defaults). `endorsement_policy` is a signature policy expression."""
+    endorsement = (policy_pb2.ApplicationPolicy(
+        signature_policy=parse_signature_policy(endorsement_policy)) if endorsement_policy else None)
+    return collection_pb2.CollectionConfig(
+        static_collection_config=collection_pb2.StaticCollectionConfig(
+            name=name,
+            member_orgs_policy=collection_pb2.CollectionPolicyConfig(
+                signature_policy=parse_signature_policy(policy)),
+            required_peer_count=required_peer_count,
+            maximum_peer_count=max_peer_count,
+            block_to_live=block_to_live,
+            member_only_read=member_only_read,
+            member_only_write=member_only_write,
+            endorsement_policy=endorsement,
+        ))
 
 
 def install_chaincode(package: bytes) -> Invocation[lc.InstallChaincodeResult]:

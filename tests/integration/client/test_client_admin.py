@@ -81,6 +81,18 @@ def test_lifecycle_queries(municipality_peer, signing):
     assert approved.sequence == definition.sequence
 
 
+def test_collections_built_here_match_what_the_peer_cli_committed(fabric, municipality_peer,
+                                                                  signing):
+    spec = next(c for c in fabric.consortium.channel(CHANNEL).chaincodes if c.name == "conformance")
+    ours = [lifecycle.collection(c.name, c.policy, c.required_peer_count, c.max_peer_count,
+                                 c.block_to_live, c.member_only_read, c.member_only_write,
+                                 c.endorsement_policy) for c in spec.collections]
+    committed = admin.query(Endorser(municipality_peer), signing,
+                            lifecycle.query_chaincode_definition("conformance"), channel=CHANNEL)
+    assert [c.SerializeToString() for c in committed.collections.config] == [
+        c.SerializeToString() for c in ours]
+
+
 def test_config_block_from_orderer_and_peer(municipality_peer, orderer, signing):
     for source in (orderer, PeerDeliver(municipality_peer)):
         config = fetch_config_block(source, signing, CHANNEL)
