@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from grootboek.network import packaging
 from grootboek.network.consortium import Channel, Chaincode, Consortium
-from grootboek.network.layout import Layout
+from grootboek.network.layout import Layout, Peer
 from grootboek.network.peer_admin import Definition, PeerAdmin
 from grootboek.network.supervisor import ProcessSpec
 from grootboek.network.tasks import parallel
@@ -130,15 +130,28 @@ class Lifecycle:
     def __init__(self, network: "Network"):
         self.network = network
         self.layout = network.layout
+        self._peers: dict[str, PeerAdmin] = {}
+
+    def close(self) -> None:
+        for admin in self._peers.values():
+            admin.close()
+
+    def __enter__(self) -> "Lifecycle":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _admin(self, peer: Peer) -> PeerAdmin:
+        if peer.id not in self._peers:
+            self._peers[peer.id] = PeerAdmin(self.layout, peer)
+        return self._peers[peer.id]
 
     def _admins(self, channel: Channel) -> dict[str, list[PeerAdmin]]:
         """Peers of the channel's organisations, grouped by organisation name."""
         consortium = self.layout.consortium
-        return {
-            org: [PeerAdmin(self.layout, p, self.network.binaries)
-                  for p in self.layout.peers(consortium.organization(org))]
-            for org in channel.organizations
-        }
+        return {org: [self._admin(p) for p in self.layout.peers(consortium.organization(org))]
+                for org in channel.organizations}
 
     def _orderer(self, channel: Channel) -> tuple[str, Path]:
         oorg = self.layout.consortium.orderer_organization
@@ -154,14 +167,14 @@ class Lifecycle:
             installed = admin.installed()
             for package_id, cc in wanted.items():
                 if package_id not in installed:
-                    admin.install(package_path(self.layout, cc))
+                    admin.install(package_path(self.layout, cc).read_bytes())
 
         tasks = []
         for peer in self.layout.peers():
             wanted = {self.network.packages[(ch.name, cc.name)].id: cc
                       for ch in self.layout.consortium.channels_of(peer.org) for cc in ch.chaincodes}
             if wanted:
-                admin = PeerAdmin(self.layout, peer, self.network.binaries)
+                admin = self._admin(peer)
                 tasks.append(lambda a=admin, w=wanted: install(a, w))
         parallel(tasks)
 

@@ -178,8 +178,7 @@ class Network:
         """Everything after the processes start, as parallel as the dependencies allow: orderers
         join then elect leaders; peers join then install; approvals need leaders and installs;
         gossip, CAs and chaincode servers are awaited alongside."""
-        cycle = lifecycle.Lifecycle(self)
-        with ThreadPoolExecutor(max_workers=8) as pool:
+        with lifecycle.Lifecycle(self) as cycle, ThreadPoolExecutor(max_workers=8) as pool:
             orderers = pool.submit(lambda: (self._join_orderers(), self._wait_raft_leaders()))
             peers = pool.submit(self._join_peers)
             side = [pool.submit(self._wait_cas), pool.submit(self._wait_chaincode_servers)]
@@ -262,11 +261,11 @@ class Network:
                 wait_for(ops.healthy, f"peer {peer.id} healthy", alive=alive)
                 # The operations endpoint answers before the peer's gRPC listener is up.
                 wait_for(lambda: port_open(peer.address), f"peer {peer.id} listening", alive=alive)
-                admin = PeerAdmin(self.layout, peer, self.binaries)
-                joined = set(admin.channels())
-                for channel in self.consortium.channels_of(peer.org):
-                    if channel.name not in joined:
-                        admin.join(self.layout.channel_block(channel.name))
+                with PeerAdmin(self.layout, peer) as admin:
+                    joined = set(admin.channels())
+                    for channel in self.consortium.channels_of(peer.org):
+                        if channel.name not in joined:
+                            admin.join(self.layout.channel_block(channel.name).read_bytes())
             tasks.append(join)
         parallel(tasks)
 

@@ -1,17 +1,30 @@
 """Administrative calls on one peer as its organisation's admin: channel membership and the
-chaincode lifecycle operations that target a single peer or organisation.
+chaincode lifecycle, spoken directly over gRPC with our client (no `peer` CLI processes).
 """
 from __future__ import annotations
 
-import json
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from grootboek.network.binaries import Binaries
+import grpc
+from fabric_protos.common import common_pb2
+from fabric_protos.peer import collection_pb2, policy_pb2
+
+from grootboek.client import admin, lifecycle, system_chaincodes
+from grootboek.client.commit_waiter import CommitWaiter
+from grootboek.client.deliver import PeerDeliver
+from grootboek.client.endorser import Endorser
+from grootboek.client.endpoint import Endpoint
+from grootboek.client.errors import GatewayError
+from grootboek.client.identity import X509Identity
+from grootboek.client.orderer import Orderer
+from grootboek.client.signer import PrivateKeySigner
+from grootboek.client.signing_identity import SigningIdentity
+from grootboek.network import policy
 from grootboek.network.consortium import Chaincode, Collection
 from grootboek.network.layout import Layout, Peer
+
+ENDORSEMENT_POLICY = "/Channel/Application/Endorsement"
 
 
 class PeerAdminError(RuntimeError):
@@ -20,7 +33,7 @@ class PeerAdminError(RuntimeError):
 
 @dataclass(frozen=True)
 class Definition:
-    """A chaincode definition as the lifecycle sees it."""
+    """A chaincode definition as the consortium file states it."""
 
     name: str
     version: str
@@ -34,122 +47,126 @@ class Definition:
         return cls(chaincode.name, chaincode.version, chaincode.sequence, chaincode.endorsement_policy,
                    tuple(chaincode.collections), chaincode.init_required)
 
+    def to_lifecycle(self) -> lifecycle.ChaincodeDefinition:
+        if self.endorsement_policy:
+            validation = policy_pb2.ApplicationPolicy(
+                signature_policy=policy.parse(self.endorsement_policy)).SerializeToString()
+        else:
+            validation = lifecycle.channel_policy_reference(ENDORSEMENT_POLICY)
+        return lifecycle.ChaincodeDefinition(
+            name=self.name, version=self.version, sequence=self.sequence,
+            validation_parameter=validation, collections=collection_package(self.collections),
+            init_required=self.init_required)
 
-def collections_config(collections: tuple[Collection, ...]) -> list[dict]:
-    """The collection configuration in the JSON form `peer lifecycle` reads."""
-    out = []
+
+def collection_package(collections: tuple[Collection, ...]) -> collection_pb2.CollectionConfigPackage | None:
+    if not collections:
+        return None
+    configs = []
     for c in collections:
-        entry: dict = {
-            "name": c.name,
-            "policy": c.policy,
-            "requiredPeerCount": c.required_peer_count,
-            "maxPeerCount": c.max_peer_count,
-            "blockToLive": c.block_to_live,
-            "memberOnlyRead": c.member_only_read,
-            "memberOnlyWrite": c.member_only_write,
-        }
+        static = collection_pb2.StaticCollectionConfig(
+            name=c.name,
+            member_orgs_policy=collection_pb2.CollectionPolicyConfig(signature_policy=policy.parse(c.policy)),
+            required_peer_count=c.required_peer_count,
+            maximum_peer_count=c.max_peer_count,
+            block_to_live=c.block_to_live,
+            member_only_read=c.member_only_read,
+            member_only_write=c.member_only_write,
+        )
         if c.endorsement_policy:
-            entry["endorsementPolicy"] = {"signaturePolicy": c.endorsement_policy}
-        out.append(entry)
-    return out
+            static.endorsement_policy.CopyFrom(
+                policy_pb2.ApplicationPolicy(signature_policy=policy.parse(c.endorsement_policy)))
+        configs.append(collection_pb2.CollectionConfig(static_collection_config=static))
+    return collection_pb2.CollectionConfigPackage(config=configs)
 
 
 class PeerAdmin:
-    def __init__(self, layout: Layout, peer: Peer, binaries: Binaries):
+    """One peer, addressed as its organisation's admin. Close it (or use `with`) when done."""
+
+    def __init__(self, layout: Layout, peer: Peer):
         self.layout = layout
         self.peer = peer
-        self.binaries = binaries
+        crypto = layout.crypto(peer.org.name)
+        msp = crypto.user_dir("admin") / "msp"
+        self.signing = SigningIdentity(X509Identity.from_msp_directory(peer.msp_id, msp),
+                                       PrivateKeySigner.from_msp_directory(msp))
+        self.tls_ca = crypto.root / "tlsca" / "cert.pem"
+        self._channel = Endpoint(peer.address, tls_root_certs=self.tls_ca.read_bytes()).open_channel()
+        self.endorser = Endorser(self._channel)
 
-    @property
-    def tls_ca(self) -> Path:
-        return self.layout.crypto(self.peer.org.name).root / "tlsca" / "cert.pem"
+    def close(self) -> None:
+        self._channel.close()
 
-    def _env(self) -> dict[str, str]:
-        crypto = self.layout.crypto(self.peer.org.name)
-        return {
-            "PATH": "/usr/bin:/bin",
-            "FABRIC_CFG_PATH": str(self.layout.node_dir(self.peer.id) / "config"),
-            "CORE_PEER_LOCALMSPID": self.peer.msp_id,
-            "CORE_PEER_MSPCONFIGPATH": str(crypto.user_dir("admin") / "msp"),
-            "CORE_PEER_ADDRESS": self.peer.address,
-            "CORE_PEER_TLS_ENABLED": "true",
-            "CORE_PEER_TLS_ROOTCERT_FILE": str(self.tls_ca),
-            "FABRIC_LOGGING_SPEC": "warning",
-        }
+    def __enter__(self) -> "PeerAdmin":
+        return self
 
-    def _peer(self, *args: str) -> str:
-        result = subprocess.run([self.binaries["peer"], *args], env=self._env(), capture_output=True, text=True,
-                                timeout=180)
-        if result.returncode != 0:
-            raise PeerAdminError(f"peer {' '.join(args[:3])} on {self.peer.id}: {result.stderr.strip()[-1500:]}")
-        return result.stdout
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _query(self, invocation, channel: str = "", timeout: float = 30.0):
+        try:
+            return admin.query(self.endorser, self.signing, invocation, channel, timeout)
+        except (GatewayError, grpc.RpcError) as exc:
+            raise PeerAdminError(f"{invocation.args[0].decode()} on {self.peer.id}: {exc}") from None
 
     # -- channels -----------------------------------------------------------------------------
 
-    def join(self, block: Path) -> None:
-        self._peer("channel", "join", "-b", str(block))
+    def join(self, block: bytes) -> None:
+        self._query(system_chaincodes.join_chain(common_pb2.Block.FromString(block)))
 
     def channels(self) -> list[str]:
-        lines = [line.strip() for line in self._peer("channel", "list").splitlines()]
-        return [line for line in lines if line and not line.startswith("Channels peers has joined")]
+        return [c.channel_id for c in self._query(system_chaincodes.get_channels()).channels]
+
+    def height(self, channel: str) -> int:
+        return int(self._query(system_chaincodes.get_chain_info(channel)).height)
 
     # -- chaincode lifecycle ------------------------------------------------------------------
 
-    def install(self, package: Path) -> None:
-        self._peer("lifecycle", "chaincode", "install", str(package))
+    def install(self, package: bytes) -> str:
+        return self._query(lifecycle.install_chaincode(package), timeout=300).package_id
 
     def installed(self) -> dict[str, str]:
         """Installed packages: package id -> label."""
-        doc = json.loads(self._peer("lifecycle", "chaincode", "queryinstalled", "--output", "json") or "{}")
-        return {c["package_id"]: c["label"] for c in doc.get("installed_chaincodes", [])}
-
-    def _definition_args(self, channel: str, definition: Definition, tmp: Path) -> list[str]:
-        args = ["--channelID", channel, "--name", definition.name, "--version", definition.version,
-                "--sequence", str(definition.sequence)]
-        if definition.endorsement_policy:
-            args += ["--signature-policy", definition.endorsement_policy]
-        if definition.collections:
-            path = tmp / "collections.json"
-            path.write_text(json.dumps(collections_config(definition.collections)))
-            args += ["--collections-config", str(path)]
-        if definition.init_required:
-            args.append("--init-required")
-        return args
-
-    def _orderer_args(self, orderer_address: str, orderer_ca: Path) -> list[str]:
-        return ["-o", orderer_address, "--tls", "--cafile", str(orderer_ca)]
-
-    def approve(self, channel: str, definition: Definition, package_id: str,
-                orderer_address: str, orderer_ca: Path) -> None:
-        with tempfile.TemporaryDirectory() as tmp:
-            self._peer("lifecycle", "chaincode", "approveformyorg",
-                       *self._orderer_args(orderer_address, orderer_ca),
-                       *self._definition_args(channel, definition, Path(tmp)), "--package-id", package_id)
+        result = self._query(lifecycle.query_installed_chaincodes())
+        return {c.package_id: c.label for c in result.installed_chaincodes}
 
     def commit_readiness(self, channel: str, definition: Definition) -> dict[str, bool]:
         """Which organisations have approved this definition: MSP ID -> approved."""
-        with tempfile.TemporaryDirectory() as tmp:
-            out = self._peer("lifecycle", "chaincode", "checkcommitreadiness",
-                             *self._definition_args(channel, definition, Path(tmp)), "--output", "json")
-        return dict(json.loads(out).get("approvals", {}))
-
-    def commit(self, channel: str, definition: Definition, endorsers: list["PeerAdmin"],
-               orderer_address: str, orderer_ca: Path) -> None:
-        targets: list[str] = []
-        for admin in endorsers:
-            targets += ["--peerAddresses", admin.peer.address, "--tlsRootCertFiles", str(admin.tls_ca)]
-        with tempfile.TemporaryDirectory() as tmp:
-            self._peer("lifecycle", "chaincode", "commit", *self._orderer_args(orderer_address, orderer_ca),
-                       *self._definition_args(channel, definition, Path(tmp)), *targets)
+        result = self._query(lifecycle.check_commit_readiness(definition.to_lifecycle()), channel)
+        return dict(result.approvals)
 
     def committed(self, channel: str) -> dict[str, dict]:
-        """Committed chaincode definitions on a channel: name -> {version, sequence, ...}."""
-        out = self._peer("lifecycle", "chaincode", "querycommitted", "--channelID", channel, "--output", "json")
-        doc = json.loads(out or "{}")
-        return {d["name"]: d for d in doc.get("chaincode_definitions") or []}
+        """Committed chaincode definitions on a channel: name -> {version, sequence}."""
+        result = self._query(lifecycle.query_chaincode_definitions(), channel)
+        return {d.name: {"version": d.version, "sequence": d.sequence} for d in result.chaincode_definitions}
 
     def committed_approvals(self, channel: str, name: str) -> dict[str, bool]:
         """Which organisations approved the committed definition of a chaincode."""
-        out = self._peer("lifecycle", "chaincode", "querycommitted", "--channelID", channel, "--name", name,
-                         "--output", "json")
-        return dict(json.loads(out or "{}").get("approvals", {}))
+        return dict(self._query(lifecycle.query_chaincode_definition(name), channel).approvals)
+
+    def approve(self, channel: str, definition: Definition, package_id: str,
+                orderer_address: str, orderer_ca: Path) -> None:
+        invocation = lifecycle.approve_chaincode_definition_for_my_org(definition.to_lifecycle(), package_id)
+        self._transact(channel, invocation, [self], orderer_address, orderer_ca)
+
+    def commit(self, channel: str, definition: Definition, endorsers: list["PeerAdmin"],
+               orderer_address: str, orderer_ca: Path) -> None:
+        invocation = lifecycle.commit_chaincode_definition(definition.to_lifecycle())
+        self._transact(channel, invocation, endorsers, orderer_address, orderer_ca)
+
+    def _transact(self, channel: str, invocation, endorsers: list["PeerAdmin"],
+                  orderer_address: str, orderer_ca: Path) -> None:
+        """Endorse on `endorsers`, order, and wait until this peer has committed it as valid."""
+        what = f"{invocation.args[0].decode()} on {channel}"
+        orderer_channel = Endpoint(orderer_address, tls_root_certs=orderer_ca.read_bytes()).open_channel()
+        try:
+            with CommitWaiter(PeerDeliver(self._channel), self.signing, channel) as waiter:
+                tx_id = admin.transact([e.endorser for e in endorsers], Orderer(orderer_channel),
+                                       self.signing, invocation, channel)
+                status = waiter.wait(tx_id)
+        except (GatewayError, grpc.RpcError) as exc:
+            raise PeerAdminError(f"{what}: {exc}") from None
+        finally:
+            orderer_channel.close()
+        if not status.successful:
+            raise PeerAdminError(f"{what}: transaction {tx_id} invalid ({status.code_name})")

@@ -34,7 +34,8 @@ def put(connect_as):
 
 def test_every_peer_joined_its_channels_and_peers_agree_on_heights(fabric, put):
     for peer in fabric.layout.peers():
-        joined = PeerAdmin(fabric.layout, peer, fabric.binaries).channels()
+        with PeerAdmin(fabric.layout, peer) as admin:
+            joined = admin.channels()
         assert sorted(joined) == sorted(c.name for c in fabric.consortium.channels_of(peer.org))
     put(fabric, "Municipality", "kindpakket", "agree", "1")
     for channel in fabric.consortium.channels:
