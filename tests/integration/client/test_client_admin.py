@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from fabric_protos.common import common_pb2
+from fabric_protos.peer import collection_pb2
 
 from grootboek.client import admin, lifecycle, seek, system_chaincodes
 from grootboek.client.commit_waiter import CommitWaiter
@@ -11,9 +12,11 @@ from grootboek.client.deliver import PeerDeliver, fetch_block, fetch_config_bloc
 from grootboek.client.endorser import Endorser
 from grootboek.client.endpoint import Endpoint
 from grootboek.client.errors import BroadcastError
+from grootboek.client.identity import X509Identity
 from grootboek.client.invocation import Invocation
 from grootboek.client.orderer import Orderer
 from grootboek.client.profile import ConnectionProfile
+from grootboek.client.signer import PrivateKeySigner
 from grootboek.client.signing_identity import SigningIdentity
 
 CHANNEL = "kindpakket"
@@ -120,3 +123,43 @@ def test_the_orderer_refuses_a_malformed_envelope(orderer):
     with pytest.raises(BroadcastError) as caught:
         orderer.broadcast(common_pb2.Envelope(payload=b"not a payload", signature=b"x"))
     assert caught.value.status == "BAD_REQUEST"
+
+
+def test_approve_and_commit_a_chaincode_definition(fabric, municipality_peer, merchants_peer,
+                                                   orderer):
+    """The full _lifecycle path without the peer CLI, for a definition nobody runs."""
+    def admin_of(org: str) -> SigningIdentity:
+        msp = fabric.layout.crypto(org).user_dir("admin") / "msp"
+        msp_id = fabric.consortium.organization(org).msp_id
+        return SigningIdentity(X509Identity.from_msp_directory(msp_id, msp),
+                               PrivateKeySigner.from_msp_directory(msp))
+
+    definition = lifecycle.ChaincodeDefinition(
+        "clientprobe", "1.0", 1,
+        validation_parameter=lifecycle.signature_policy(
+            "OR('MunicipalityMSP.member', 'MerchantsMSP.member')"),
+        collections=collection_pb2.CollectionConfigPackage(config=[lifecycle.collection(
+            "probe", "OR('MunicipalityMSP.member', 'MerchantsMSP.member')", max_peer_count=2)]))
+    peers = {"Municipality": municipality_peer, "Merchants": merchants_peer}
+    for org, channel in peers.items():
+        signing = admin_of(org)
+        with CommitWaiter(PeerDeliver(channel), signing, CHANNEL) as waiter:
+            tx_id = admin.transact([Endorser(channel)], orderer, signing,
+                                   lifecycle.approve_chaincode_definition_for_my_org(definition, None),
+                                   CHANNEL)
+            assert waiter.wait(tx_id).successful
+
+    signing = admin_of("Municipality")
+    readiness = admin.query(Endorser(municipality_peer), signing,
+                            lifecycle.check_commit_readiness(definition), channel=CHANNEL)
+    assert dict(readiness.approvals) == {"MunicipalityMSP": True, "MerchantsMSP": True}
+
+    with CommitWaiter(PeerDeliver(municipality_peer), signing, CHANNEL) as waiter:
+        tx_id = admin.transact([Endorser(c) for c in peers.values()], orderer, signing,
+                               lifecycle.commit_chaincode_definition(definition), CHANNEL)
+        assert waiter.wait(tx_id).successful
+    committed = admin.query(Endorser(merchants_peer), signing,
+                            lifecycle.query_chaincode_definition("clientprobe"), channel=CHANNEL)
+    assert (committed.version, committed.sequence) == ("1.0", 1)
+    assert committed.validation_parameter == definition.validation_parameter
+    assert committed.collections == definition.collections
