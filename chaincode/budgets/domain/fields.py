@@ -29,7 +29,6 @@ def _utc(value: datetime) -> datetime:
 
 Timestamp = Annotated[AwareDatetime, AfterValidator(_utc)]
 
-
 RecordT = TypeVar("RecordT", bound=BaseModel)
 
 
@@ -55,10 +54,10 @@ def parse(model: type[RecordT], data: object) -> RecordT:
         raise BudgetError(ErrorCode.INVALID_ARGUMENT, problems) from None
 
 
-def require_amount(amount: object, name: str = "amount") -> None:
+def require_amount(amount: object) -> None:
     """Amounts passed as plain arguments get the same bounds as `Amount` fields."""
     valid = type(amount) is int and 0 < amount <= MAX_AMOUNT
-    require(valid, ErrorCode.INVALID_ARGUMENT, f"{name}: must be an integer from 1 to {MAX_AMOUNT}")
+    require(valid, ErrorCode.INVALID_ARGUMENT, f"amount: must be an integer from 1 to {MAX_AMOUNT}")
 
 
 def require(condition: bool, code: ErrorCode, message: str) -> None:

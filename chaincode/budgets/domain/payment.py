@@ -46,7 +46,8 @@ class Payment(Record):
         require(code.max_amount is None or amount <= code.max_amount, ErrorCode.AMOUNT_ABOVE_MAXIMUM,
                 f"this payment code allows at most {code.max_amount}")
         merchant.require_active()
-        require(admitted, ErrorCode.MERCHANT_NOT_ADMITTED, f"merchant {merchant.id} is not admitted to scheme {scheme.id}")
+        require(admitted, ErrorCode.MERCHANT_NOT_ADMITTED,
+                f"merchant {merchant.id} is not admitted to scheme {scheme.id}")
         scheme.require_payable(tx.now)
         scheme.require_payment_terms(category, amount)
         merchant.require_sells(category)

@@ -53,7 +53,8 @@ def test_top_up_adds_to_grant_and_balance():
 def test_revoke_returns_the_balance_and_blocks_everything_after():
     scheme = open_scheme()
     revoked, entry = budget(scheme).revoked(scheme, tx(OFFICER))
-    assert (revoked.status, revoked.balance, revoked.returned, entry.amount) == (BudgetStatus.REVOKED, 0, 25_000, 25_000)
+    assert (revoked.status, revoked.balance, revoked.returned, entry.amount) == (
+        BudgetStatus.REVOKED, 0, 25_000, 25_000)
     with refused(ErrorCode.BUDGET_REVOKED):
         revoked.topped_up(scheme, 100, tx(OFFICER))
     with refused(ErrorCode.BUDGET_REVOKED):
@@ -68,7 +69,8 @@ def test_expiry_only_after_the_period_or_closure():
     with refused(ErrorCode.INVALID_STATE):
         spent.expired(scheme, tx(OFFICER))
     expired, entry = spent.expired(scheme, tx(OFFICER, END))
-    assert (expired.status, expired.balance, expired.returned, entry.amount) == (BudgetStatus.EXPIRED, 0, 20_000, 20_000)
+    assert (expired.status, expired.balance, expired.returned, entry.amount) == (
+        BudgetStatus.EXPIRED, 0, 20_000, 20_000)
     with refused(ErrorCode.INVALID_STATE):
         expired.expired(scheme, tx(OFFICER, END))
     with refused(ErrorCode.BUDGET_EXPIRED):
@@ -80,7 +82,8 @@ def test_expiry_only_after_the_period_or_closure():
 def test_debit_checks_cap_and_balance_and_keeps_totals():
     scheme = open_scheme()
     b, entry = budget(scheme).debited(scheme, 8_000, "clothing", "kledingwinkel", "p1", tx(OFFICER))
-    assert (b.balance, b.spent_by_category, b.spent_by_merchant) == (17_000, {"clothing": 8_000}, {"kledingwinkel": 8_000})
+    assert (b.balance, b.spent_by_category, b.spent_by_merchant) == (
+        17_000, {"clothing": 8_000}, {"kledingwinkel": 8_000})
     assert (entry.kind, entry.payment_id, entry.merchant_id, entry.category) == (BudgetEntryKind.PAID, "p1", "kledingwinkel", "clothing")
     with refused(ErrorCode.CATEGORY_CAP_EXCEEDED):
         b.debited(scheme, 2_001, "clothing", "kledingwinkel", "p2", tx(OFFICER))

@@ -48,20 +48,20 @@ def test_scheme_merchants_budget_payment_refund_settlement_expiry_purge():
     assert (balance["balance"], balance["spent"], balance["granted"]) == (20_500, 4_500, 25_000)
 
     # Part of it comes back: a refund by the shop that took it, never more than was paid.
-    refund = world.call(BIKE_SHOP, "refund", payment["id"], 1_500)
+    refund = world.call(BIKE_SHOP, "refund", payment["id"], 1_500, at=NOW + timedelta(hours=1))
     assert refund.ok and refund.event.name == "PaymentRefunded"
     assert refund.json()["refunded"] == 1_500
     world.refused(ErrorCode.REFUND_EXCEEDS_PAYMENT, BIKE_SHOP, "refund", payment["id"], 3_001)
     assert world.balance() == 22_000
 
-    # The shop's statement, in pages.
+    # The shop's statement, oldest first, in pages.
     first = world.ok(BIKE_SHOP, "merchant_statement", "fietsenwinkel", 1)
     second = world.ok(BIKE_SHOP, "merchant_statement", "fietsenwinkel", 1, first["bookmark"])
     assert [line["kind"] for line in first["items"] + second["items"]] == ["payment", "refund"]
     assert second["bookmark"] == ""
 
     # The municipality settles what it owes; the shop confirms; nothing is paid twice.
-    settled = world.call(OFFICER, "settle", SCHEME, "fietsenwinkel", "NL-2025-0001")
+    settled = world.call(OFFICER, "settle", SCHEME, "fietsenwinkel", "NL-2025-0001", at=NOW + timedelta(days=1))
     assert settled.ok, settled.message
     settlement = settled.json()
     assert (settlement["quantity"], settlement["amount_cents"], settlement["complete"]) == (3_000, 3_000, True)
@@ -70,6 +70,7 @@ def test_scheme_merchants_budget_payment_refund_settlement_expiry_purge():
     assert world.ok(BIKE_SHOP, "confirm_settlement", settlement["id"])["status"] == "confirmed"
     world.refused(ErrorCode.INVALID_STATE, BIKE_SHOP, "confirm_settlement", settlement["id"])
     statement = world.ok(BIKE_SHOP, "merchant_statement", "fietsenwinkel", 10)["items"]
+    assert [line["kind"] for line in statement] == ["payment", "refund", "settlement"]
     assert sum(line["amount"] * (1 if line["kind"] == "payment" else -1) for line in statement) == 0
 
     # The scheme report: spent per category and per merchant, beneficiaries, what remains.

@@ -24,9 +24,11 @@ def take(*, caller=BIKE_SHOP, merchant=None, scheme=None, budget_=None, code=Non
 def test_a_payment_debits_the_budget_and_makes_the_shop_owed_at_once():
     change = take()
     payment, entry = change.payment, change.merchant_entry
-    assert (payment.amount, payment.category, payment.merchant_id, payment.refundable) == (4_500, "bicycles", "fietsenwinkel", 4_500)
+    assert (payment.amount, payment.category, payment.merchant_id, payment.refundable) == (
+        4_500, "bicycles", "fietsenwinkel", 4_500)
     assert change.budget.balance == 20_500 and change.budget_entry.payment_id == payment.id
-    assert (entry.kind, entry.signed, entry.merchant_id, entry.payment_id) == (MerchantEntryKind.PAYMENT, 4_500, "fietsenwinkel", payment.id)
+    assert (entry.kind, entry.signed, entry.merchant_id, entry.payment_id) == (
+        MerchantEntryKind.PAYMENT, 4_500, "fietsenwinkel", payment.id)
     assert entry.event_name == "PaymentMade" and entry.id == payment.id
 
 
