@@ -1,9 +1,11 @@
 """Fixtures for integration tests: real Fabric networks started by grootboek.network.
 
 `fabric` is one network for the whole session: the default consortium (3 Raft orderers,
-Municipality, Registry, Merchants; channels kindpakket and kadaster) on free ports in a temporary
-state directory, plus the conformance chaincode on both channels with a private data collection
-named `private`. Tests that stop or break nodes start their own network with `start_network`.
+Municipality, Registry, Merchants; channels kindpakket with `budgets` and kadaster with `registry`)
+on free ports in a temporary state directory, plus the conformance chaincode on both channels with a
+private data collection named `private`. Use it whenever a test leaves the network as it found it
+(its own keys and records). Tests that stop or break nodes, or need another topology, start their
+own network with `start_network` and stop it when done.
 """
 from __future__ import annotations
 
