@@ -1,11 +1,11 @@
 """Admission: the municipality's decision that a merchant may take payments in one of its schemes."""
 from __future__ import annotations
 
-from .tx import Tx
 from .errors import ErrorCode
 from .fields import Identifier, Record, Timestamp, require
 from .merchant import Merchant
 from .scheme import Scheme, SchemeStatus
+from .tx import Tx
 
 
 class Admission(Record):

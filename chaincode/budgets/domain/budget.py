@@ -17,11 +17,11 @@ from pydantic import Field
 from grootboek.chaincode.signing import SignatureError, load_public_key
 
 from .budget_entry import BudgetEntry, BudgetEntryKind
-from .tx import Tx
 from .errors import BudgetError, ErrorCode
-from .holder_codes import read_query_token
 from .fields import Category, Identifier, Quantity, Record, Timestamp, require, require_amount
+from .holder_codes import read_query_token
 from .scheme import Scheme
+from .tx import Tx
 
 
 class BudgetStatus(StrEnum):

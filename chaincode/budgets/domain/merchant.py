@@ -8,9 +8,9 @@ from typing import Annotated
 from pydantic import Field
 
 from .caller import MERCHANTS_MSP, Caller
-from .tx import Tx
 from .errors import ErrorCode
 from .fields import Category, Identifier, Record, Timestamp, require
+from .tx import Tx
 
 
 class MerchantStatus(StrEnum):

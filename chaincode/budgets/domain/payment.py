@@ -9,13 +9,13 @@ from typing import NamedTuple
 
 from .budget import Budget
 from .budget_entry import BudgetEntry
-from .tx import Tx
 from .errors import ErrorCode
 from .fields import Amount, Category, Identifier, Quantity, Record, Timestamp, require, require_amount
 from .holder_codes import PaymentAuthorisation
 from .merchant import Merchant
 from .merchant_entry import MerchantEntry, MerchantEntryKind
 from .scheme import Scheme
+from .tx import Tx
 
 
 class Payment(Record):

@@ -7,9 +7,9 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from .tx import Tx
 from .errors import ErrorCode
 from .fields import Amount, Category, Identifier, Record, Timestamp, require
+from .tx import Tx
 from .units import EURO_CENT, Unit
 
 

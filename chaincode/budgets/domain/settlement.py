@@ -13,12 +13,12 @@ from typing import Annotated
 
 from pydantic import Field
 
-from .tx import Tx
 from .errors import ErrorCode
 from .fields import Amount, Identifier, Quantity, Record, Timestamp, require
 from .merchant import Merchant
 from .merchant_entry import MerchantEntry, MerchantEntryKind
 from .scheme import Scheme
+from .tx import Tx
 from .units import Unit
 
 # One settlement takes at most this many open lines, keeping a transaction's read/write set small;

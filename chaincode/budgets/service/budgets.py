@@ -5,8 +5,8 @@ from __future__ import annotations
 from ..domain.balance import Balance
 from ..domain.budget import Budget
 from ..domain.budget_entry import BudgetEntry
-from ..domain.tx import Tx
 from ..domain.pages import Page
+from ..domain.tx import Tx
 from ..storage.records import Records
 
 

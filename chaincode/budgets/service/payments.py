@@ -1,9 +1,9 @@
 """Payments by merchants with the holder's code, and refunds."""
 from __future__ import annotations
 
-from ..domain.tx import Tx
 from ..domain.holder_codes import read_payment_code
 from ..domain.payment import Payment, PaymentChange
+from ..domain.tx import Tx
 from ..storage.records import Records
 
 

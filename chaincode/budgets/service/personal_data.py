@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import json
 
-from ..domain.tx import Tx
 from ..domain.errors import BudgetError, ErrorCode
 from ..domain.fields import parse
 from ..domain.personal_data import TRANSIENT_KEY, PersonalData
+from ..domain.tx import Tx
 from ..storage.records import Records
 
 

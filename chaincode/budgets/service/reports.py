@@ -1,8 +1,8 @@
 """The scheme report for the municipality that owns the scheme."""
 from __future__ import annotations
 
-from ..domain.tx import Tx
 from ..domain.report import SchemeReport, SchemeTotals
+from ..domain.tx import Tx
 from ..storage.records import Records
 
 

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from ..domain.admission import Admission
-from ..domain.tx import Tx
 from ..domain.scheme import Scheme, SchemeTerms
+from ..domain.tx import Tx
 from ..storage.records import Records
 
 
