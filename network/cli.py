@@ -12,12 +12,15 @@ from grootboek.cli import CommandError
 from grootboek.network import consortium as consortium_file
 from grootboek.network.binaries import BinariesError
 from grootboek.network.layout import default_state_dir
+from grootboek.network.lifecycle import Lifecycle, LifecycleError
+from grootboek.network.peer_admin import PeerAdminError
 from grootboek.network.network import Network, NetworkError
 from grootboek.network.readiness import NotReady
 from grootboek.network.supervisor import SupervisorError, request
 from grootboek.progress import Progress
 
-OPERATOR_ERRORS = (consortium_file.ConsortiumError, NetworkError, BinariesError, NotReady, SupervisorError)
+OPERATOR_ERRORS = (consortium_file.ConsortiumError, NetworkError, BinariesError, NotReady, SupervisorError,
+                   LifecycleError, PeerAdminError)
 
 
 def open_network(args: argparse.Namespace, prefer_state: bool = True) -> Network:
@@ -124,6 +127,38 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_chaincode_deploy(args: argparse.Namespace) -> int:
+    """Converges to the consortium file: new chaincodes are deployed, changed versions and
+    sequences upgraded (their servers restart with the new package), the rest is left alone."""
+    network = open_network(args, prefer_state=False)
+    network.up()
+    return cmd_chaincode_list(args, network)
+
+
+def cmd_chaincode_list(args: argparse.Namespace, network: Network | None = None) -> int:
+    network = network or open_network(args)
+    with Lifecycle(network) as cycle:
+        statuses = cycle.status()
+    name = getattr(args, "name", None)
+    if name:
+        statuses = [s for s in statuses if s.name == name]
+        if not statuses:
+            raise CommandError(f"no chaincode {name!r} in the consortium")
+    if getattr(args, "json", False):
+        print(json.dumps([s.__dict__ for s in statuses], indent=1))
+        return 0
+    for s in statuses:
+        committed = (f"committed {s.committed_version} (sequence {s.committed_sequence})"
+                     if s.committed_sequence else "not committed")
+        wanted = "" if (s.committed_version, s.committed_sequence) == (s.version, s.sequence) \
+            else f"; configured {s.version} (sequence {s.sequence})"
+        print(f"{s.channel}/{s.name}: {committed}{wanted}")
+        print(f"  package   {s.package_id}")
+        print("  approvals " + ", ".join(f"{org} {'yes' if ok else 'NO'}" for org, ok in sorted(s.approvals.items())))
+        print("  installed " + ", ".join(f"{peer} {'yes' if ok else 'NO'}" for peer, ok in sorted(s.installed.items())))
+    return 0
+
+
 def _add_commands(sub: argparse._SubParsersAction) -> None:
     up = sub.add_parser("up", help="start the network (from zero, or resuming existing ledgers)")
     up.set_defaults(handler=_guard(cmd_up))
@@ -149,6 +184,18 @@ def register(groups: argparse._SubParsersAction) -> None:
         node = sub.add_parser(action, help=text)
         node.add_argument("node")
         node.set_defaults(handler=_guard(cmd_node), action=action)
+    chaincode = groups.add_parser("chaincode", help="chaincode lifecycle: deploy, upgrade, list, approvals")
+    cc = chaincode.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    deploy = cc.add_parser("deploy", help="deploy or upgrade to what the consortium file says "
+                                          "(raise version and sequence there to upgrade)")
+    deploy.set_defaults(handler=_guard(cmd_chaincode_deploy))
+    for command, text in (("list", "every chaincode: committed definition, approvals, installs"),
+                          ("status", "one chaincode: committed definition, approvals per organisation")):
+        parser = cc.add_parser(command, help=text)
+        if command == "status":
+            parser.add_argument("name")
+        parser.add_argument("--json", action="store_true")
+        parser.set_defaults(handler=_guard(cmd_chaincode_list))
     check = sub.add_parser("check", help="validate a consortium file without starting anything")
     check.add_argument("--ports", action="store_true", help="also check that its ports are free")
     check.set_defaults(handler=_guard(cmd_check))

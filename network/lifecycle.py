@@ -118,6 +118,7 @@ class ChaincodeStatus:
     name: str
     version: str
     sequence: int
+    package_id: str
     committed_version: str | None
     committed_sequence: int | None
     approvals: dict[str, bool]
@@ -218,23 +219,29 @@ class Lifecycle:
                 f"newer than the consortium file's {chaincode.sequence}: update the file")
         return chaincode.sequence
 
-    def status(self, channel: Channel, packages: dict[tuple[str, str], packaging.Package]) -> list[ChaincodeStatus]:
+    def status(self) -> list[ChaincodeStatus]:
+        """Every chaincode of the consortium: configured vs committed definition, approvals per
+        organisation (of the configured definition until it is committed), installs per peer."""
         out = []
-        admins = self._admins(channel)
-        first = next(iter(admins.values()))[0]
-        committed = first.committed(channel.name)
-        for cc in channel.chaincodes:
-            package = packages[(channel.name, cc.name)]
-            definition = committed.get(cc.name)
-            if definition and int(definition["sequence"]) >= cc.sequence:
-                approvals = first.committed_approvals(channel.name, cc.name)
-            else:
-                approvals = first.commit_readiness(channel.name, Definition.of(cc))
-            out.append(ChaincodeStatus(
-                channel=channel.name, name=cc.name, version=cc.version, sequence=cc.sequence,
-                committed_version=definition["version"] if definition else None,
-                committed_sequence=int(definition["sequence"]) if definition else None,
-                approvals=approvals,
-                installed={a.peer.id: package.id in a.installed() for org in admins.values() for a in org},
-            ))
+        for channel in self.layout.consortium.channels:
+            if not channel.chaincodes:
+                continue
+            admins = self._admins(channel)
+            first = next(iter(admins.values()))[0]
+            committed = first.committed(channel.name)
+            for cc in channel.chaincodes:
+                package = self.network.packages[(channel.name, cc.name)]
+                definition = committed.get(cc.name)
+                if definition and int(definition["sequence"]) >= cc.sequence:
+                    approvals = first.committed_approvals(channel.name, cc.name)
+                else:
+                    approvals = first.commit_readiness(channel.name, Definition.of(cc))
+                out.append(ChaincodeStatus(
+                    channel=channel.name, name=cc.name, version=cc.version, sequence=cc.sequence,
+                    package_id=package.id,
+                    committed_version=definition["version"] if definition else None,
+                    committed_sequence=int(definition["sequence"]) if definition else None,
+                    approvals=approvals,
+                    installed={a.peer.id: package.id in a.installed() for org in admins.values() for a in org},
+                ))
         return out

@@ -48,6 +48,23 @@ class NodeStatus:
     heights: dict[str, int] = field(default_factory=dict)
 
 
+def topology_differences(old: Consortium, new: Consortium) -> list[str]:
+    """What changed besides chaincodes and added channels (which `up` applies by itself)."""
+    def topology(consortium: Consortium) -> dict:
+        data = consortium.model_dump()
+        data["channels"] = {c["name"]: {k: v for k, v in c.items() if k != "chaincodes"} for c in data["channels"]}
+        return data
+
+    before, after = topology(old), topology(new)
+    problems = [f"{key} changed" for key in before if key != "channels" and before[key] != after[key]]
+    for name, channel in before["channels"].items():
+        if name not in after["channels"]:
+            problems.append(f"channel {name} removed")
+        elif after["channels"][name] != channel:
+            problems.append(f"channel {name} changed")
+    return problems
+
+
 class Network:
     def __init__(self, consortium: Consortium, state_dir: Path | None = None, progress: Progress | None = None):
         self.consortium = consortium
@@ -99,14 +116,20 @@ class Network:
                            f"state in {self.layout.root}")
 
     def _check_state_matches(self) -> None:
+        """A running consortium may change its chaincodes (deploy, upgrade) and gain channels
+        between existing members; anything else (organisations, nodes, ports) changes through the
+        admin commands, which update the stored copy themselves."""
         stored = self.layout.consortium_file
-        if stored.exists():
-            existing = parse(yaml.safe_load(stored.read_text()), str(stored))
-            if existing != self.consortium:
-                raise NetworkError(
-                    f"the state in {self.layout.root} was created from a different consortium; "
-                    "run `grootboek down --purge` to start over, or use another --state-dir"
-                )
+        if not stored.exists():
+            return
+        existing = parse(yaml.safe_load(stored.read_text()), str(stored))
+        differences = topology_differences(existing, self.consortium)
+        if differences:
+            raise NetworkError(
+                f"the consortium differs from the one the state in {self.layout.root} was created from "
+                f"({'; '.join(differences)}). Change organisations and nodes with the admin commands "
+                "(`grootboek org ...`, `grootboek orderer ...`), or start over with `grootboek down --purge`."
+            )
 
     def _prepare(self) -> None:
         layout = self.layout
@@ -139,9 +162,7 @@ class Network:
                 write_genesis_block(layout, channel, self.binaries)
         lifecycle.prepare(layout)
         profiles.write_all(layout)
-        stored = layout.consortium_file
-        if not stored.exists():
-            stored.write_text(yaml.safe_dump(self.consortium.model_dump(), sort_keys=False))
+        layout.consortium_file.write_text(yaml.safe_dump(self.consortium.model_dump(), sort_keys=False))
 
     def process_specs(self) -> list[supervisor.ProcessSpec]:
         layout = self.layout

@@ -8,7 +8,9 @@ import sys
 
 import pytest
 
+from grootboek.network import consortium as consortium_file
 from grootboek.network import supervisor
+from grootboek.network.lifecycle import Lifecycle
 from grootboek.network.network import Network
 from grootboek.network.peer_admin import PeerAdmin
 from grootboek.network.readiness import port_open, wait_for
@@ -119,3 +121,25 @@ def test_cli_status_and_logs(own):
     assert logs.returncode == 0 and len(logs.stdout.splitlines()) == 5
     missing = subprocess.run([*cli, "logs", "nope"], capture_output=True, text=True, timeout=60)
     assert missing.returncode == 1 and "no log for 'nope'" in missing.stderr
+
+
+def test_chaincode_upgrade_to_a_new_version_and_sequence(own, put, connect_as):
+    data = own.consortium.model_dump()
+    for channel in data["channels"]:
+        for cc in channel["chaincodes"]:
+            if cc["name"] == "conformance":
+                cc.update(version="1.1", sequence=2)
+    upgraded = Network(consortium_file.parse(data), own.layout.root, own.progress)
+    upgraded.up()  # converges: new packages, servers restarted with them, approve and commit
+
+    with Lifecycle(upgraded) as cycle:
+        statuses = {(s.channel, s.name): s for s in cycle.status()}
+    for channel in ("kindpakket", "kadaster"):
+        status = statuses[(channel, "conformance")]
+        assert (status.committed_version, status.committed_sequence) == ("1.1", 2)
+        members = {upgraded.consortium.organization(o).msp_id for o in upgraded.consortium.channel(channel).organizations}
+        assert status.approvals == {m: True for m in members}
+        assert status.package_id.startswith("conformance_1.1:") and all(status.installed.values())
+    put(upgraded, "Registry", "kadaster", "after-upgrade", "v1.1")
+    with connect_as(upgraded, "Registry") as gateway:
+        assert gateway.network("kadaster").contract("conformance").evaluate("State:get", ["after-upgrade"]) == b"v1.1"
