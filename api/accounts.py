@@ -1,0 +1,96 @@
+"""Managing the gateway's users and tokens in its data dir: what the admin commands do, with or
+without a running gateway (workers read the database on every request)."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from grootboek.chaincode.shim.identity import ClientIdentity
+from grootboek.client import FileWallet, WalletEntry, X509Identity
+from grootboek.client import msp_directory
+from grootboek.client.identity import serialized_identity
+
+from .auth.roles import Role, roles_from_certificate
+from .auth.user import User
+from .config import ApiConfig
+from .services import wallet
+from .store.database import Database
+from .store.tokens import Tokens
+from .store.users import Users
+
+ROLE_ATTRIBUTE = "role"
+
+
+class AccountError(ValueError):
+    """An admin command cannot be carried out as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class Accounts:
+    users: Users
+    tokens: Tokens
+    wallet: FileWallet
+    msp_id: str
+
+    @classmethod
+    def open(cls, config: ApiConfig) -> Accounts:
+        database = Database(config.data_dir)
+        return cls(Users(database), Tokens(database), wallet(config), config.msp_id)
+
+    def import_identity(self, name: str, msp_dir: Path, roles: set[Role] | None = None,
+                        merchant: str | None = None, tls_certificate: Path | None = None,
+                        replace: bool = False) -> User:
+        """Adds user `name` acting as the identity in an MSP directory (signcerts/, keystore/).
+        Roles default to `reader` plus the certificate's `role` attribute."""
+        try:
+            certificate = msp_directory.signing_certificate(msp_dir)
+            private_key = msp_directory.private_key(msp_dir)
+        except OSError as exc:
+            raise AccountError(f"{msp_dir}: {exc}") from None
+        identity = X509Identity(self.msp_id, certificate)
+        return self.add(name, WalletEntry(self.msp_id, certificate, private_key), roles, merchant,
+                        tls_certificate, replace, identity)
+
+    def add(self, name: str, entry: WalletEntry, roles: set[Role] | None, merchant: str | None,
+            tls_certificate: Path | None, replace: bool, identity: X509Identity | None = None) -> User:
+        identity = identity or entry.identity
+        if roles is None:
+            roles = roles_from_certificate(self.role_attribute(identity))
+        if merchant is not None:
+            roles = roles | {Role.MERCHANT}
+        if Role.MERCHANT in roles and merchant is None:
+            raise AccountError("a merchant user acts as one merchant: give its merchant id")
+        if not replace and (name in self.wallet or any(u.name == name for u in self.users.all())):
+            raise AccountError(f"user {name} exists (replace it explicitly)")
+        user = User(name=name, msp_id=self.msp_id, roles=frozenset(roles),
+                    certificate_sha256=hashlib.sha256(entry.certificate).hexdigest(), merchant=merchant,
+                    tls_cert_sha256=None if tls_certificate is None else tls_fingerprint(tls_certificate))
+        self.wallet.put(name, entry)
+        self.users.add(user, replace=replace)
+        return user
+
+    @staticmethod
+    def role_attribute(identity: X509Identity) -> str | None:
+        return ClientIdentity(serialized_identity(identity)).get_attribute_value(ROLE_ATTRIBUTE)
+
+    def fabric_id(self, name: str) -> str:
+        """The user's identity as chaincode sees it (x509::<subject>::<issuer>)."""
+        return ClientIdentity(serialized_identity(self.wallet.get(name).identity)).id
+
+    def remove(self, name: str) -> None:
+        self.users.remove(name)
+        self.wallet.remove(name)
+
+
+def tls_fingerprint(path: Path) -> str:
+    """SHA-256 of a PEM client certificate's DER form, as presented in a TLS handshake."""
+    try:
+        certificate = x509.load_pem_x509_certificate(Path(path).read_bytes())
+    except (OSError, ValueError) as exc:
+        raise AccountError(f"{path}: not a PEM certificate ({exc})") from None
+    return hashlib.sha256(certificate.public_bytes(Encoding.DER)).hexdigest()
+

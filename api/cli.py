@@ -1,0 +1,209 @@
+"""`grootboek api ...`: run the REST gateway and manage its users and tokens.
+
+Every admin command edits the gateway's data dir directly, so it works whether or not the gateway
+runs. Name the gateway by its configuration file (`--config`) or by organisation (`--org`, which
+means `<state>/api/<Org>/config.yaml` of the network's state directory).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from grootboek.cli import CommandError
+
+API_STATE_DIR = "api"
+
+
+def register(groups: argparse._SubParsersAction) -> None:
+    api = groups.add_parser("api", help="the REST gateway: serve it, manage its users and tokens")
+    add_commands(api.add_subparsers(dest="command", required=True, metavar="COMMAND"))
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    serve = commands.add_parser("serve", help="run the gateway under gunicorn (foreground)")
+    _gateway_options(serve)
+    serve.set_defaults(handler=cmd_serve)
+
+    user = commands.add_parser("user", help="users: Fabric identities with gateway roles")
+    users = user.add_subparsers(dest="user_command", required=True, metavar="COMMAND")
+    add = users.add_parser("add", help="add a user acting as an identity from an MSP directory")
+    _gateway_options(add)
+    add.add_argument("name", help="user name (also its wallet label)")
+    add.add_argument("--msp-dir", type=Path,
+                     help="MSP directory with signcerts/ and keystore/ (default with --org: the "
+                          "network's generated user of that name)")
+    add.add_argument("--role", action="append", dest="roles", metavar="ROLE",
+                     help="gateway role (repeatable; default: reader + the certificate's role)")
+    add.add_argument("--merchant", help="merchant id a till user acts as (implies role merchant)")
+    add.add_argument("--tls-cert", type=Path, help="client certificate (PEM) that logs this user in by mutual TLS")
+    add.add_argument("--replace", action="store_true", help="replace an existing user of that name")
+    add.set_defaults(handler=cmd_user_add)
+    listing = users.add_parser("list", help="list users")
+    _gateway_options(listing)
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=cmd_user_list)
+    remove = users.add_parser("remove", help="remove a user, its identity and its tokens")
+    _gateway_options(remove)
+    remove.add_argument("name")
+    remove.set_defaults(handler=cmd_user_remove)
+
+    token = commands.add_parser("token", help="API tokens (only their hashes are stored)")
+    tokens = token.add_subparsers(dest="token_command", required=True, metavar="COMMAND")
+    issue = tokens.add_parser("issue", help="issue a token for a user and print it (shown once)")
+    _gateway_options(issue)
+    issue.add_argument("user")
+    issue.add_argument("--label", default="", help="what the token is for, e.g. 'till 3'")
+    issue.add_argument("--expires-in-days", type=float, default=None)
+    issue.set_defaults(handler=cmd_token_issue)
+    token_list = tokens.add_parser("list", help="list tokens (ids, never the tokens themselves)")
+    _gateway_options(token_list)
+    token_list.add_argument("--user")
+    token_list.add_argument("--json", action="store_true")
+    token_list.set_defaults(handler=cmd_token_list)
+    revoke = tokens.add_parser("revoke", help="revoke a token by its id")
+    _gateway_options(revoke)
+    revoke.add_argument("token_id")
+    revoke.set_defaults(handler=cmd_token_revoke)
+
+
+def _gateway_options(parser: argparse.ArgumentParser) -> None:
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--config", type=Path, help="the gateway's configuration file")
+    which.add_argument("--org", help="organisation whose gateway of the network's state dir")
+
+
+def config_path(args: argparse.Namespace) -> Path:
+    if args.config is not None:
+        return args.config
+    return _state_dir(args) / API_STATE_DIR / args.org / "config.yaml"
+
+
+def _state_dir(args: argparse.Namespace) -> Path:
+    if getattr(args, "state_dir", None) is not None:
+        return Path(args.state_dir)
+    from grootboek.cli import default_consortium
+    from grootboek.network import consortium as consortium_file
+    from grootboek.network.layout import default_state_dir
+
+    return default_state_dir(consortium_file.load(getattr(args, "consortium", None) or default_consortium()).name)
+
+
+def _load_config(args: argparse.Namespace):
+    from .config import ConfigError, load
+
+    try:
+        return load(config_path(args))
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def _accounts(args: argparse.Namespace):
+    from .accounts import Accounts
+
+    return Accounts.open(_load_config(args))
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .config import ConfigError
+    from .server import serve
+
+    try:
+        serve(config_path(args))
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from None
+    return 0
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    from .accounts import AccountError
+    from .auth.roles import Role
+
+    msp_dir = args.msp_dir
+    if msp_dir is None:
+        if args.org is None:
+            raise CommandError("give --msp-dir (or --org to import the network's generated user)")
+        msp_dir = _network_user_msp(args)
+    try:
+        roles = None if args.roles is None else {Role(r) for r in args.roles}
+    except ValueError as exc:
+        raise CommandError(f"{exc}; roles are {', '.join(r.value for r in Role)}") from None
+    accounts = _accounts(args)
+    try:
+        user = accounts.import_identity(args.name, msp_dir, roles, args.merchant, args.tls_cert, args.replace)
+    except AccountError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"user {user.name}: {user.msp_id}, roles {', '.join(sorted(user.roles))}"
+          + (f", merchant {user.merchant}" if user.merchant else "")
+          + f"\nfabric id {accounts.fabric_id(user.name)}")
+    return 0
+
+
+def _network_user_msp(args: argparse.Namespace) -> Path:
+    from grootboek.network import consortium as consortium_file
+    from grootboek.network.layout import Layout
+
+    state = _state_dir(args)
+    layout = Layout(consortium_file.load(state / "consortium.yaml"), state)
+    return layout.crypto(args.org).user_dir(args.name) / "msp"
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    accounts = _accounts(args)
+    rows = [{"name": u.name, "msp_id": u.msp_id, "roles": sorted(u.roles), "merchant": u.merchant,
+             "mutual_tls": u.tls_cert_sha256 is not None, "fabric_id": accounts.fabric_id(u.name)}
+            for u in accounts.users.all()]
+    if args.json:
+        print(json.dumps(rows, indent=1))
+    for row in [] if args.json else rows:
+        print(f"{row['name']:20} {','.join(row['roles']):32} {row['merchant'] or '-':16} {row['fabric_id']}")
+    return 0
+
+
+def cmd_user_remove(args: argparse.Namespace) -> int:
+    from .store.users import UnknownUser
+
+    try:
+        _accounts(args).remove(args.name)
+    except UnknownUser:
+        raise CommandError(f"no user {args.name}") from None
+    return 0
+
+
+def cmd_token_issue(args: argparse.Namespace) -> int:
+    from .store.users import UnknownUser
+
+    accounts = _accounts(args)
+    try:
+        accounts.users.get(args.user)
+    except UnknownUser:
+        raise CommandError(f"no user {args.user}") from None
+    ttl = None if args.expires_in_days is None else args.expires_in_days * 86400
+    token, info = accounts.tokens.issue(args.user, args.label, ttl)
+    print(token)
+    print(f"token id {info.id} for {args.user} (store it now: it is not shown again)", file=sys.stderr)
+    return 0
+
+
+def cmd_token_list(args: argparse.Namespace) -> int:
+    now = time.time()
+    tokens = _accounts(args).tokens.list(args.user)
+    if args.json:
+        print(json.dumps([dict(info.__dict__, active=info.active(now)) for info in tokens], indent=1))
+        return 0
+    for info in tokens:
+        state = "active" if info.active(now) else ("revoked" if info.revoked_at else "expired")
+        print(f"{info.id:18} {info.user:20} {state:8} {info.label}")
+    return 0
+
+
+def cmd_token_revoke(args: argparse.Namespace) -> int:
+    from .store.tokens import UnknownToken
+
+    try:
+        _accounts(args).tokens.revoke(args.token_id)
+    except UnknownToken:
+        raise CommandError(f"no token {args.token_id}") from None
+    return 0

@@ -1,0 +1,148 @@
+"""The gateway's configuration: one YAML file per organisation, overridable from the environment.
+
+    organization: Municipality
+    msp_id: MunicipalityMSP
+    listen: 127.0.0.1:8081
+    tls: {cert: <path>, key: <path>, client_ca: <path>}
+    connection_profile: <state>/profiles/Municipality.json
+    data_dir: <state>/api/Municipality
+    chaincodes:
+      budgets: {channel: kindpakket, chaincode: budgets}
+    ca: {url: https://127.0.0.1:7054, ca_name: ca, tls_ca: <path>, registrar: admin,
+         registrar_secret_file: <path>}
+    workers: 2
+
+`GROOTBOEK_API_<KEY>` overrides a top-level key (`GROOTBOEK_API_WORKERS=4`); a double underscore
+reaches into a section (`GROOTBOEK_API_TLS__CERT=/etc/api.crt`). Values are YAML, so
+`GROOTBOEK_API_CHAINCODES='{registry: {channel: kadaster, chaincode: registry}}'` works too.
+Without `tls` the gateway speaks plain HTTP (only sensible behind a TLS-terminating proxy).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any, Mapping
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+ENV_PREFIX = "GROOTBOEK_API_"
+CONFIG_ENV = "GROOTBOEK_API_CONFIG"  # lets gunicorn workers find the file the master was given
+
+Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+
+
+class ConfigError(ValueError):
+    """The configuration file or environment is unusable; the message says where."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Tls(_Section):
+    cert: Path
+    key: Path
+    client_ca: Path | None = None
+    """CA bundle for client certificates: with it, clients may authenticate by mutual TLS."""
+
+
+class ChaincodeRef(_Section):
+    channel: Name
+    chaincode: Name
+
+
+class CertificateAuthority(_Section):
+    url: str
+    ca_name: str = "ca"
+    tls_ca: Path | None = None
+    registrar: str = "admin"
+    registrar_secret_file: Path | None = None
+
+
+class ApiConfig(_Section):
+    organization: Name
+    msp_id: Name
+    listen: Annotated[str, Field(pattern=r"^[^\s:]+:[0-9]{1,5}$")] = "127.0.0.1:8080"
+    tls: Tls | None = None
+    connection_profile: Path
+    data_dir: Path
+    chaincodes: dict[Name, ChaincodeRef] = {}
+    """What the organisation's applications use, by name (`budgets`, `registry`)."""
+    ca: CertificateAuthority | None = None
+    workers: Annotated[int, Field(ge=1, le=64)] = 2
+
+    @property
+    def host(self) -> str:
+        return self.listen.rsplit(":", 1)[0]
+
+    @property
+    def port(self) -> int:
+        return int(self.listen.rsplit(":", 1)[1])
+
+    def chaincode(self, name: str) -> ChaincodeRef | None:
+        return self.chaincodes.get(name)
+
+
+def load(path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> ApiConfig:
+    """Reads the file (or only the environment, when `path` is None) and applies overrides.
+    Relative paths in the file are relative to the file's directory."""
+    environ = os.environ if environ is None else environ
+    doc: dict[str, Any] = {}
+    base = Path.cwd()
+    if path is not None:
+        path = Path(path)
+        try:
+            doc = yaml.safe_load(path.read_text()) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+        if not isinstance(doc, dict):
+            raise ConfigError(f"{path}: expected a mapping at the top level")
+        base = path.resolve().parent
+    return parse(apply_environment(doc, environ), base)
+
+
+def parse(doc: Mapping[str, Any], base: Path = Path(".")) -> ApiConfig:
+    try:
+        config = ApiConfig.model_validate(doc)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"invalid gateway configuration: {problems}") from None
+    return _resolve_paths(config, base)
+
+
+def apply_environment(doc: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
+    merged: dict[str, Any] = {key: (dict(value) if isinstance(value, dict) else value)
+                              for key, value in doc.items()}
+    for name, raw in sorted(environ.items()):
+        if not name.startswith(ENV_PREFIX) or name == CONFIG_ENV:
+            continue
+        keys = name[len(ENV_PREFIX):].lower().split("__")
+        try:
+            value = yaml.safe_load(raw)
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{name}: {exc}") from None
+        target = merged
+        for key in keys[:-1]:
+            section = target.get(key)
+            target[key] = section = dict(section) if isinstance(section, dict) else {}
+            target = section
+        target[keys[-1]] = value
+    return merged
+
+
+def _resolve_paths(config: ApiConfig, base: Path) -> ApiConfig:
+    def resolved(path: Path | None) -> Path | None:
+        return None if path is None else (base / path).resolve() if not path.is_absolute() else path
+
+    update: dict[str, Any] = {"connection_profile": resolved(config.connection_profile),
+                              "data_dir": resolved(config.data_dir)}
+    if config.tls:
+        update["tls"] = config.tls.model_copy(update={
+            "cert": resolved(config.tls.cert), "key": resolved(config.tls.key),
+            "client_ca": resolved(config.tls.client_ca)})
+    if config.ca:
+        update["ca"] = config.ca.model_copy(update={
+            "tls_ca": resolved(config.ca.tls_ca),
+            "registrar_secret_file": resolved(config.ca.registrar_secret_file)})
+    return config.model_copy(update=update)

@@ -1,0 +1,115 @@
+"""The one place where failures from Fabric (and anything unforeseen) become API errors.
+
+Chaincode refusals arrive inside endorser messages as "CODE: message" (the gateway wraps them as
+"chaincode response 500, CODE: message"); the code becomes the API's code, its status comes from
+`chaincode_codes`. The rest follows the gRPC status and the stage that failed.
+"""
+from __future__ import annotations
+
+import logging
+import re
+
+import grpc
+
+from grootboek.client import (
+    ChaincodeEventsError,
+    CommitError,
+    CommitStatusError,
+    EndorseError,
+    EvaluateError,
+    GatewayError,
+    SubmitError,
+)
+from grootboek.client.retry import is_endorsement_mismatch, submit_was_not_ordered
+
+from . import chaincode_codes
+from .api_error import ApiError, Disposition
+
+logger = logging.getLogger(__name__)
+
+_CHAINCODE_REFUSAL = re.compile(r"chaincode response \d+, ([A-Z][A-Z0-9_]*): (.*)", re.DOTALL)
+_BARE_REFUSAL = re.compile(r"^([A-Z][A-Z0-9_]{2,}): (.*)$", re.DOTALL)
+
+_RETRYABLE_COMMIT = frozenset({"MVCC_READ_CONFLICT", "PHANTOM_READ_CONFLICT"})
+
+# gRPC statuses of a failed evaluate/endorse (nothing was submitted, so a repeat is safe).
+_BY_GRPC: dict[grpc.StatusCode, tuple[int, str]] = {
+    grpc.StatusCode.UNAVAILABLE: (503, "PEER_UNAVAILABLE"),
+    grpc.StatusCode.DEADLINE_EXCEEDED: (504, "TIMEOUT"),
+    grpc.StatusCode.PERMISSION_DENIED: (403, "ACCESS_DENIED"),
+    grpc.StatusCode.UNAUTHENTICATED: (403, "ACCESS_DENIED"),
+    grpc.StatusCode.NOT_FOUND: (404, "NOT_FOUND"),
+    grpc.StatusCode.INVALID_ARGUMENT: (400, "INVALID_ARGUMENT"),
+    grpc.StatusCode.FAILED_PRECONDITION: (503, "ENDORSEMENT_UNAVAILABLE"),
+    grpc.StatusCode.RESOURCE_EXHAUSTED: (503, "PEER_UNAVAILABLE"),
+}
+
+
+def chaincode_refusal(error: GatewayError) -> tuple[str, str] | None:
+    """(code, message) of the chaincode's refusal carried by `error`, if it is one."""
+    texts = [detail.message for detail in error.details] + [error.message]
+    for text in texts:
+        if match := _CHAINCODE_REFUSAL.search(text):
+            return match[1], match[2].strip()
+    for text in texts:
+        if match := _BARE_REFUSAL.match(text.strip()):
+            return match[1], match[2].strip()
+    return None
+
+
+def to_api_error(exc: BaseException) -> ApiError:
+    if isinstance(exc, ApiError):
+        return exc
+    if isinstance(exc, CommitError):
+        retry = exc.validation_code_name in _RETRYABLE_COMMIT
+        return ApiError(409, exc.validation_code_name,
+                        f"the transaction was ordered but is invalid: {exc.validation_code_name}"
+                        + (" (a concurrent change won; try again)" if retry else ""),
+                        transaction_id=exc.transaction_id,
+                        disposition=Disposition.RETRY if retry else Disposition.FINAL)
+    if isinstance(exc, CommitStatusError):
+        return _outcome_unknown(exc, "no commit status in time")
+    if isinstance(exc, SubmitError):
+        if submit_was_not_ordered(exc):
+            return _by_grpc(exc, Disposition.RETRY, default=(503, "ORDERER_UNAVAILABLE"))
+        return _outcome_unknown(exc, "the orderer did not confirm the submission")
+    if isinstance(exc, (EvaluateError, EndorseError)):
+        return _proposal_error(exc)
+    if isinstance(exc, ChaincodeEventsError):
+        return _by_grpc(exc, Disposition.RETRY, default=(503, "PEER_UNAVAILABLE"))
+    if isinstance(exc, GatewayError):
+        return _by_grpc(exc, Disposition.RETRY, default=(503, "PEER_UNAVAILABLE"))
+    logger.error("unexpected failure", exc_info=exc)
+    return ApiError(500, "INTERNAL", "the gateway failed unexpectedly; the error is logged",
+                    disposition=Disposition.UNKNOWN)
+
+
+def _proposal_error(exc: EvaluateError | EndorseError) -> ApiError:
+    refusal = chaincode_refusal(exc)
+    if refusal is not None:
+        code, message = refusal
+        if code == "INTERNAL":  # the chaincode itself failed: the fault is upstream, not the caller's
+            return ApiError(502, "CHAINCODE_FAILURE", message, transaction_id=exc.transaction_id,
+                            disposition=Disposition.RETRY)
+        return ApiError(chaincode_codes.http_status(code), code, message,
+                        transaction_id=exc.transaction_id)
+    if isinstance(exc, EndorseError) and is_endorsement_mismatch(exc):
+        return ApiError(409, "ENDORSEMENT_MISMATCH",
+                        "endorsing peers disagreed (a concurrent change); try again",
+                        transaction_id=exc.transaction_id, disposition=Disposition.RETRY)
+    return _by_grpc(exc, Disposition.RETRY, default=(502, "ENDORSEMENT_FAILED"))
+
+
+def _by_grpc(exc: GatewayError, disposition: Disposition, default: tuple[int, str]) -> ApiError:
+    status, code = _BY_GRPC.get(exc.code, default) if exc.code else default
+    details = "; ".join(str(detail) for detail in exc.details)
+    message = exc.message + (f" ({details})" if details else "")
+    return ApiError(status, code, message, transaction_id=exc.transaction_id, disposition=disposition,
+                    headers={"Retry-After": "1"} if status == 503 else None)
+
+
+def _outcome_unknown(exc: GatewayError, why: str) -> ApiError:
+    return ApiError(504, "OUTCOME_UNKNOWN",
+                    f"{why}: the transaction may still commit; ask GET .../transactions/"
+                    f"{exc.transaction_id} (repeating the request with the same Idempotency-Key is safe)",
+                    transaction_id=exc.transaction_id, disposition=Disposition.UNKNOWN)

@@ -1,0 +1,43 @@
+"""A chaincode call described as data, so routes say *what* to call and the gateway decides how
+(evaluate, or submit with retries and idempotency)."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from pydantic import BaseModel
+
+
+@dataclass(frozen=True)
+class ChaincodeCall:
+    channel: str
+    chaincode: str
+    function: str
+    args: tuple[str, ...] = ()
+    transient: Mapping[str, bytes] = field(default_factory=dict)
+    endorsing_organizations: tuple[str, ...] = ()
+    write: bool = False
+
+
+def argument(value: Any) -> str:
+    """The text form the shim parses: str as is, models and structures as JSON, numbers as text."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, BaseModel):
+        return value.model_dump_json(exclude_unset=False)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(_jsonable(value), separators=(",", ":"))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    return value

@@ -1,0 +1,32 @@
+"""Liveness (the process answers) and readiness (its peer connection is up)."""
+from __future__ import annotations
+
+from flask import current_app
+from pydantic import BaseModel
+
+from .errors import ApiError
+from .routing import Routes
+
+READY_TIMEOUT_SECONDS = 2.0
+
+
+class HealthStatus(BaseModel):
+    status: str
+
+
+def routes() -> Routes:
+    health = Routes("health", "/health", tag="Operations")
+
+    @health.get("/live", public=True, response=HealthStatus, summary="The gateway process is alive")
+    def live() -> HealthStatus:
+        return HealthStatus(status="live")
+
+    @health.get("/ready", public=True, response=HealthStatus, responses=(503,),
+                summary="The gateway can reach its organisation's peer")
+    def ready() -> HealthStatus:
+        if not current_app.extensions["grootboek.api"].connections.ready(READY_TIMEOUT_SECONDS):
+            raise ApiError(503, "PEER_UNAVAILABLE", "the organisation's peer is not reachable",
+                           headers={"Retry-After": "2"})
+        return HealthStatus(status="ready")
+
+    return health

@@ -1,0 +1,156 @@
+"""Routes of one area (a Flask blueprint) declared with their inputs, roles and response.
+
+    routes = Routes("registry", "/v1/registry", tag="Land registry")
+
+    @routes.post("/parcels", body=ParcelRegistration, response=ParcelFile, status=201,
+                 roles={Role.REGISTRAR}, summary="Register a parcel")
+    def register_parcel(user: User, body: ParcelRegistration) -> ChaincodeCall:
+        return registry.submit("Parcels:register_parcel", body)
+
+A handler gets the authenticated user, the path parameters and the validated `query`/`body`, and
+returns a ChaincodeCall (evaluated, or submitted idempotently, by the gateway), a model, or a
+ready Flask response.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from flask import Blueprint, Response, current_app, g, request
+from pydantic import BaseModel
+
+from ..auth.authenticate import authenticate
+from ..auth.roles import Role
+from ..auth.user import User
+from ..errors import ApiError
+from ..fabric.calls import ChaincodeCall
+from ..store.idempotency import StoredResponse
+from . import validation
+from .writes import Shape, fingerprint
+
+Caller = User
+JSON = "application/json"
+EVENT_STREAM = "text/event-stream"
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    method: str
+    path: str
+    """The full URL rule in Flask syntax (`/v1/registry/parcels/<parcel_id>`)."""
+    endpoint: str
+    summary: str
+    description: str
+    tag: str
+    roles: frozenset[Role] | None
+    """Any of these roles may call it; None: any authenticated user."""
+    public: bool = False
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: Any = None
+    """The success body's type (a model, `list[Model]`, ...), None for no body."""
+    status: int = 200
+    media_type: str = JSON
+    shape: Shape | None = None
+    responses: tuple[int, ...] = ()
+    """Error statuses worth documenting besides those every route has."""
+    headers: tuple[str, ...] = field(default=())
+
+    @property
+    def writes(self) -> bool:
+        return self.method in ("POST", "PUT", "PATCH", "DELETE") and not self.public
+
+
+def json_result(status: int) -> Shape:
+    """The chaincode's JSON result as the body (204 when it returned nothing)."""
+    def shape(result: bytes, transaction_id: str) -> StoredResponse:
+        return StoredResponse(status if result else 204, result, transaction_id or None)
+    return shape
+
+
+class Routes:
+    def __init__(self, name: str, url_prefix: str, tag: str) -> None:
+        self.blueprint = Blueprint(name, __name__, url_prefix=url_prefix)
+        self.url_prefix = url_prefix
+        self.tag = tag
+        self.specs: list[RouteSpec] = []
+
+    def get(self, rule: str, **options: Any) -> Callable:
+        return self.route("GET", rule, **options)
+
+    def post(self, rule: str, **options: Any) -> Callable:
+        return self.route("POST", rule, **options)
+
+    def put(self, rule: str, **options: Any) -> Callable:
+        return self.route("PUT", rule, **options)
+
+    def delete(self, rule: str, **options: Any) -> Callable:
+        return self.route("DELETE", rule, **options)
+
+    def route(self, method: str, rule: str, *, summary: str, roles: set[Role] | None = None,
+              public: bool = False, body: type[BaseModel] | None = None,
+              query: type[BaseModel] | None = None, response: Any = None, status: int = 200,
+              media_type: str = JSON, shape: Shape | None = None,
+              responses: tuple[int, ...] = ()) -> Callable:
+        def register(handler: Callable) -> Callable:
+            spec = RouteSpec(method=method, path=self.url_prefix + rule,
+                             endpoint=f"{self.blueprint.name}.{handler.__name__}", summary=summary,
+                             description=(handler.__doc__ or "").strip(), tag=self.tag,
+                             roles=None if roles is None else frozenset(roles), public=public,
+                             body=body, query=query, response=response, status=status,
+                             media_type=media_type, shape=shape, responses=responses)
+            self.blueprint.add_url_rule(rule, endpoint=handler.__name__, methods=[method],
+                                        view_func=_view(spec, handler))
+            self.specs.append(spec)
+            return handler
+        return register
+
+
+def _view(spec: RouteSpec, handler: Callable) -> Callable:
+    def view(**path: str) -> Response:
+        services = current_app.extensions["grootboek.api"]
+        user = None
+        if not spec.public:
+            user = authenticate(request.headers, request.environ, services.users, services.tokens)
+            g.user = user
+            if spec.roles is not None and not user.has_any(spec.roles):
+                raise ApiError(403, "FORBIDDEN",
+                               f"user {user.name} lacks the role for this (one of: {', '.join(sorted(spec.roles))})")
+        inputs: dict[str, Any] = validation.path_parameters(path)
+        if spec.query is not None:
+            inputs["query"] = validation.query(spec.query, request.args)
+        if spec.body is not None:
+            inputs["body"] = validation.body(spec.body, request.get_data(cache=True))
+        outcome = handler(user, **inputs) if not spec.public else handler(**inputs)
+        return _render(spec, services, user, outcome)
+
+    view.__name__ = spec.endpoint.replace(".", "_")
+    return view
+
+
+def _render(spec: RouteSpec, services: Any, user: User | None, outcome: Any) -> Response:
+    if isinstance(outcome, Response):
+        return outcome
+    if isinstance(outcome, BaseModel):
+        return Response(outcome.model_dump_json(), status=spec.status, mimetype=JSON)
+    if not isinstance(outcome, ChaincodeCall):
+        raise TypeError(f"{spec.endpoint} returned {type(outcome).__name__}")
+    assert user is not None
+    shape = spec.shape or json_result(spec.status)
+    if not outcome.write:
+        return _response(shape(services.invoker.evaluate(user, outcome), ""))
+    key = validation.idempotency_key(request.headers.get("Idempotency-Key"))
+    request_fingerprint = fingerprint(request.method, request.full_path, request.get_data(cache=True))
+    result = services.writes.execute(user, outcome, shape, key, request_fingerprint)
+    response = _response(result.response)
+    if result.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _response(stored: StoredResponse) -> Response:
+    response = Response(stored.body if stored.status != 204 else b"", status=stored.status,
+                        mimetype=JSON if stored.status != 204 else None)
+    if stored.transaction_id:
+        response.headers["X-Transaction-Id"] = stored.transaction_id
+    return response

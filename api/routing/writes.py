@@ -1,0 +1,138 @@
+"""Submitting writes at most once per Idempotency-Key, across every worker.
+
+A repeat of a finished request gets the first response again. A repeat that finds the first still
+running waits for it (up to `wait_seconds`), then answers 409 IDEMPOTENCY_KEY_IN_USE. A repeat of
+a request whose transaction's fate is unknown asks the ledger about that transaction and answers
+from it; it never submits a second transaction unless the first provably did not commit.
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from grootboek.client import CommitError
+
+from ..auth.user import User
+from ..errors import ApiError, Disposition, to_api_error
+from ..fabric.calls import ChaincodeCall
+from ..fabric.invoker import Invoker
+from ..fabric.ledger import Ledger
+from ..store.idempotency import (
+    Claimed,
+    IdempotencyStore,
+    InProgress,
+    Mismatch,
+    Replay,
+    StoredResponse,
+    Unresolved,
+)
+
+Shape = Callable[[bytes, str], StoredResponse]
+"""Turns a chaincode result and its transaction id into the route's response."""
+
+_START_AFRESH = frozenset({"MVCC_READ_CONFLICT", "PHANTOM_READ_CONFLICT"})
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    response: StoredResponse
+    replayed: bool = False
+
+
+def fingerprint(method: str, path: str, body: bytes) -> str:
+    return hashlib.sha256(f"{method} {path}\n".encode() + body).hexdigest()
+
+
+def error_response(error: ApiError) -> StoredResponse:
+    return StoredResponse(error.status, error.body().model_dump_json(exclude_none=True).encode(),
+                          error.transaction_id)
+
+
+class Writes:
+    def __init__(self, store: IdempotencyStore, invoker: Invoker, ledger: Ledger,
+                 wait_seconds: float = 10.0, poll_seconds: float = 0.05) -> None:
+        self._store = store
+        self._invoker = invoker
+        self._ledger = ledger
+        self.wait_seconds = wait_seconds
+        self._poll = poll_seconds
+
+    def execute(self, user: User, call: ChaincodeCall, shape: Shape, key: str | None = None,
+                request_fingerprint: str = "") -> WriteResult:
+        if key is None:
+            submitted = self._invoker.submit(user, call)
+            return WriteResult(shape(submitted.result, submitted.transaction_id))
+        give_up = time.monotonic() + self.wait_seconds
+        while True:
+            claim = self._store.claim(user.name, key, request_fingerprint)
+            if isinstance(claim, Mismatch):
+                raise ApiError(422, "IDEMPOTENCY_KEY_REUSED",
+                               "this Idempotency-Key was used for a different request")
+            if isinstance(claim, Replay):
+                return WriteResult(claim.response, replayed=True)
+            if isinstance(claim, Claimed):
+                return WriteResult(self._submit(user, key, claim.owner, call, shape))
+            if isinstance(claim, Unresolved):
+                return self._resolve(user, key, claim, call, shape)
+            assert isinstance(claim, InProgress)
+            if time.monotonic() >= give_up:
+                raise ApiError(409, "IDEMPOTENCY_KEY_IN_USE",
+                               "a request with this Idempotency-Key is still in progress",
+                               headers={"Retry-After": "1"})
+            time.sleep(self._poll)  # another worker holds the key: wait for its outcome
+
+    def _submit(self, user: User, key: str, owner: str, call: ChaincodeCall, shape: Shape) -> StoredResponse:
+        proposed: list[str] = []
+
+        def remember(transaction_id: str) -> None:
+            proposed.append(transaction_id)
+            self._store.record_transaction(user.name, key, owner, transaction_id)
+
+        try:
+            submitted = self._invoker.submit(user, call, on_proposal=remember)
+        except Exception as exc:
+            error = to_api_error(exc)
+            self._settle_failure(user, key, owner, error, proposed[-1] if proposed else None)
+            raise error from None
+        response = shape(submitted.result, submitted.transaction_id)
+        self._store.finish(user.name, key, owner, response)
+        return response
+
+    def _settle_failure(self, user: User, key: str, owner: str, error: ApiError,
+                        last_transaction: str | None) -> None:
+        if error.disposition is Disposition.FINAL:
+            self._store.finish(user.name, key, owner, error_response(error))
+        elif error.disposition is Disposition.RETRY:
+            self._store.release(user.name, key, owner)
+        else:
+            self._store.mark_unknown(user.name, key, owner, error.transaction_id or last_transaction)
+
+    def _resolve(self, user: User, key: str, claim: Unresolved, call: ChaincodeCall,
+                 shape: Shape) -> WriteResult:
+        """An earlier attempt's transaction may be on the ledger: answer from it, or start afresh
+        only when it provably did not commit."""
+        if claim.transaction_id is None:
+            return WriteResult(self._submit(user, key, claim.owner, call, shape))
+        try:
+            record = self._ledger.transaction(user, call.channel, claim.transaction_id)
+        except Exception as exc:
+            self._store.mark_unknown(user.name, key, claim.owner, claim.transaction_id)
+            raise to_api_error(exc) from None
+        if record is None:
+            self._store.mark_unknown(user.name, key, claim.owner, claim.transaction_id)
+            raise ApiError(409, "OUTCOME_UNKNOWN",
+                           f"transaction {claim.transaction_id} of the first request has not committed "
+                           "(yet); it is never submitted twice: ask again later",
+                           transaction_id=claim.transaction_id, disposition=Disposition.UNKNOWN,
+                           headers={"Retry-After": "2"})
+        if record.valid:
+            response = shape(record.result, record.transaction_id)
+        elif record.validation_code in _START_AFRESH:
+            return WriteResult(self._submit(user, key, claim.owner, call, shape))
+        else:
+            invalid = CommitError(record.transaction_id, 0, record.validation_code, record.block_number)
+            response = error_response(to_api_error(invalid))
+        self._store.finish(user.name, key, claim.owner, response)
+        return WriteResult(response, replayed=True)

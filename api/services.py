@@ -1,0 +1,50 @@
+"""Everything a request handler needs, built once per app from the configuration."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from grootboek.client import FileWallet
+
+from .config import ApiConfig
+from .fabric.connections import Connections
+from .fabric.invoker import Invoker
+from .fabric.ledger import Ledger
+from .metrics import Metrics
+from .routing.writes import Writes
+from .store.database import Database
+from .store.idempotency import IdempotencyStore
+from .store.tokens import Tokens
+from .store.users import Users
+
+WALLET_DIR = "wallet"
+
+
+def wallet(config: ApiConfig) -> FileWallet:
+    return FileWallet(config.data_dir / WALLET_DIR)
+
+
+@dataclass
+class Services:
+    config: ApiConfig
+    database: Database
+    users: Users
+    tokens: Tokens
+    idempotency: IdempotencyStore
+    connections: Connections
+    invoker: Invoker
+    ledger: Ledger
+    writes: Writes
+    metrics: Metrics
+
+    @classmethod
+    def open(cls, config: ApiConfig, invoker: Invoker | None = None,
+             ledger: Ledger | None = None) -> Services:
+        """`invoker` and `ledger` replace the real Fabric ones (tests)."""
+        database = Database(config.data_dir)
+        idempotency = IdempotencyStore(database)
+        connections = Connections(config.connection_profile, wallet(config))
+        invoker = invoker or Invoker(connections)
+        ledger = ledger or Ledger(invoker)
+        return cls(config=config, database=database, users=Users(database), tokens=Tokens(database),
+                   idempotency=idempotency, connections=connections, invoker=invoker, ledger=ledger,
+                   writes=Writes(idempotency, invoker, ledger), metrics=Metrics())

@@ -1,0 +1,110 @@
+"""Idempotency records: the first outcome of each (user, Idempotency-Key), shared by all workers.
+
+A record is `pending` while one request works on it (held by an owner until its lease ends),
+`done` with the response to replay, or `unknown` when its transaction may still commit. The
+transaction id is recorded before each proposal is endorsed, so whoever finds the record later
+knows which transaction to ask about instead of submitting again.
+"""
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass
+
+from .database import Database
+
+PENDING, DONE, UNKNOWN = "pending", "done", "unknown"
+RETENTION_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    status: int
+    body: bytes
+    transaction_id: str | None
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """This request owns the key: go ahead."""
+
+    owner: str
+
+
+@dataclass(frozen=True)
+class Replay:
+    response: StoredResponse
+
+
+@dataclass(frozen=True)
+class InProgress:
+    """Another request holds the key and its lease is running."""
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """An earlier attempt may have reached the ledger: ask about `transaction_id` (None: it never
+    made a proposal) before doing anything. This request now owns the key."""
+
+    owner: str
+    transaction_id: str | None
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """The key was used for a different request."""
+
+
+Claim = Claimed | Replay | InProgress | Unresolved | Mismatch
+
+
+class IdempotencyStore:
+    def __init__(self, database: Database, lease_seconds: float = 300.0) -> None:
+        self._db = database
+        self.lease_seconds = lease_seconds
+
+    def claim(self, user: str, key: str, fingerprint: str) -> Claim:
+        now, owner = time.time(), secrets.token_hex(8)
+        with self._db.transaction(immediate=True) as db:
+            row = db.execute("SELECT * FROM idempotency WHERE user = ? AND key = ?", (user, key)).fetchone()
+            if row is None:
+                db.execute("INSERT INTO idempotency (user, key, fingerprint, state, owner, lease_until,"
+                           " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           (user, key, fingerprint, PENDING, owner, now + self.lease_seconds, now))
+                return Claimed(owner)
+            if row["fingerprint"] != fingerprint:
+                return Mismatch()
+            if row["state"] == DONE:
+                return Replay(StoredResponse(row["status"], row["body"], row["transaction_id"]))
+            if row["state"] == PENDING and row["lease_until"] > now:
+                return InProgress()
+            db.execute("UPDATE idempotency SET state = ?, owner = ?, lease_until = ? WHERE user = ? AND key = ?",
+                       (PENDING, owner, now + self.lease_seconds, user, key))
+            return Unresolved(owner, row["transaction_id"])
+
+    def record_transaction(self, user: str, key: str, owner: str, transaction_id: str) -> None:
+        self._update(user, key, owner, "transaction_id = ?", (transaction_id,))
+
+    def finish(self, user: str, key: str, owner: str, response: StoredResponse) -> None:
+        self._update(user, key, owner, "state = ?, status = ?, body = ?, transaction_id = ?, owner = NULL",
+                     (DONE, response.status, response.body, response.transaction_id))
+
+    def mark_unknown(self, user: str, key: str, owner: str, transaction_id: str | None) -> None:
+        self._update(user, key, owner, "state = ?, transaction_id = ?, owner = NULL",
+                     (UNKNOWN, transaction_id))
+
+    def release(self, user: str, key: str, owner: str) -> None:
+        """Forgets the key: nothing reached the ledger, so a repeat may start afresh."""
+        with self._db.transaction(immediate=True) as db:
+            db.execute("DELETE FROM idempotency WHERE user = ? AND key = ? AND owner = ?", (user, key, owner))
+
+    def purge(self, older_than: float = RETENTION_SECONDS) -> int:
+        """Drops settled records past their retention (unknown ones stay: they still need an answer)."""
+        with self._db.transaction(immediate=True) as db:
+            return db.execute("DELETE FROM idempotency WHERE state = ? AND created_at < ?",
+                              (DONE, time.time() - older_than)).rowcount
+
+    def _update(self, user: str, key: str, owner: str, assignments: str, values: tuple) -> None:
+        with self._db.transaction(immediate=True) as db:
+            db.execute(f"UPDATE idempotency SET {assignments} WHERE user = ? AND key = ? AND owner = ?",
+                       (*values, user, key, owner))
