@@ -7,12 +7,21 @@ from flask import Flask, current_app
 
 from . import config as config_file
 from . import health
+from .areas import generic, registry
+from .openapi import docs
+from .openapi.document import document
 from .config import ApiConfig
 from .errors import handlers
 from .routing import Routes
 from .services import Services
 
 EXTENSION = "grootboek.api"
+TITLE = "Grootboek REST gateway"
+VERSION = "1.0.0"
+DESCRIPTION = ("The HTTP face of the Grootboek Fabric network: budgets (Kindpakket, Stadjerspas) and "
+               "the land registry. Errors are always JSON {code, message, transaction_id?}. Writes "
+               "accept an Idempotency-Key header.")
+DOMAIN_AREAS = {"registry": registry.routes}
 MAX_BODY_BYTES = 1024 * 1024
 
 
@@ -28,11 +37,22 @@ def create_app(config: ApiConfig | str | Path, services: Services | None = None)
     app.extensions[EXTENSION] = services
     handlers.register(app, lambda error: services.metrics.fabric_errors.labels(error.code).inc())
     services.metrics.install(app)
-    areas = [health.routes(), _operations()]
+    areas = [health.routes(), _operations(), generic.routes(), *domain_areas(config)]
+    areas.append(docs.routes(lambda: document(
+        [spec for area in areas for spec in area.specs], TITLE, VERSION, DESCRIPTION)))
     for area in areas:
         app.register_blueprint(area.blueprint)
-    app.extensions[EXTENSION + ".routes"] = areas
     return app
+
+
+def domain_areas(config: ApiConfig) -> list[Routes]:
+    """The budgets and registry areas, for the chaincodes the organisation uses."""
+    areas = []
+    for name, build in DOMAIN_AREAS.items():
+        reference = config.chaincode(name)
+        if reference is not None:
+            areas.append(build(reference))
+    return areas
 
 
 def _operations() -> Routes:

@@ -26,6 +26,7 @@ def wallet(config: ApiConfig) -> FileWallet:
 @dataclass
 class Services:
     config: ApiConfig
+    wallet: FileWallet
     database: Database
     users: Users
     tokens: Tokens
@@ -42,9 +43,10 @@ class Services:
         """`invoker` and `ledger` replace the real Fabric ones (tests)."""
         database = Database(config.data_dir)
         idempotency = IdempotencyStore(database)
-        connections = Connections(config.connection_profile, wallet(config))
+        identities = wallet(config)
+        connections = Connections(config.connection_profile, identities)
         invoker = invoker or Invoker(connections)
         ledger = ledger or Ledger(invoker)
-        return cls(config=config, database=database, users=Users(database), tokens=Tokens(database),
+        return cls(config=config, wallet=identities, database=database, users=Users(database), tokens=Tokens(database),
                    idempotency=idempotency, connections=connections, invoker=invoker, ledger=ledger,
                    writes=Writes(idempotency, invoker, ledger), metrics=Metrics())

@@ -41,3 +41,20 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _jsonable(item) for key, item in value.items()}
     return value
+
+
+class Chaincode:
+    """Builds calls to one configured chaincode (arguments converted with `argument`)."""
+
+    def __init__(self, channel: str, chaincode: str) -> None:
+        self.channel = channel
+        self.chaincode = chaincode
+
+    def evaluate(self, function: str, *args: Any, endorsing_organizations: tuple[str, ...] = ()) -> ChaincodeCall:
+        return ChaincodeCall(self.channel, self.chaincode, function, tuple(map(argument, args)),
+                             endorsing_organizations=endorsing_organizations)
+
+    def submit(self, function: str, *args: Any, transient: Mapping[str, bytes] | None = None,
+               endorsing_organizations: tuple[str, ...] = ()) -> ChaincodeCall:
+        return ChaincodeCall(self.channel, self.chaincode, function, tuple(map(argument, args)),
+                             dict(transient or {}), endorsing_organizations, write=True)

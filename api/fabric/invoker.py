@@ -10,7 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from grootboek.client import Contract, Proposal, RetryPolicy, submit_with_retry
+from grootboek.client import (
+    ChaincodeEvent,
+    Contract,
+    EventStream,
+    Proposal,
+    RetryPolicy,
+    submit_with_retry,
+)
+from grootboek.client.seek import Checkpoint
 
 from ..auth.user import User
 from .calls import ChaincodeCall
@@ -64,3 +72,9 @@ class Invoker:
         result = submit_with_retry(watcher, call.function, call.args,  # type: ignore[arg-type]
                                    call.transient or None, call.endorsing_organizations, RETRY)
         return Submitted(result, watcher.transaction_id)
+
+    def events(self, user: User, channel: str, chaincode: str, start_block: int | None = None,
+               checkpoint: Checkpoint | None = None) -> EventStream[ChaincodeEvent]:
+        """Chaincode events of committed transactions, as `user` may see them."""
+        gateway = self.connections.gateway(user.name, user.certificate_sha256)
+        return gateway.network(channel).chaincode_events(chaincode, start_block, checkpoint)

@@ -13,7 +13,7 @@ ready Flask response.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from flask import Blueprint, Response, current_app, g, request
@@ -54,11 +54,8 @@ class RouteSpec:
     shape: Shape | None = None
     responses: tuple[int, ...] = ()
     """Error statuses worth documenting besides those every route has."""
-    headers: tuple[str, ...] = field(default=())
-
-    @property
-    def writes(self) -> bool:
-        return self.method in ("POST", "PUT", "PATCH", "DELETE") and not self.public
+    idempotent: bool = False
+    """It submits a transaction: an Idempotency-Key header makes repeats safe."""
 
 
 def json_result(status: int) -> Shape:
@@ -91,14 +88,16 @@ class Routes:
               public: bool = False, body: type[BaseModel] | None = None,
               query: type[BaseModel] | None = None, response: Any = None, status: int = 200,
               media_type: str = JSON, shape: Shape | None = None,
-              responses: tuple[int, ...] = ()) -> Callable:
+              responses: tuple[int, ...] = (), idempotent: bool | None = None) -> Callable:
+        """`idempotent` defaults to True for every method but GET on non-public routes."""
         def register(handler: Callable) -> Callable:
             spec = RouteSpec(method=method, path=self.url_prefix + rule,
                              endpoint=f"{self.blueprint.name}.{handler.__name__}", summary=summary,
                              description=(handler.__doc__ or "").strip(), tag=self.tag,
                              roles=None if roles is None else frozenset(roles), public=public,
                              body=body, query=query, response=response, status=status,
-                             media_type=media_type, shape=shape, responses=responses)
+                             media_type=media_type, shape=shape, responses=responses,
+                             idempotent=(method != "GET" and not public) if idempotent is None else idempotent)
             self.blueprint.add_url_rule(rule, endpoint=handler.__name__, methods=[method],
                                         view_func=_view(spec, handler))
             self.specs.append(spec)

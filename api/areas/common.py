@@ -1,0 +1,19 @@
+"""What the domain areas share: page queries and role sets."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from ..auth.roles import Role
+
+ANYONE = set(Role)
+"""Every role: queries are open to every user of the gateway (the chaincode still decides)."""
+
+
+class PageQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    page_size: Annotated[int, Field(ge=1, le=100)] = 20
+    bookmark: Annotated[str, StringConstraints(max_length=1024, pattern=r"^[\x20-\x7e]*$")] = ""
+    """From the previous page; empty for the first page."""

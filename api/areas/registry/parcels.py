@@ -1,0 +1,70 @@
+"""Parcels: registration, split, merge, and every question about them and their ownership."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+from grootboek.chaincode.registry.model.ownership import OwnershipEntry, OwnershipHistoryPage
+from grootboek.chaincode.registry.model.parcel import ParcelRegistration
+from grootboek.chaincode.registry.model.parcel_file import ParcelFile, ParcelFilePage
+
+from ...auth.roles import Role
+from ...auth.user import User
+from ...fabric.calls import Chaincode, ChaincodeCall
+from ...routing import Routes
+from ..common import ANYONE, PageQuery
+from .models import Merge, Split
+
+CHANGES = (404, 409, 503, 504)
+
+
+class MomentQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    at: Annotated[str, StringConstraints(min_length=10, max_length=40)]
+    """A date (2024-05-01: the end of that day, UTC) or a datetime with offset."""
+
+
+def add(routes: Routes, registry: Chaincode) -> None:
+    registrar = {Role.REGISTRAR}
+
+    @routes.post("/parcels", body=ParcelRegistration, response=ParcelFile, status=201, roles=registrar,
+                 responses=CHANGES, summary="Register a parcel with its first owners")
+    def register_parcel(user: User, body: ParcelRegistration) -> ChaincodeCall:
+        return registry.submit("Parcels:register_parcel", body)
+
+    @routes.get("/parcels", query=PageQuery, response=ParcelFilePage, roles=ANYONE, responses=(503,),
+                summary="List parcels, a page at a time")
+    def list_parcels(user: User, query: PageQuery) -> ChaincodeCall:
+        return registry.evaluate("Parcels:list_parcels", query.page_size, query.bookmark)
+
+    @routes.get("/parcels/<parcel_id>", response=ParcelFile, roles=ANYONE, responses=(404, 503),
+                summary="A parcel with its ownership and encumbrances")
+    def get_parcel(user: User, parcel_id: str) -> ChaincodeCall:
+        return registry.evaluate("Parcels:get_parcel", parcel_id)
+
+    @routes.post("/parcels/<parcel_id>/split", body=Split, response=list[ParcelFile], status=201,
+                 roles=registrar, responses=CHANGES, summary="Split a parcel into new parcels")
+    def split_parcel(user: User, parcel_id: str, body: Split) -> ChaincodeCall:
+        return registry.submit("Parcels:split_parcel", parcel_id, body.parts)
+
+    @routes.post("/parcels/merge", body=Merge, response=ParcelFile, status=201, roles=registrar,
+                 responses=CHANGES, summary="Merge parcels with identical rights into a new parcel")
+    def merge_parcels(user: User, body: Merge) -> ChaincodeCall:
+        return registry.submit("Parcels:merge_parcels", body.parcel_ids, body.result)
+
+    @routes.get("/parcels/<parcel_id>/history", query=PageQuery, response=OwnershipHistoryPage,
+                roles=ANYONE, responses=(404, 503), summary="The parcel's ownership history, oldest first")
+    def ownership_history(user: User, parcel_id: str, query: PageQuery) -> ChaincodeCall:
+        return registry.evaluate("Parcels:get_ownership_history", parcel_id, query.page_size, query.bookmark)
+
+    @routes.get("/parcels/<parcel_id>/ownership", query=MomentQuery, response=OwnershipEntry,
+                roles=ANYONE, responses=(404, 503), summary="Who owned the parcel at a moment")
+    def ownership_at(user: User, parcel_id: str, query: MomentQuery) -> ChaincodeCall:
+        return registry.evaluate("Parcels:get_ownership_at", parcel_id, query.at)
+
+    @routes.get("/parties/<party_id>/parcels", query=PageQuery, response=ParcelFilePage, roles=ANYONE,
+                responses=(404, 503), summary="The parcels a party owns a share of")
+    def parcels_of_owner(user: User, party_id: str, query: PageQuery) -> ChaincodeCall:
+        return registry.evaluate("Parcels:get_parcels_by_owner", party_id, query.page_size, query.bookmark)

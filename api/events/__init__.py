@@ -1,0 +1,1 @@
+"""Chaincode events as server-sent events, resumable with Last-Event-ID."""

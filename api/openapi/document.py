@@ -1,0 +1,116 @@
+"""Builds the OpenAPI document from RouteSpecs: paths and parameters from the routes, schemas
+from the models (pydantic's JSON Schema, which OpenAPI 3.1 speaks natively)."""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+from pydantic import TypeAdapter
+
+from ..errors import ErrorBody
+from ..routing.route import RouteSpec
+from ..routing.validation import IDEMPOTENCY_KEY_PATTERN, PATH_PARAMETER_PATTERN
+
+OPENAPI_VERSION = "3.1.0"
+REF_TEMPLATE = "#/components/schemas/{model}"
+_PATH_PARAMETER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+_COMMON_ERRORS = {400: "Malformed request", 401: "Not authenticated", 403: "Not allowed",
+                  422: "Invalid input (the errors name the fields)"}
+_ERROR_DESCRIPTIONS = {404: "Not found", 409: "Conflict with the ledger's state", 502: "Chaincode failure",
+                       503: "Peer or orderer unavailable", 504: "Timed out; the outcome may be unknown"}
+SECURITY_SCHEMES = {
+    "bearerAuth": {"type": "http", "scheme": "bearer", "description": "An API token (gbk_...)"},
+    "mutualTLS": {"type": "mutualTLS", "description": "A client certificate bound to a user"},
+}
+
+
+def openapi_path(rule: str) -> str:
+    return _PATH_PARAMETER.sub(r"{\1}", rule)
+
+
+def document(specs: Iterable[RouteSpec], title: str, version: str, description: str = "") -> dict[str, Any]:
+    specs = list(specs)
+    schemas, definitions = _schemas(specs)
+    paths: dict[str, dict[str, Any]] = {}
+    for spec in specs:
+        paths.setdefault(openapi_path(spec.path), {})[spec.method.lower()] = _operation(spec, schemas)
+    return {
+        "openapi": OPENAPI_VERSION,
+        "info": {"title": title, "version": version, "description": description},
+        "paths": paths,
+        "components": {"schemas": definitions, "securitySchemes": SECURITY_SCHEMES},
+    }
+
+
+def _schemas(specs: list[RouteSpec]) -> tuple[dict, dict]:
+    inputs: list[tuple[Any, Any, TypeAdapter]] = [(("error", ""), "serialization", TypeAdapter(ErrorBody))]
+    for spec in specs:
+        if spec.body is not None:
+            inputs.append(((spec.endpoint, "body"), "validation", TypeAdapter(spec.body)))
+        if spec.query is not None:
+            inputs.append(((spec.endpoint, "query"), "validation", TypeAdapter(spec.query)))
+        if spec.response is not None:
+            inputs.append(((spec.endpoint, "response"), "serialization", TypeAdapter(spec.response)))
+    mapping, definitions = TypeAdapter.json_schemas(inputs, ref_template=REF_TEMPLATE)
+    schemas = {key: schema for (key, _mode), schema in mapping.items()}
+    return schemas, definitions.get("$defs", {})
+
+
+def _operation(spec: RouteSpec, schemas: dict) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "operationId": spec.endpoint.replace(".", "_"),
+        "summary": spec.summary,
+        "tags": [spec.tag],
+        "parameters": _parameters(spec, schemas),
+        "responses": _responses(spec, schemas),
+        "security": [] if spec.public else [{"bearerAuth": []}, {"mutualTLS": []}],
+    }
+    if spec.description:
+        operation["description"] = spec.description
+    if spec.roles is not None:
+        roles = ", ".join(sorted(spec.roles))
+        operation["description"] = (operation.get("description", "") + f"\n\nRoles: {roles}.").strip()
+    if spec.body is not None:
+        operation["requestBody"] = {"required": True, "content": {
+            "application/json": {"schema": schemas[(spec.endpoint, "body")]}}}
+    return operation
+
+
+def _parameters(spec: RouteSpec, schemas: dict) -> list[dict[str, Any]]:
+    parameters = [{"name": name, "in": "path", "required": True,
+                   "schema": {"type": "string", "pattern": PATH_PARAMETER_PATTERN}}
+                  for name in _PATH_PARAMETER.findall(spec.path)]
+    if spec.query is not None:
+        query = schemas[(spec.endpoint, "query")]
+        required = set(query.get("required", ()))
+        for name, schema in query.get("properties", {}).items():
+            parameters.append({"name": name, "in": "query", "required": name in required, "schema": schema})
+    if spec.idempotent:
+        parameters.append({"name": "Idempotency-Key", "in": "header", "required": False,
+                           "description": "Makes a repeat of this write return the first result instead "
+                                          "of submitting again (kept 24 hours per user)",
+                           "schema": {"type": "string", "pattern": IDEMPOTENCY_KEY_PATTERN}})
+    if spec.media_type == "text/event-stream":
+        parameters.append({"name": "Last-Event-ID", "in": "header", "required": False,
+                           "description": "Resume after this event id (<block>:<transaction id>)",
+                           "schema": {"type": "string", "pattern": r"^[0-9]{1,19}:[A-Za-z0-9._:-]{1,128}$"}})
+    return parameters
+
+
+def _responses(spec: RouteSpec, schemas: dict) -> dict[str, Any]:
+    error = {"application/json": {"schema": schemas[("error", "")]}}
+    responses: dict[str, Any] = {}
+    if spec.response is None:
+        responses["204"] = {"description": "Done; no content"}
+    else:
+        responses[str(spec.status)] = {"description": "Success", "content": {
+            spec.media_type: {"schema": schemas[(spec.endpoint, "response")]}}}
+        if spec.status != 200 or spec.idempotent:
+            # A chaincode function that returns nothing answers 204.
+            responses.setdefault("204", {"description": "Done; no content"})
+    statuses = dict(_COMMON_ERRORS) if not spec.public else {}
+    statuses.update({status: _ERROR_DESCRIPTIONS.get(status, "Error") for status in spec.responses})
+    for status, description in sorted(statuses.items()):
+        responses[str(status)] = {"description": description, "content": error}
+    responses["default"] = {"description": "Any other error", "content": error}
+    return responses
