@@ -7,7 +7,7 @@ from flask import Flask, current_app
 
 from . import config as config_file
 from . import health
-from .areas import generic, registry
+from .areas import budgets, generic, registry
 from .openapi import docs
 from .openapi.document import document
 from .config import ApiConfig
@@ -21,7 +21,7 @@ VERSION = "1.0.0"
 DESCRIPTION = ("The HTTP face of the Grootboek Fabric network: budgets (Kindpakket, Stadjerspas) and "
                "the land registry. Errors are always JSON {code, message, transaction_id?}. Writes "
                "accept an Idempotency-Key header.")
-DOMAIN_AREAS = {"registry": registry.routes}
+DOMAIN_AREAS = {"budgets": budgets.routes, "registry": registry.routes}
 MAX_BODY_BYTES = 1024 * 1024
 
 

@@ -1,0 +1,16 @@
+"""Budgets (Kindpakket, Stadjerspas) over HTTP: schemes, merchants, budgets, payments, refunds,
+settlements, reports, and a till's live payments."""
+from __future__ import annotations
+
+from ...config import ChaincodeRef
+from ...fabric.calls import Chaincode
+from ...routing import Routes
+from . import budgets, events, merchants, payments, schemes, settlements
+
+def routes(reference: ChaincodeRef) -> Routes:
+    area = Routes("budgets", "/v1/budgets", tag="Budgets")
+    chaincode = Chaincode(reference.channel, reference.chaincode)
+    for part in (schemes, merchants, budgets, payments, settlements):
+        part.add(area, chaincode)
+    events.add(area, reference)
+    return area

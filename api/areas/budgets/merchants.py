@@ -1,0 +1,48 @@
+"""Merchants (winkeliers): registered by the merchants' registrar; a shop reads its statement."""
+from __future__ import annotations
+
+from grootboek.chaincode.budgets.domain.merchant import Merchant
+from grootboek.chaincode.budgets.domain.merchant_entry import MerchantEntry
+from grootboek.chaincode.budgets.domain.pages import Page
+
+from ...auth.roles import Role
+from ...auth.user import User
+from ...fabric.calls import Chaincode, ChaincodeCall
+from ...routing import Routes
+from ..common import ANYONE, PageQuery
+from .access import require_merchant_or_officer
+from .models import MerchantCreation
+
+CHANGES = (404, 409, 503, 504)
+MERCHANT = "/merchants/<merchant_id>"
+
+
+def add(routes: Routes, budgets: Chaincode) -> None:
+    registrar = {Role.MERCHANT_REGISTRAR}
+
+    @routes.post("/merchants", body=MerchantCreation, response=Merchant, status=201, roles=registrar,
+                 responses=CHANGES, summary="Register a shop, bound to its own certificate identity")
+    def register_merchant(user: User, body: MerchantCreation) -> ChaincodeCall:
+        """`registration.identity` is the shop's Fabric id (what GET /v1/me shows the shop's user)."""
+        return budgets.submit("Budgets:register_merchant", body.id, body.registration)
+
+    @routes.get(MERCHANT, response=Merchant, roles=ANYONE, responses=(404, 503), summary="A merchant")
+    def get_merchant(user: User, merchant_id: str) -> ChaincodeCall:
+        return budgets.evaluate("Budgets:get_merchant", merchant_id)
+
+    @routes.post(MERCHANT + "/suspend", response=Merchant, roles=registrar, responses=CHANGES,
+                 summary="Suspend a merchant: no payments until reinstated")
+    def suspend_merchant(user: User, merchant_id: str) -> ChaincodeCall:
+        return budgets.submit("Budgets:suspend_merchant", merchant_id)
+
+    @routes.post(MERCHANT + "/reinstate", response=Merchant, roles=registrar, responses=CHANGES,
+                 summary="Reinstate a suspended merchant")
+    def reinstate_merchant(user: User, merchant_id: str) -> ChaincodeCall:
+        return budgets.submit("Budgets:reinstate_merchant", merchant_id)
+
+    @routes.get(MERCHANT + "/statement", query=PageQuery, response=Page[MerchantEntry],
+                roles={Role.MERCHANT, Role.OFFICER}, responses=(404, 503),
+                summary="The merchant's statement lines, oldest first")
+    def merchant_statement(user: User, merchant_id: str, query: PageQuery) -> ChaincodeCall:
+        require_merchant_or_officer(user, merchant_id)
+        return budgets.evaluate("Budgets:merchant_statement", merchant_id, query.page_size, query.bookmark)

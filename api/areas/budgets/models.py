@@ -1,0 +1,73 @@
+"""Request bodies and queries of the budgets routes, built from the chaincode's own field types
+and records so the gateway refuses malformed input exactly as the chaincode would."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+from grootboek.chaincode.budgets.domain.fields import Amount, Category, Identifier
+from grootboek.chaincode.budgets.domain.merchant import MerchantRegistration
+from grootboek.chaincode.budgets.domain.scheme import SchemeTerms
+from grootboek.chaincode.budgets.domain.settlement import BankReference
+
+from ..common import PageQuery
+
+HolderToken = Annotated[str, StringConstraints(max_length=4096, pattern=r"^[A-Za-z0-9_-]*$")]
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SchemeCreation(_Request):
+    id: Identifier
+    terms: SchemeTerms
+
+
+class AdmissionRequest(_Request):
+    merchant_id: Identifier
+
+
+class MerchantCreation(_Request):
+    id: Identifier
+    registration: MerchantRegistration
+
+
+class BudgetIssue(_Request):
+    id: Identifier
+    scheme_id: Identifier
+    beneficiary: Identifier
+    """A pseudonym chosen by the municipality: never a name or BSN."""
+    holder_key: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+    """The holder's ECDSA P-256 public key (PEM): payment codes must be signed with its key."""
+
+
+class Quantity(_Request):
+    amount: Amount
+    """In the scheme's unit (EUR cents, or entitlements)."""
+
+
+class PaymentRequest(_Request):
+    budget_id: Identifier
+    amount: Amount
+    category: Category
+    code: Annotated[str, StringConstraints(min_length=1, max_length=4096)]
+    """The holder's payment code (scanned from the app's QR code)."""
+
+
+class SettlementRequest(_Request):
+    scheme_id: Identifier
+    merchant_id: Identifier
+    bank_reference: BankReference
+
+
+class HolderQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    holder_token: HolderToken = ""
+    """The holder's query token; officers need none."""
+
+
+class HistoryQuery(PageQuery):
+    holder_token: HolderToken = ""
