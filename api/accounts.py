@@ -64,14 +64,18 @@ class Accounts:
             roles = roles | {Role.MERCHANT}
         if Role.MERCHANT in roles and merchant is None:
             raise AccountError("a merchant user acts as one merchant: give its merchant id")
-        if not replace and (name in self.wallet or any(u.name == name for u in self.users.all())):
-            raise AccountError(f"user {name} exists (replace it explicitly)")
+        if not replace:
+            self.require_new(name)
         user = User(name=name, msp_id=self.msp_id, roles=frozenset(roles),
                     certificate_sha256=hashlib.sha256(entry.certificate).hexdigest(), merchant=merchant,
                     tls_cert_sha256=None if tls_certificate is None else tls_fingerprint(tls_certificate))
         self.wallet.put(name, entry)
         self.users.add(user, replace=replace)
         return user
+
+    def require_new(self, name: str) -> None:
+        if name in self.wallet or any(user.name == name for user in self.users.all()):
+            raise AccountError(f"user {name} exists (replace it explicitly)")
 
     @staticmethod
     def role_attribute(identity: X509Identity) -> str | None:

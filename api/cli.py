@@ -35,12 +35,15 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--msp-dir", type=Path,
                      help="MSP directory with signcerts/ and keystore/ (default with --org: the "
                           "network's generated user of that name)")
-    add.add_argument("--role", action="append", dest="roles", metavar="ROLE",
-                     help="gateway role (repeatable; default: reader + the certificate's role)")
-    add.add_argument("--merchant", help="merchant id a till user acts as (implies role merchant)")
-    add.add_argument("--tls-cert", type=Path, help="client certificate (PEM) that logs this user in by mutual TLS")
-    add.add_argument("--replace", action="store_true", help="replace an existing user of that name")
+    _user_options(add)
     add.set_defaults(handler=cmd_user_add)
+    enroll = users.add_parser("enroll", help="add a user enrolled now at the organisation's Fabric CA")
+    _gateway_options(enroll)
+    enroll.add_argument("name", help="user name: its CA enrolment id and wallet label")
+    enroll.add_argument("--attr", action="append", default=[], metavar="NAME=VALUE",
+                        help="certificate attribute, e.g. role=officer (repeatable)")
+    _user_options(enroll)
+    enroll.set_defaults(handler=cmd_user_enroll)
     listing = users.add_parser("list", help="list users")
     _gateway_options(listing)
     listing.add_argument("--json", action="store_true")
@@ -67,6 +70,15 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     _gateway_options(revoke)
     revoke.add_argument("token_id")
     revoke.set_defaults(handler=cmd_token_revoke)
+
+
+def _user_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--role", action="append", dest="roles", metavar="ROLE",
+                        help="gateway role (repeatable; default: reader + the certificate's role)")
+    parser.add_argument("--merchant", help="merchant id a till user acts as (implies role merchant)")
+    parser.add_argument("--tls-cert", type=Path,
+                        help="client certificate (PEM) that logs this user in by mutual TLS")
+    parser.add_argument("--replace", action="store_true", help="replace an existing user of that name")
 
 
 def _gateway_options(parser: argparse.ArgumentParser) -> None:
@@ -119,26 +131,56 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_user_add(args: argparse.Namespace) -> int:
     from .accounts import AccountError
-    from .auth.roles import Role
 
     msp_dir = args.msp_dir
     if msp_dir is None:
         if args.org is None:
             raise CommandError("give --msp-dir (or --org to import the network's generated user)")
         msp_dir = _network_user_msp(args)
-    try:
-        roles = None if args.roles is None else {Role(r) for r in args.roles}
-    except ValueError as exc:
-        raise CommandError(f"{exc}; roles are {', '.join(r.value for r in Role)}") from None
+    roles = _roles(args)
     accounts = _accounts(args)
     try:
         user = accounts.import_identity(args.name, msp_dir, roles, args.merchant, args.tls_cert, args.replace)
     except AccountError as exc:
         raise CommandError(str(exc)) from None
+    _print_user(accounts, user)
+    return 0
+
+
+def cmd_user_enroll(args: argparse.Namespace) -> int:
+    from .accounts import AccountError, Accounts
+    from .enrollment import enroll
+
+    attributes = dict(item.split("=", 1) for item in args.attr if "=" in item)
+    if len(attributes) != len(args.attr):
+        raise CommandError("attributes are NAME=VALUE")
+    roles = _roles(args)
+    config = _load_config(args)
+    accounts = Accounts.open(config)
+    try:
+        if not args.replace:
+            accounts.require_new(args.name)  # before the CA hands out a certificate for nothing
+        entry = enroll(config, args.name, attributes)
+        user = accounts.add(args.name, entry, roles, args.merchant, args.tls_cert, args.replace)
+    except AccountError as exc:
+        raise CommandError(str(exc)) from None
+    _print_user(accounts, user)
+    return 0
+
+
+def _roles(args: argparse.Namespace):
+    from .auth.roles import Role
+
+    try:
+        return None if args.roles is None else {Role(r) for r in args.roles}
+    except ValueError as exc:
+        raise CommandError(f"{exc}; roles are {', '.join(r.value for r in Role)}") from None
+
+
+def _print_user(accounts, user) -> None:
     print(f"user {user.name}: {user.msp_id}, roles {', '.join(sorted(user.roles))}"
           + (f", merchant {user.merchant}" if user.merchant else "")
           + f"\nfabric id {accounts.fabric_id(user.name)}")
-    return 0
 
 
 def _network_user_msp(args: argparse.Namespace) -> Path:

@@ -1,0 +1,33 @@
+"""New users enrolled at the organisation's Fabric CA (the `ca:` section of the configuration),
+with attributes such as `role` written into their enrolment certificates, where chaincode reads
+them."""
+from __future__ import annotations
+
+import secrets
+
+from grootboek.client import WalletEntry
+from grootboek.network.ca_client import CAError, FabricCAClient, Registration
+
+from .accounts import AccountError
+from .config import ApiConfig
+
+
+def enroll(config: ApiConfig, name: str, attributes: dict[str, str]) -> WalletEntry:
+    """Registers `name` (or updates its registration) and enrols a fresh key pair for it."""
+    ca = config.ca
+    if ca is None or ca.tls_ca is None or ca.registrar_secret_file is None:
+        raise AccountError("the configuration's ca section (url, tls_ca, registrar_secret_file) is needed to enrol")
+    client = FabricCAClient(ca.url, ca.tls_ca, ca.ca_name)
+    try:
+        registrar = client.enroll(ca.registrar, ca.registrar_secret_file.read_text().strip())
+        # Our CA configuration declares one affiliation per organisation: its lower-case name.
+        registration = Registration(name, "client", config.organization.lower(), attributes,
+                                    secrets.token_urlsafe(18))
+        if client.identity(registrar, name) is None:
+            client.register(registrar, registration)
+        else:
+            client.modify(registrar, registration)
+        credentials = client.enroll(name, registration.secret or "")
+    except (CAError, OSError) as exc:
+        raise AccountError(f"enrolment of {name} failed: {exc}") from None
+    return WalletEntry(config.msp_id, credentials.certificate, credentials.private_key)
