@@ -41,6 +41,8 @@ class Contract:
                      endorsing_organizations: Sequence[str] = ()) -> Proposal:
         """An unsigned proposal: evaluate() or endorse() it, or export `bytes()`/`digest()` for
         offline signing."""
+        if isinstance(args, (str, bytes)):  # would silently become one argument per character
+            raise TypeError("args must be a sequence of str or bytes, not a single value")
         built = build_proposal(self._signing.creator, self.channel, self.chaincode,
                                [self.qualified_name(name), *args], transient)
         proposed = gateway_pb2.ProposedTransaction(

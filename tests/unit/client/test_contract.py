@@ -1,3 +1,4 @@
+import pytest
 from fabric_protos.common import common_pb2
 from fabric_protos.peer import transaction_pb2
 
@@ -66,3 +67,8 @@ def test_transient_data_reaches_endorsers_but_not_the_ledger(fabric, contract):
     assert fabric.peers[0].seen[-1].transient == {"secret": b"s3cr3t"}
     block = fabric.ledger.blocks[-1]
     assert b"s3cr3t" not in block.data.data[0]
+
+
+def test_a_single_string_is_not_mistaken_for_an_argument_list(contract):
+    with pytest.raises(TypeError):
+        contract.evaluate("Get", args="alice")
