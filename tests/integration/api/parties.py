@@ -1,0 +1,35 @@
+"""Parties outside Fabric (owners, buyers, lenders) who sign registry statements with their keys."""
+from __future__ import annotations
+
+import itertools
+import random
+
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from grootboek.chaincode import signing
+from grootboek.chaincode.registry.model.statements import StatementType, statement
+
+_nonces = itertools.count(1)
+
+
+class Party:
+    def __init__(self, registrar) -> None:
+        self.key = ec.generate_private_key(ec.SECP256R1())
+        response = registrar.post("/v1/registry/parties", {"public_key_pem": signing.public_key_pem(self.key)})
+        assert response.status_code == 201, response.text
+        self.id = response.json()["id"]
+
+    def sign(self, kind: StatementType, terms: dict) -> dict:
+        nonce = f"n{next(_nonces)}"
+        return {"party": self.id, "nonce": nonce,
+                "signature": signing.sign(self.key, statement(kind, terms, self.id, nonce))}
+
+
+def designation() -> dict:
+    """A designation no other test run used on the shared network."""
+    return {"municipality": f"API{random.randrange(100):02d}", "section": random.choice("ABCDEFGHKLMN"),
+            "number": random.randrange(1, 100_000)}
+
+
+def parcel_id(designation: dict) -> str:
+    return f"{designation['municipality']}-{designation['section']}-{designation['number']}"
