@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from grootboek.network.consortium import Consortium, Organization, PeerNode
@@ -44,9 +45,14 @@ class Peer:
 
 
 class Layout:
-    def __init__(self, consortium: Consortium, root: Path):
+    """`hostnames`: address every node by its own TLS host name (peer0.gemeente.grootboek.nl:7051),
+    as in a container deployment where each node is a host of its own; by default every node
+    listens on the consortium's one `host`."""
+
+    def __init__(self, consortium: Consortium, root: Path, hostnames: bool = False):
         self.consortium = consortium
         self.root = Path(root).resolve()
+        self.hostnames = hostnames
 
     # -- directories --------------------------------------------------------------------------
     @property
@@ -86,7 +92,30 @@ class Layout:
         return self.consortium.host
 
     def address(self, port: int) -> str:
-        return f"{self.host}:{port}"
+        return f"{self.host_of(port)}:{port}"
+
+    def host_of(self, port: int) -> str:
+        """The host at which the node that declares `port` is reached."""
+        return self._hosts_by_port[port] if self.hostnames else self.host
+
+    @cached_property
+    def _hosts_by_port(self) -> dict[int, str]:
+        # Ports are unique across a consortium, so each one names its node.
+        consortium = self.consortium
+        hosts: dict[int, str] = {}
+        for o in consortium.orderer_organization.orderers:
+            hosts.update(dict.fromkeys((o.port, o.admin_port, o.operations_port), self.orderer_host(o.name)))
+        for org in consortium.organizations:
+            for p in org.peers:
+                hosts.update(dict.fromkeys((p.port, p.chaincode_port, p.operations_port), self.peer_host(org, p)))
+            hosts.update(dict.fromkeys((org.ca.port, org.ca.operations_port), self.ca_host(org)))
+            if org.api:
+                hosts[org.api.port] = self.api_host(org)
+        for channel in consortium.channels:
+            for cc in channel.chaincodes:
+                for org_name, port in cc.servers.items():
+                    hosts[port] = self.chaincode_server_host(cc.name, org_name)
+        return hosts
 
     @staticmethod
     def org_key(org_name: str) -> str:
@@ -95,6 +124,21 @@ class Layout:
     def orderer_host(self, name: str) -> str:
         return f"{name}.{self.consortium.orderer_organization.domain}"
 
+    @staticmethod
+    def peer_host(org: Organization, peer: PeerNode) -> str:
+        return f"{peer.name}.{org.domain}"
+
+    @staticmethod
+    def ca_host(org: Organization) -> str:
+        return f"ca.{org.domain}"
+
+    @staticmethod
+    def api_host(org: Organization) -> str:
+        return f"api.{org.domain}"
+
+    def chaincode_server_host(self, chaincode: str, org_name: str) -> str:
+        return f"cc-{chaincode}.{self.consortium.organization(org_name).domain}"
+
     def peers(self, org: Organization | None = None) -> list[Peer]:
         orgs = [org] if org else self.consortium.organizations
         return [
@@ -102,7 +146,7 @@ class Layout:
                 id=f"{p.name}.{self.org_key(o.name)}",
                 name=p.name,
                 org=o,
-                host=f"{p.name}.{o.domain}",
+                host=self.peer_host(o, p),
                 spec=p,
                 address=self.address(p.port),
             )
