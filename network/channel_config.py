@@ -35,7 +35,7 @@ def application_org(layout: Layout, org: Organization) -> dict:
             "Admins": _sig(f"{msp}.admin"),
             "Endorsement": _sig(f"{msp}.peer"),
         },
-        "AnchorPeers": [{"Host": layout.host, "Port": anchor.spec.port}],
+        "AnchorPeers": [{"Host": layout.host_of(anchor.spec.port), "Port": anchor.spec.port}],
     }
 
 
@@ -63,7 +63,7 @@ def configtx(layout: Layout, channel: Channel) -> dict:
     for o in consortium.channel_orderers(channel):
         tls = crypto.node_dir(layout.orderer_host(o.name)) / "tls"
         consenters.append({
-            "Host": layout.host,
+            "Host": layout.host_of(o.port),
             "Port": o.port,
             "ClientTLSCert": str(tls / "server.crt"),
             "ServerTLSCert": str(tls / "server.crt"),
