@@ -173,3 +173,12 @@ def gateways(fabric, tmp_path_factory):
     finally:
         for gateway in started.values():
             gateway.stop()
+
+
+@pytest.fixture(scope="session")
+def shops(gateways):
+    """Both shops registered as merchants (bound to their till users' certificates)."""
+    from .budgets_world import register_shops
+
+    register_shops(gateways)
+    return gateways

@@ -1,0 +1,56 @@
+"""The budgets side of the shared network as the tests need it: shops registered once per session,
+a fresh open scheme per test, and holders with their budget keys."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta, timezone
+
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from grootboek.chaincode.budgets.domain.holder_codes import payment_code, query_token
+from grootboek.chaincode.signing import public_key_pem
+
+CATEGORIES = {"fietsenwinkel": ["bicycles"], "sportwinkel": ["sports"]}
+
+
+def register_shops(gateways) -> None:
+    registrar = gateways["Merchants"].client("registrar")
+    for shop, categories in CATEGORIES.items():
+        fabric_id = gateways["Merchants"].client(shop).get("/v1/me").json()["fabric_id"]
+        response = registrar.post("/v1/budgets/merchants", {"id": shop, "registration": {
+            "kvk": "12345678", "name": shop, "categories": categories, "identity": fabric_id}})
+        assert response.status_code == 201, response.text
+
+
+def open_scheme(officer, **terms) -> str:
+    """A new open scheme admitting both shops; returns its id."""
+    scheme = f"api-{secrets.token_hex(4)}"
+    now = datetime.now(timezone.utc)
+    body = {"id": scheme, "terms": {"name": "Kindpakket (API tests)", "starts_at": (now - timedelta(days=1)).isoformat(),
+                                    "ends_at": (now + timedelta(days=30)).isoformat(),
+                                    "amount_per_beneficiary": 25_000, "categories": ["bicycles", "sports"],
+                                    "max_per_payment": 20_000, **terms}}
+    assert officer.post("/v1/budgets/schemes", body).status_code == 201
+    assert officer.post(f"/v1/budgets/schemes/{scheme}/open").json()["status"] == "open"
+    for shop in CATEGORIES:
+        admitted = officer.post(f"/v1/budgets/schemes/{scheme}/admissions", {"merchant_id": shop})
+        assert admitted.status_code == 201, admitted.text
+    return scheme
+
+
+class Holder:
+    """A parent's app: the budget's key, making payment codes and query tokens."""
+
+    def __init__(self, officer, scheme: str) -> None:
+        self.key = ec.generate_private_key(ec.SECP256R1())
+        self.budget_id = f"b-{secrets.token_hex(5)}"
+        issued = officer.post("/v1/budgets/budgets", {"id": self.budget_id, "scheme_id": scheme,
+                                                      "beneficiary": f"pseudo-{self.budget_id}",
+                                                      "holder_key": public_key_pem(self.key)})
+        assert issued.status_code == 201, issued.text
+
+    def code(self) -> str:
+        return payment_code(self.key, self.budget_id, datetime.now(timezone.utc) + timedelta(minutes=5))
+
+    def token(self) -> str:
+        return query_token(self.key, self.budget_id, datetime.now(timezone.utc) + timedelta(minutes=5))
