@@ -1,0 +1,127 @@
+"""Orderers joining and leaving channels' Raft clusters on a running network.
+
+Adding: the orderer joins the consortium (its crypto, config and supervised process); per channel a
+config update signed by the orderer organisation's admins adds it to the Raft consenters and to the
+organisation's endpoints; it then joins the channel through the participation API with the genesis
+block, replicates the chain as a follower, and turns consenter when it reaches the block that added
+it. Raft changes one member per config update, so channels are updated one orderer at a time.
+
+Removing: per channel a config update takes it out of the consenters and endpoints (submitted
+through another orderer), then the channel is removed from it; an orderer left in no channel leaves
+the consortium and its process stops.
+"""
+from __future__ import annotations
+
+from functools import partial
+from typing import Sequence
+
+from grootboek.network import config_edits
+from grootboek.network.channel_admin import ChannelAdmin
+from grootboek.network.consortium import Consortium, OrdererNode
+from grootboek.network.network import Network, NetworkError
+from grootboek.network.participation import ParticipationError
+from grootboek.network.readiness import wait_for
+from grootboek.network.topology import change, converge, free_ports
+
+ONBOARDING_TIMEOUT = 120.0
+
+
+def new_orderer(consortium: Consortium, name: str) -> OrdererNode:
+    port, admin_port, operations_port = free_ports(consortium, 3)
+    return OrdererNode(name=name, port=port, admin_port=admin_port, operations_port=operations_port)
+
+
+def _explicit_orderers(data: dict) -> None:
+    """Every channel names its orderers, so a new orderer is in no channel until it is added."""
+    everyone = [o["name"] for o in data["orderer_organization"]["orderers"]]
+    for channel in data["channels"]:
+        if channel.get("orderers") is None:
+            channel["orderers"] = list(everyone)
+
+
+def _member_of_consortium(network: Network, node: OrdererNode) -> Network:
+    orderers = network.consortium.orderer_organization.orderers
+    existing = next((o for o in orderers if o.name == node.name), None)
+    if existing is not None:
+        return network  # a re-run: keep the ports it was added with
+    oorg = network.consortium.orderer_organization
+    crypto = network.layout.crypto(oorg.name)
+    host = network.layout.orderer_host(node.name)
+    if not (crypto.node_dir(host) / "msp").exists():
+        # Bring-up creates node crypto only with a new organisation; this one exists already.
+        crypto.add_node(host, "orderer", network.layout.host)
+
+    def add(data: dict) -> None:
+        _explicit_orderers(data)
+        data["orderer_organization"]["orderers"].append(node.model_dump())
+
+    with network.progress.step(f"starting orderer {node.name}"):
+        return converge(network, change(network.consortium, add))
+
+
+def add_orderer(network: Network, node: OrdererNode, channels: Sequence[str]) -> Network:
+    """Adds the orderer to the Raft cluster of each of `channels`; returns the network as it now is."""
+    for name in channels:
+        network.consortium.channel(name)  # unknown channels fail before anything changes
+    network = _member_of_consortium(network, node)
+    oorg = network.consortium.orderer_organization
+    node = next(o for o in oorg.orderers if o.name == node.name)
+    host, port = network.layout.address(node.port).rsplit(":", 1)
+    tls_cert = (network.layout.crypto(oorg.name).node_dir(network.layout.orderer_host(node.name))
+                / "tls" / "server.crt").read_bytes()
+    admin = ChannelAdmin(network)
+    for name in channels:
+        admin.update(name, partial(config_edits.add_consenter, orderer_org=oorg.name, host=host, port=int(port),
+                                   tls_cert=tls_cert), f"adding {node.name} to the Raft cluster of channel {name}")
+
+    def join(data: dict) -> None:
+        for channel in data["channels"]:
+            if channel["name"] in channels and node.name not in channel["orderers"]:
+                channel["orderers"].append(node.name)
+
+    with network.progress.step(f"joining {node.name} to {', '.join(channels)}"):
+        network = converge(network, change(network.consortium, join))
+    participation = network.participation(node)
+    for name in channels:
+        with network.progress.step(f"{node.name} catching up on {name} and turning Raft member"):
+            wait_for(lambda n=name: (info := participation.info(n)) and info.status == "active"
+                     and info.consensus_relation == "consenter",
+                     f"orderer {node.name} an active member of channel {name}", timeout=ONBOARDING_TIMEOUT)
+    return network
+
+
+def remove_orderer(network: Network, name: str, channels: Sequence[str] | None = None) -> Network:
+    """Removes the orderer from the Raft cluster of `channels` (default: all of its channels)."""
+    consortium = network.consortium
+    node = next((o for o in consortium.orderer_organization.orderers if o.name == name), None)
+    if node is None:
+        raise NetworkError(f"no orderer {name!r} in consortium {consortium.name!r}")
+    member_of = [c.name for c in consortium.channels if node in consortium.channel_orderers(c)]
+    channels = list(channels) if channels is not None else member_of
+    host, port = network.layout.address(node.port).rsplit(":", 1)
+    admin = ChannelAdmin(network)
+    participation = network.participation(node)
+    for channel in channels:
+        admin.update(channel, partial(config_edits.remove_consenter, orderer_org=consortium.orderer_organization.name,
+                                      host=host, port=int(port)),
+                     f"removing {name} from the Raft cluster of channel {channel}", exclude_orderers=[name])
+        try:
+            participation.remove(channel)
+        except ParticipationError as exc:  # e.g. it is stopped: its copy of the ledger stays behind
+            network.progress.info(f"{name} did not drop its copy of {channel}: {exc}")
+    leaves = set(member_of) <= set(channels)
+
+    def without(data: dict) -> None:
+        _explicit_orderers(data)
+        for channel in data["channels"]:
+            if channel["name"] in channels and name in channel["orderers"]:
+                channel["orderers"].remove(name)
+        if leaves:
+            oorg = data["orderer_organization"]
+            oorg["orderers"] = [o for o in oorg["orderers"] if o["name"] != name]
+            for channel in data["channels"]:
+                channel["orderers"] = [o for o in channel["orderers"] if o != name]
+
+    step = f"stopping orderer {name}" if leaves else f"recording that {name} left {', '.join(channels)}"
+    with network.progress.step(step):
+        return converge(network, change(network.consortium, without))
