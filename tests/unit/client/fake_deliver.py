@@ -1,7 +1,6 @@
 """Fake Deliver services (peer: full, filtered, with private data; orderer: full)."""
 from __future__ import annotations
 
-import threading
 from typing import Callable, Iterator
 
 import grpc
@@ -48,8 +47,7 @@ def serve_blocks(ledger: FakeLedger, requests: Iterator[common_pb2.Envelope],
     if request.channel_header.channel_id != ledger.channel:
         yield status(common_pb2.NOT_FOUND)
         return
-    cancelled = threading.Event()
-    context.add_callback(lambda: ledger.cancel(cancelled))
+    cancelled = ledger.watch(context)
     number = start_block(request.seek_info.start, ledger)
     stop = start_block(request.seek_info.stop, ledger)
     while number <= stop:

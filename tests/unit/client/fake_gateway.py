@@ -3,7 +3,6 @@ endorsement errors carry per-endorser ErrorDetails, commit status waits for the 
 events resume after a transaction id."""
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 
 import grpc
@@ -101,8 +100,7 @@ class FakeGateway(gateway_pb2_grpc.GatewayServicer):
         inner = gateway_pb2.CommitStatusRequest.FromString(request.request)
         self._verified(context, lambda: verify_signature(inner.identity, request.request,
                                                          request.signature))
-        cancelled = threading.Event()
-        context.add_callback(lambda: self.ledger.cancel(cancelled))
+        cancelled = self.ledger.watch(context)
         with self.ledger.changed:
             while inner.transaction_id not in self.ledger.statuses and not cancelled.is_set():
                 self.ledger.changed.wait()
@@ -117,8 +115,7 @@ class FakeGateway(gateway_pb2_grpc.GatewayServicer):
         inner = gateway_pb2.ChaincodeEventsRequest.FromString(request.request)
         self._verified(context, lambda: verify_signature(inner.identity, request.request,
                                                          request.signature))
-        cancelled = threading.Event()
-        context.add_callback(lambda: self.ledger.cancel(cancelled))
+        cancelled = self.ledger.watch(context)
         first = number = start_block(inner.start_position, self.ledger)
         skip_until = inner.after_transaction_id
         while True:

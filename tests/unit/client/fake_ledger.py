@@ -4,6 +4,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+import grpc
 from fabric_protos.common import common_pb2
 from fabric_protos.ledger.rwset import rwset_pb2
 from fabric_protos.peer import (
@@ -75,6 +76,13 @@ class FakeLedger:
         with self.changed:
             cancelled.set()
             self.changed.notify_all()
+
+    def watch(self, context: grpc.ServicerContext) -> threading.Event:
+        """An event set when the RPC ends, waking whoever waits on this ledger for it."""
+        ended = threading.Event()
+        if not context.add_callback(lambda: self.cancel(ended)):
+            ended.set()  # it ended before we could register: never wait for it
+        return ended
 
 
 def _config_envelope(channel: str) -> bytes:
