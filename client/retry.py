@@ -83,14 +83,20 @@ def submit_with_retry(contract: Contract, name: str, args: Args = (),
                       transient: Transient | None = None,
                       endorsing_organizations: Sequence[str] = (),
                       policy: RetryPolicy = RetryPolicy(), deadlines: Deadlines | None = None,
+                      on_proposal: Callable[[str], None] | None = None,
                       sleep: Callable[[float], None] = time.sleep) -> bytes:
     """Like `contract.submit`, retrying with new proposals as the policy allows. Raises the last
-    EndorseError/SubmitError/CommitError, or CommitStatusError if the outcome stayed unknown."""
+    EndorseError/SubmitError/CommitError, or CommitStatusError if the outcome stayed unknown.
+
+    `on_proposal` hears each new proposal's transaction id before it is endorsed (e.g. to record
+    it for idempotency); after a return, the last id it heard is the one that committed."""
     deadlines = deadlines or contract.deadlines
     attempt = 1
     while True:
         try:
             proposal = contract.new_proposal(name, args, transient, endorsing_organizations)
+            if on_proposal is not None:
+                on_proposal(proposal.transaction_id)
             return _submit(proposal.endorse(deadlines.endorse), policy, deadlines)
         except (EndorseError, CommitError) as error:
             if attempt >= policy.attempts or not policy.retries(error):

@@ -57,9 +57,11 @@ def tx_ids(fabric):
 
 def test_mvcc_conflicts_are_retried_with_new_proposals(fabric, contract):
     fabric.ledger.next_codes += [MVCC, MVCC]
-    pauses = []
-    assert submit_with_retry(contract, "Grant", ["bob", "4"], sleep=pauses.append) == b"4"
+    pauses, proposed = [], []
+    assert submit_with_retry(contract, "Grant", ["bob", "4"], on_proposal=proposed.append,
+                             sleep=pauses.append) == b"4"
     assert len(set(tx_ids(fabric))) == 3 and len(pauses) == 2
+    assert proposed == tx_ids(fabric)  # heard before endorsement; the last one committed
     assert [fabric.ledger.statuses[t].validation_code for t in tx_ids(fabric)] == [MVCC, MVCC, 0]
 
 
