@@ -97,11 +97,14 @@ class PolicyEvaluator:
         return group
 
     def describe(self, policy_path: str) -> str:
+        """The path with its rule, e.g. /Channel/Application/Admins (MAJORITY Admins of A, B, C)."""
         *group_path, name = policy_path.strip("/").split("/")
         group = self._group(group_path)
         if group is None or name not in group.policies:
             return f"{policy_path} (no such policy)"
-        return f"{policy_path} ({policy_text(group.policies[name].policy)})"
+        policy = group.policies[name].policy
+        over = f" of {', '.join(sorted(group.groups))}" if policy.type == policies_pb2.Policy.IMPLICIT_META else ""
+        return f"{policy_path} ({policy_text(policy)}{over})"
 
     def satisfied(self, policy_path: str, signers: Sequence[Signer]) -> bool:
         *group_path, name = policy_path.strip("/").split("/")

@@ -3,7 +3,12 @@ organisation groups, Orderer), and admins of their organisations, for config upd
 from __future__ import annotations
 
 from cryptography.hazmat.primitives import serialization
-from fabric_protos.common import configtx_pb2, policies_pb2
+from fabric_protos.common import configtx_pb2, configuration_pb2 as common_config, policies_pb2
+from fabric_protos.msp import msp_config_pb2
+from fabric_protos.orderer import configuration_pb2 as orderer_config
+from fabric_protos.orderer.etcdraft import configuration_pb2 as etcdraft
+from fabric_protos.peer import configuration_pb2 as peer_config
+from google.protobuf.message import Message
 
 from grootboek.client.identity import X509Identity
 from grootboek.client.signer import PrivateKeySigner
@@ -30,18 +35,31 @@ def _policies(group: configtx_pb2.ConfigGroup, policies: dict[str, policies_pb2.
         group.policies[name].CopyFrom(configtx_pb2.ConfigPolicy(version=version, mod_policy="Admins", policy=rule))
 
 
-def organization(name: str, version: int = 0) -> configtx_pb2.ConfigGroup:
+def _value(group: configtx_pb2.ConfigGroup, name: str, message: Message, version: int = 0,
+           mod_policy: str = "Admins") -> None:
+    group.values[name].CopyFrom(configtx_pb2.ConfigValue(version=version, mod_policy=mod_policy,
+                                                         value=message.SerializeToString()))
+
+
+def msp_value(msp_id: str) -> msp_config_pb2.MSPConfig:
+    return msp_config_pb2.MSPConfig(type=0, config=msp_config_pb2.FabricMSPConfig(name=msp_id).SerializeToString())
+
+
+def organization(name: str, version: int = 0, port: int = 7051) -> configtx_pb2.ConfigGroup:
     msp = f"{name}MSP"
     group = configtx_pb2.ConfigGroup(version=version, mod_policy="Admins")
     _policies(group, {"Admins": signature(f"OR('{msp}.admin')"),
                       "Readers": signature(f"OR('{msp}.member')"),
                       "Writers": signature(f"OR('{msp}.admin', '{msp}.client')"),
                       "Endorsement": signature(f"OR('{msp}.peer')")})
-    group.values["MSP"].CopyFrom(configtx_pb2.ConfigValue(version=version, mod_policy="Admins",
-                                                          value=f"msp of {name}".encode()))
-    group.values["AnchorPeers"].CopyFrom(configtx_pb2.ConfigValue(version=version, mod_policy="Admins",
-                                                                  value=f"{name}:7051".encode()))
+    _value(group, "MSP", msp_value(msp), version)
+    _value(group, "AnchorPeers", peer_config.AnchorPeers(anchor_peers=[peer_config.AnchorPeer(host="127.0.0.1",
+                                                                                              port=port)]), version)
     return group
+
+
+def consenter(port: int) -> etcdraft.Consenter:
+    return etcdraft.Consenter(host="127.0.0.1", port=port, client_tls_cert=b"tls", server_tls_cert=b"tls")
 
 
 def config() -> configtx_pb2.Config:
@@ -49,19 +67,25 @@ def config() -> configtx_pb2.Config:
     channel = configtx_pb2.ConfigGroup(version=2, mod_policy="Admins")
     _policies(channel, {"Admins": implicit("MAJORITY", "Admins"), "Readers": implicit("ANY", "Readers"),
                         "Writers": implicit("ANY", "Writers")})
-    channel.values["Capabilities"].CopyFrom(configtx_pb2.ConfigValue(mod_policy="Admins", value=b"V3_0"))
+    _value(channel, "Capabilities", common_config.Capabilities(capabilities={"V3_0": common_config.Capability()}))
     application = channel.groups["Application"]
     application.CopyFrom(configtx_pb2.ConfigGroup(version=3, mod_policy="Admins"))
     _policies(application, {"Admins": implicit("MAJORITY", "Admins"), "Writers": implicit("ANY", "Writers")})
     for i, name in enumerate(APPLICATION_ORGS):
-        application.groups[name].CopyFrom(organization(name, version=i))
+        application.groups[name].CopyFrom(organization(name, version=i, port=7051 + 1000 * i))
     orderer = channel.groups["Orderer"]
     orderer.CopyFrom(configtx_pb2.ConfigGroup(version=1, mod_policy="Admins"))
     _policies(orderer, {"Admins": implicit("MAJORITY", "Admins"), "Writers": implicit("ANY", "Writers")})
-    orderer.values["BatchSize"].CopyFrom(configtx_pb2.ConfigValue(version=4, mod_policy="Admins", value=b"100"))
-    orderer.values["BatchTimeout"].CopyFrom(
-        configtx_pb2.ConfigValue(version=0, mod_policy="/Channel/Orderer/Admins", value=b"2s"))
-    orderer.groups["OrdererOrg"].CopyFrom(organization("OrdererOrg", version=1))
+    _value(orderer, "BatchSize", orderer_config.BatchSize(max_message_count=100, absolute_max_bytes=10_000_000,
+                                                          preferred_max_bytes=2_000_000), version=4)
+    _value(orderer, "BatchTimeout", orderer_config.BatchTimeout(timeout="2s"), mod_policy="/Channel/Orderer/Admins")
+    raft = etcdraft.ConfigMetadata(consenters=[consenter(p) for p in (7050, 7150, 7250)])
+    _value(orderer, "ConsensusType", orderer_config.ConsensusType(type="etcdraft", metadata=raft.SerializeToString()))
+    orderer_org = organization("OrdererOrg", version=1)
+    del orderer_org.values["AnchorPeers"]
+    _value(orderer_org, "Endpoints", common_config.OrdererAddresses(
+        addresses=[f"127.0.0.1:{p}" for p in (7050, 7150, 7250)]))
+    orderer.groups["OrdererOrg"].CopyFrom(orderer_org)
     return configtx_pb2.Config(sequence=7, channel_group=channel)
 
 
