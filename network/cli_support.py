@@ -1,0 +1,89 @@
+"""What the administration commands (channel, org, orderer, identity) share: the network they act
+on, turning failures into messages that say what to do next, and the options of config updates
+(who signs; submit now or save for signatures collected elsewhere)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+from grootboek.cli import CommandError
+from grootboek.network.ca_client import CAError
+from grootboek.network.channel_admin import ChannelAdmin, ChannelAdminError, Edit
+from grootboek.network.cli import OPERATOR_ERRORS
+from grootboek.network.config_edits import ConfigEditError
+from grootboek.network.config_transaction import ConfigTransaction, ConfigTransactionError
+from grootboek.network.config_update import NoChanges
+from grootboek.network.configtxlator import ConfigtxlatorError
+from grootboek.network.network import Network
+from grootboek.network.participation import ParticipationError
+from grootboek.network.peer_admin import PeerAdminError
+
+ADMIN_ERRORS = (*OPERATOR_ERRORS, ChannelAdminError, CAError, ConfigEditError, ConfigTransactionError,
+                ConfigtxlatorError, ParticipationError, PeerAdminError)
+RERUN = "fix the cause and run the same command again: the steps already done are skipped"
+
+
+def command(action: Callable[[argparse.Namespace], int | None],
+            next_step: str | None = RERUN) -> Callable[[argparse.Namespace], int]:
+    """A command handler whose operator-facing failures end in `next_step` (None: the error
+    itself says what to do)."""
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return action(args) or 0
+        except ADMIN_ERRORS as exc:
+            raise CommandError(f"{exc}\n{next_step}" if next_step else str(exc)) from None
+    return run
+
+
+def known(lookup: Callable[[str], object], name: str) -> None:
+    """Fails with the consortium's own message if `name` is unknown (an organisation, a channel)."""
+    try:
+        lookup(name)
+    except KeyError as exc:
+        raise CommandError(exc.args[0]) from None
+
+
+def emit(document: object, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(document, indent=1))
+    else:
+        sys.stdout.write(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
+
+
+def add_update_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sign-as", action="append", metavar="ORG", dest="sign_as",
+                        help="sign as this organisation's admin (repeatable; default: the fewest admins held "
+                             "here that satisfy the channel's policies)")
+    parser.add_argument("--output", type=Path, metavar="FILE",
+                        help="do not submit: save the update (signed by --sign-as, if given) for others to sign "
+                             "with `grootboek channel update sign` and submit with `... update submit`")
+
+
+def apply_update(network: Network, args: argparse.Namespace, channel: str, edit: Edit, what: str) -> None:
+    admin = ChannelAdmin(network)
+    if args.output is None:
+        admin.update(channel, edit, what, args.sign_as)
+        return
+    try:
+        transaction = admin.prepare(channel, edit)
+    except NoChanges:
+        print(f"channel {channel} is already so: nothing to save", file=sys.stderr)
+        return
+    admin.sign(transaction, args.sign_as or [])
+    transaction.save(args.output)
+    print(f"saved to {args.output}; signed by: {', '.join(args.sign_as or []) or 'nobody yet'}\n"
+          f"next: `grootboek channel update sign {args.output} --org ORG` for each organisation that must "
+          f"sign (`grootboek channel update show {args.output}` says who), then "
+          f"`grootboek channel update submit {args.output}`", file=sys.stderr)
+
+
+def load_transaction(path: Path) -> ConfigTransaction:
+    try:
+        return ConfigTransaction.load(path)
+    except ConfigTransactionError as exc:
+        raise CommandError(str(exc)) from None
