@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from grootboek.cli import CommandError
+from grootboek.network import compose_cli
 from grootboek.network import consortium as consortium_file
 from grootboek.network.binaries import BinariesError
 from grootboek.network.layout import default_state_dir
@@ -180,6 +181,7 @@ def register(groups: argparse._SubParsersAction) -> None:
     network = groups.add_parser("network", help="start, stop and inspect the Fabric network")
     sub = network.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_commands(sub)
+    compose_cli.register(sub, _guard)
     for action, text in (("stop", "stop one node (it stays down until started)"), ("start", "start a stopped node")):
         node = sub.add_parser(action, help=text)
         node.add_argument("node")
