@@ -8,7 +8,7 @@ from pathlib import Path
 
 import grpc
 from fabric_protos.common import common_pb2
-from fabric_protos.peer import collection_pb2, policy_pb2
+from fabric_protos.peer import collection_pb2
 
 from grootboek.client import admin, lifecycle, system_chaincodes
 from grootboek.client.commit_waiter import CommitWaiter
@@ -20,7 +20,6 @@ from grootboek.client.identity import X509Identity
 from grootboek.client.orderer import Orderer
 from grootboek.client.signer import PrivateKeySigner
 from grootboek.client.signing_identity import SigningIdentity
-from grootboek.network import policy
 from grootboek.network.consortium import Chaincode, Collection
 from grootboek.network.layout import Layout, Peer
 
@@ -48,36 +47,16 @@ class Definition:
                    tuple(chaincode.collections), chaincode.init_required)
 
     def to_lifecycle(self) -> lifecycle.ChaincodeDefinition:
-        if self.endorsement_policy:
-            validation = policy_pb2.ApplicationPolicy(
-                signature_policy=policy.parse(self.endorsement_policy)).SerializeToString()
-        else:
-            validation = lifecycle.channel_policy_reference(ENDORSEMENT_POLICY)
+        validation = (lifecycle.signature_policy(self.endorsement_policy) if self.endorsement_policy
+                      else lifecycle.channel_policy_reference(ENDORSEMENT_POLICY))
+        collections = collection_pb2.CollectionConfigPackage(config=[
+            lifecycle.collection(c.name, c.policy, c.required_peer_count, c.max_peer_count, c.block_to_live,
+                                 c.member_only_read, c.member_only_write, c.endorsement_policy)
+            for c in self.collections
+        ]) if self.collections else None
         return lifecycle.ChaincodeDefinition(
             name=self.name, version=self.version, sequence=self.sequence,
-            validation_parameter=validation, collections=collection_package(self.collections),
-            init_required=self.init_required)
-
-
-def collection_package(collections: tuple[Collection, ...]) -> collection_pb2.CollectionConfigPackage | None:
-    if not collections:
-        return None
-    configs = []
-    for c in collections:
-        static = collection_pb2.StaticCollectionConfig(
-            name=c.name,
-            member_orgs_policy=collection_pb2.CollectionPolicyConfig(signature_policy=policy.parse(c.policy)),
-            required_peer_count=c.required_peer_count,
-            maximum_peer_count=c.max_peer_count,
-            block_to_live=c.block_to_live,
-            member_only_read=c.member_only_read,
-            member_only_write=c.member_only_write,
-        )
-        if c.endorsement_policy:
-            static.endorsement_policy.CopyFrom(
-                policy_pb2.ApplicationPolicy(signature_policy=policy.parse(c.endorsement_policy)))
-        configs.append(collection_pb2.CollectionConfig(static_collection_config=static))
-    return collection_pb2.CollectionConfigPackage(config=configs)
+            validation_parameter=validation, collections=collections, init_required=self.init_required)
 
 
 class PeerAdmin:

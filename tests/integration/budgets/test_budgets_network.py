@@ -4,6 +4,7 @@ spent twice."""
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from datetime import datetime, timedelta, timezone
 
@@ -13,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from grootboek.chaincode.budgets.domain.holder_codes import payment_code, query_token
 from grootboek.chaincode.signing import public_key_pem
 from grootboek.client.errors import CommitError, EndorseError, EvaluateError
+from grootboek.client.retry import RetryPolicy, submit_with_retry
 
 pytestmark = pytest.mark.integration
 
@@ -21,14 +23,18 @@ PERSONAL = {"name": "J. de Vries", "bsn": "111222333", "address": "Hoofdstraat 1
 
 
 class Party:
-    """One user's view of the budgets contract."""
+    """One user's view of the budgets contract. A submit returns once every peer of the channel
+    has the block, so the next step may run through any organisation's peer."""
 
-    def __init__(self, contract) -> None:
+    def __init__(self, contract, synced) -> None:
         self.contract = contract
+        self.synced = synced
 
     def submit(self, function: str, *args: object, **options) -> dict | None:
-        result = self.contract.submit(function, [_arg(a) for a in args], **options)
-        return json.loads(result) if result else None
+        submitted = self.contract.submit_async(function, [_arg(a) for a in args], **options)
+        status = submitted.status().check()
+        self.synced(status.block_number)
+        return json.loads(submitted.result) if submitted.result else None
 
     def evaluate(self, function: str, *args: object, **options) -> dict:
         return json.loads(self.contract.evaluate(function, [_arg(a) for a in args], **options))
@@ -42,11 +48,12 @@ def _arg(value: object) -> str:
 
 
 @pytest.fixture(scope="module")
-def parties(network, connect_as, fabric_id):
+def parties(network, connect_as, fabric_id, wait_synced):
     with ExitStack() as stack:
         def party(org: str, user: str) -> Party:
             gateway = stack.enter_context(connect_as(network, org, user))
-            return Party(gateway.network(CHANNEL).contract("budgets", "Budgets"))
+            return Party(gateway.network(CHANNEL).contract("budgets", "Budgets"),
+                         lambda block: wait_synced(network, CHANNEL, block))
 
         cast = {
             "officer": party("Municipality", "officer"),
@@ -90,6 +97,7 @@ def test_pay_refund_settle_on_real_peers_with_events(network, connect_as, partie
     proposal = bike.contract.new_proposal("pay", [holder.budget_id, "4500", "bicycles", holder.code()])
     submitted = proposal.endorse().submit()
     status = submitted.status().check()
+    bike.synced(status.block_number)
     payment = json.loads(submitted.result)
     assert (payment["id"], payment["amount"]) == (proposal.transaction_id, 4_500)
 
@@ -159,8 +167,10 @@ def test_two_payments_on_one_budget_cannot_both_commit(parties):
     first = bike.endorse("pay", holder.budget_id, "15000", "bicycles", holder.code())
     late_code = holder.code()
     second = sports.endorse("pay", holder.budget_id, "15000", "sports", late_code)
-    assert first.submit().status().code_name == "VALID"
+    committed = first.submit().status()
+    assert committed.code_name == "VALID"
     assert second.submit().status().code_name == "MVCC_READ_CONFLICT"
+    sports.synced(committed.block_number)
     assert officer.evaluate("balance", holder.budget_id)["balance"] == 10_000
     # The conflicting payment wrote nothing, its code included: a retry is judged on the new balance.
     with pytest.raises(EndorseError) as retry:
@@ -175,4 +185,32 @@ def test_payments_at_one_shop_on_different_budgets_all_commit(parties):
     endorsed = [bike.endorse("pay", h.budget_id, "1000", "bicycles", h.code()) for h in holders]
     statuses = [tx.submit().status() for tx in endorsed]
     assert [s.code_name for s in statuses] == ["VALID"] * 4
+    officer.synced(max(s.block_number for s in statuses))
     assert {officer.evaluate("balance", h.budget_id)["balance"] for h in holders} == {24_000}
+
+
+def test_twenty_concurrent_payments_never_overspend_a_budget(network, parties):
+    """Twenty tills pay on one budget at once; conflicting payments fail cleanly (MVCC) and are
+    retried with the same code. Exactly what the balance allows is paid; the rest is refused."""
+    officer, bike = parties["officer"], parties["bike"]
+    holder = Holder(officer, "it-twenty")  # 25 000 cents
+    codes = [holder.code() for _ in range(20)]
+    policy = RetryPolicy(attempts=30, max_backoff=0.5)
+
+    def pay(code: str) -> str:
+        try:
+            submit_with_retry(bike.contract, "pay", [holder.budget_id, "2000", "bicycles", code], policy=policy)
+            return "paid"
+        except EndorseError as refused:
+            assert "INSUFFICIENT_BALANCE: " in str(refused), refused
+            return "refused"
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        outcomes = list(pool.map(pay, codes))
+    assert outcomes.count("paid") == 12 and outcomes.count("refused") == 8
+    merchants_peer = network.layout.peers(network.consortium.organization("Merchants"))[0]
+    height = network.peer_operations(merchants_peer).metric("ledger_blockchain_height", channel=CHANNEL)
+    officer.synced(int(height) - 1)  # the payments committed there; the municipality reads next
+    assert officer.evaluate("balance", holder.budget_id)["balance"] == 25_000 - 12 * 2_000
+    history = officer.evaluate("history", holder.budget_id, "50")["items"]
+    assert sum(e["amount"] for e in history if e["kind"] == "paid") == 24_000

@@ -100,7 +100,7 @@ def test_a_killed_chaincode_server_is_restarted_and_serves_again(own, put):
     def restarted():
         status = next(p for p in supervisor.request(own.run_dir, {"cmd": "status"})["processes"]
                       if p["name"] == name)
-        return status["running"] and port_open(address) and status
+        return status["running"] and status["pid"] != pid and port_open(address) and status
 
     address = own.layout.address(own.consortium.channel("kindpakket").chaincodes[0].servers["Merchants"])
     status = wait_for(restarted, f"{name} restarted", timeout=30)

@@ -13,7 +13,7 @@ from google.protobuf.message import Message
 from grootboek.client.identity import X509Identity
 from grootboek.client.signer import PrivateKeySigner
 from grootboek.client.signing_identity import SigningIdentity
-from grootboek.network import policy
+from grootboek.client.signature_policy import parse_signature_policy
 from grootboek.network.config_policies import Signer
 from grootboek.network.crypto import Authority, subject
 
@@ -21,7 +21,7 @@ APPLICATION_ORGS = ("Org1", "Org2", "Org3")
 
 
 def signature(text: str) -> policies_pb2.Policy:
-    return policies_pb2.Policy(type=policies_pb2.Policy.SIGNATURE, value=policy.parse(text).SerializeToString())
+    return policies_pb2.Policy(type=policies_pb2.Policy.SIGNATURE, value=parse_signature_policy(text).SerializeToString())
 
 
 def implicit(rule: str, sub_policy: str) -> policies_pb2.Policy:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from fabric_protos.common import configtx_pb2
 
-from grootboek.network import policy
+from grootboek.client.signature_policy import parse_signature_policy
 from grootboek.network.config_elements import differences, guarding_policies
 from grootboek.network.config_policies import (
     PolicyEvaluator,
@@ -107,7 +107,7 @@ def test_a_signers_role_is_its_certificates_node_ou():
 def test_policies_read_back_in_the_policy_language():
     for text in ("OR('A.admin')", "AND('A.peer', 'B.peer')", "OutOf(2, 'A.peer', 'B.peer', 'C.member')",
                  "OR('A.member', AND('B.client', 'C.orderer'))"):
-        assert signature_policy_text(policy.parse(text)) == text
+        assert signature_policy_text(parse_signature_policy(text)) == text
     assert policy_text(config().channel_group.policies["Admins"].policy) == "MAJORITY Admins"
 
 
