@@ -109,13 +109,23 @@ class Chaincode(_Model):
     name: ChaincodeName
     version: str = "1.0"
     sequence: int = Field(1, ge=1)
-    # Import path of the chaincode object served by grootboek.chaincode, "module:attribute".
-    contract: str = Field(pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
+    # Import path of the Python chaincode object our runtime serves, "module:attribute" ...
+    contract: str | None = Field(None, pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
+    # ... or the command of any other chaincode-as-a-service server (e.g. a Go chaincode), given
+    # CHAINCODE_SERVER_ADDRESS, CHAINCODE_ID, CHAINCODE_TLS_CERT/_KEY, CHAINCODE_CLIENT_CA_CERT.
+    command: list[str] | None = None
     endorsement_policy: str | None = None  # None: the channel's Endorsement policy (MAJORITY)
     init_required: bool = False
     collections: list[Collection] = []
     # Each organisation of the channel runs its own chaincode server; its peers dial this port.
     servers: dict[str, Port]
+
+
+    @model_validator(mode="after")
+    def _one_server_kind(self) -> "Chaincode":
+        if (self.contract is None) == (self.command is None):
+            raise ValueError("give exactly one of contract (a Python chaincode) or command (another server)")
+        return self
 
 
 class Channel(_Model):
@@ -175,7 +185,7 @@ class Consortium(_Model):
                     first[cc.name] = (where, cc)
                     continue
                 other_where, other = first[cc.name]
-                if (cc.version, cc.contract) != (other.version, other.contract):
+                if (cc.version, cc.contract, cc.command) != (other.version, other.contract, other.command):
                     raise ValueError(f"{where}: chaincode {cc.name!r} must have the same version and contract "
                                      f"as {other_where} (one server serves it on every channel)")
                 for org, port in cc.servers.items():

@@ -88,7 +88,9 @@ def prepare(layout: Layout) -> None:
 
 
 def server_specs(layout: Layout, packages: dict[tuple[str, str], packaging.Package], stop_order: int) -> list[ProcessSpec]:
-    """One chaincode server per organisation and chaincode, serving the packaged id."""
+    """One chaincode server per organisation and chaincode, serving the packaged id. Every server
+    is configured the same way, through Fabric's CCaaS environment conventions; ours is the
+    Python runtime unless the consortium gives another command."""
     specs = []
     started = set()
     for channel in layout.consortium.channels:
@@ -100,13 +102,12 @@ def server_specs(layout: Layout, packages: dict[tuple[str, str], packaging.Packa
                 tls = server_tls_dir(layout, org_name, cc.name)
                 specs.append(ProcessSpec(
                     name=layout.chaincode_server_id(cc.name, org_name),
-                    argv=[sys.executable, "-m", "grootboek.chaincode.shim",
-                          "--chaincode", cc.contract,
-                          "--address", layout.address(port),
-                          "--id", packages[(channel.name, cc.name)].id,
-                          "--tls-cert", str(tls / "server.crt"),
-                          "--tls-key", str(tls / "server.key"),
-                          "--client-ca-cert", str(tls / "ca.crt")],
+                    argv=cc.command or [sys.executable, "-m", "grootboek.chaincode.shim", "--chaincode", cc.contract],
+                    env={"CHAINCODE_SERVER_ADDRESS": layout.address(port),
+                         "CHAINCODE_ID": packages[(channel.name, cc.name)].id,
+                         "CHAINCODE_TLS_CERT": str(tls / "server.crt"),
+                         "CHAINCODE_TLS_KEY": str(tls / "server.key"),
+                         "CHAINCODE_CLIENT_CA_CERT": str(tls / "ca.crt")},
                     stop_order=stop_order,
                 ))
     return specs

@@ -214,7 +214,7 @@ class Network:
 
     def _wait_chaincode_servers(self) -> None:
         for spec in lifecycle.server_specs(self.layout, self.packages, STOP_ORDER["chaincode"]):
-            address = spec.argv[spec.argv.index("--address") + 1]
+            address = spec.env["CHAINCODE_SERVER_ADDRESS"]
             wait_for(lambda a=address: port_open(a), f"chaincode server {spec.name} listening on {address}",
                      alive=self._alive(spec.name))
 

@@ -102,7 +102,8 @@ def test_a_killed_chaincode_server_is_restarted_and_serves_again(own, put):
                       if p["name"] == name)
         return status["running"] and status["pid"] != pid and port_open(address) and status
 
-    address = own.layout.address(own.consortium.channel("kindpakket").chaincodes[0].servers["Merchants"])
+    conformance = next(c for c in own.consortium.channel("kindpakket").chaincodes if c.name == "conformance")
+    address = own.layout.address(conformance.servers["Merchants"])
     status = wait_for(restarted, f"{name} restarted", timeout=30)
     assert status["restarts"] == 1 and status["pid"] != pid and status["last_exit"] == -signal.SIGKILL
     put(own, "Merchants", "kindpakket", "after-restart", "served")  # the peer reconnects by itself
