@@ -30,6 +30,18 @@ logger = logging.getLogger(__name__)
 _CHAINCODE_REFUSAL = re.compile(r"chaincode response \d+, ([A-Z][A-Z0-9_]*): (.*)", re.DOTALL)
 _BARE_REFUSAL = re.compile(r"^([A-Z][A-Z0-9_]{2,}): (.*)$", re.DOTALL)
 
+# The gateway reports names it does not know (a channel, a chaincode) as UNAVAILABLE or
+# FAILED_PRECONDITION: the caller's mistake, not an outage.
+_UNKNOWN_NAMES: tuple[tuple[re.Pattern[str], int, str], ...] = (
+    (re.compile(r"(?:failed to get config|could not get last config) for channel|"
+                r"channel \S+ (?:not found|does not exist)"), 404, "CHANNEL_NOT_FOUND"),
+    (re.compile(r"No metadata was found for chaincode|chaincode \S+ (?:not found|is not installed)"),
+     404, "CHAINCODE_NOT_FOUND"),
+    # Names the caller chose as endorsers; an organisation whose peers are all down reads the same.
+    (re.compile(r"failed to find any endorsing peers for org"), 422, "NO_ENDORSERS_FOR_ORGANIZATIONS"),
+    (re.compile(r"retry specifying endorsing organization"), 422, "ENDORSING_ORGANIZATIONS_REQUIRED"),
+)
+
 _RETRYABLE_COMMIT = frozenset({"MVCC_READ_CONFLICT", "PHANTOM_READ_CONFLICT"})
 
 # gRPC statuses of a failed evaluate/endorse (nothing was submitted, so a repeat is safe).
@@ -102,6 +114,9 @@ def _proposal_error(exc: EvaluateError | EndorseError) -> ApiError:
 
 def _by_grpc(exc: GatewayError, disposition: Disposition, default: tuple[int, str]) -> ApiError:
     status, code = _BY_GRPC.get(exc.code, default) if exc.code else default
+    for pattern, known_status, known_code in _UNKNOWN_NAMES:
+        if pattern.search(exc.message):
+            status, code = known_status, known_code
     details = "; ".join(str(detail) for detail in exc.details)
     message = exc.message + (f" ({details})" if details else "")
     return ApiError(status, code, message, transaction_id=exc.transaction_id, disposition=disposition,
