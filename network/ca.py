@@ -17,13 +17,13 @@ def home(layout: Layout, org: Organization) -> Path:
     return layout.node_dir(layout.ca_id(org))
 
 
-def host(org: Organization) -> str:
-    return f"ca.{org.domain}"
+def registrar_secret_file(layout: Layout, org: Organization) -> Path:
+    return layout.crypto(org.name).root / "ca-registrar.secret"
 
 
 def registrar_secret(layout: Layout, org: Organization) -> str:
     """The bootstrap registrar's password, generated once and kept (0600) with the org's crypto."""
-    path = layout.crypto(org.name).root / "ca-registrar.secret"
+    path = registrar_secret_file(layout, org)
     if not path.exists():
         path.write_text(secrets.token_urlsafe(24))
         path.chmod(0o600)
@@ -32,7 +32,7 @@ def registrar_secret(layout: Layout, org: Organization) -> str:
 
 def server_config(layout: Layout, org: Organization) -> dict:
     crypto = layout.crypto(org.name)
-    tls = crypto.node_dir(host(org)) / "tls"
+    tls = crypto.node_dir(layout.ca_host(org)) / "tls"
     return {
         "port": org.ca.port,
         "address": layout.host,
@@ -59,7 +59,7 @@ def server_config(layout: Layout, org: Organization) -> dict:
         "db": {"type": "sqlite3", "datasource": "fabric-ca-server.db"},
         "affiliations": {org.name.lower(): []},
         "signing": {"default": {"usage": ["digital signature"], "expiry": "8760h"}},
-        "csr": {"cn": host(org), "names": [{"C": "NL", "O": org.domain}]},
+        "csr": {"cn": layout.ca_host(org), "names": [{"C": "NL", "O": org.domain}]},
         "cfg": {"identities": {"allowremove": True, "passwordattempts": 10},
                 "affiliations": {"allowremove": True}},
         "operations": {
@@ -74,6 +74,6 @@ def server_config(layout: Layout, org: Organization) -> dict:
 
 def prepare(layout: Layout, org: Organization) -> None:
     crypto = layout.crypto(org.name)
-    if not (crypto.node_dir(host(org)) / "tls" / "server.key").exists():
-        crypto.add_server_tls(crypto.node_dir(host(org)), host(org), layout.host)
+    if not (crypto.node_dir(layout.ca_host(org)) / "tls" / "server.key").exists():
+        crypto.add_server_tls(crypto.node_dir(layout.ca_host(org)), layout.ca_host(org), layout.host)
     write_yaml(home(layout, org) / "fabric-ca-server-config.yaml", server_config(layout, org))

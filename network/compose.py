@@ -24,7 +24,7 @@ from typing import Callable, Iterator, TypeVar, cast
 
 import yaml
 
-from grootboek.network import ca, lifecycle, packaging
+from grootboek.network import ca, gateways, lifecycle, packaging
 from grootboek.network.consortium import Chaincode, Consortium, OrdererNode, Organization
 from grootboek.network.layout import Layout, Peer
 from grootboek.network.network import FABRIC_LOGGING, Network
@@ -158,7 +158,7 @@ def ca_mounts(layout: Layout, org: Organization) -> list[Mount]:
         Mount(ca.home(layout, org), CA_HOME, volume=f"{layout.ca_id(org)}-data"),
         Mount(ca_config_path(layout, org), f"{CA_HOME}/fabric-ca-server-config.yaml"),
         Mount(crypto.root / "ca", f"{CA_FILES}/ca"),  # the organisation CA's pair, which it signs with
-        Mount(crypto.node_dir(ca.host(org)) / "tls", f"{CA_FILES}/tls"),
+        Mount(crypto.node_dir(layout.ca_host(org)) / "tls", f"{CA_FILES}/tls"),
     ]
 
 
@@ -166,25 +166,13 @@ def chaincode_server_mounts(layout: Layout, chaincode: str, org_name: str) -> li
     return [Mount(lifecycle.server_tls_dir(layout, org_name, chaincode), f"{OURS}/tls")]
 
 
-def registrar_secret_file(layout: Layout, org: Organization) -> Path:
-    return layout.crypto(org.name).root / "ca-registrar.secret"  # where ca.registrar_secret keeps it
-
-
-def api_dir(layout: Layout, org: Organization) -> Path:
-    return layout.root / "api" / org.name
-
-
-def api_tls_dir(layout: Layout, org: Organization) -> Path:
-    return layout.crypto(org.name).node_dir(layout.api_host(org)) / "tls"
-
-
 def api_mounts(layout: Layout, org: Organization) -> list[Mount]:
     return [
-        Mount(api_dir(layout, org) / "config.yaml", f"{OURS}/api/config.yaml"),
+        Mount(gateways.api_dir(layout, org) / "config.yaml", f"{OURS}/api/config.yaml"),
         Mount(layout.profile(org.name), f"{OURS}/api/profile.json"),
-        Mount(api_tls_dir(layout, org), f"{OURS}/api/tls"),
-        Mount(registrar_secret_file(layout, org), f"{OURS}/api/ca-registrar.secret"),
-        Mount(api_dir(layout, org) / "data", API_DATA, volume=f"{layout.api_id(org)}-data"),
+        Mount(gateways.api_tls_dir(layout, org), f"{OURS}/api/tls"),
+        Mount(ca.registrar_secret_file(layout, org), f"{OURS}/api/ca-registrar.secret"),
+        Mount(gateways.api_dir(layout, org) / "data", API_DATA, volume=f"{layout.api_id(org)}-data"),
     ]
 
 
@@ -252,31 +240,8 @@ def ca_container_config(layout: Layout, org: Organization) -> dict:
     return config
 
 
-def api_config(layout: Layout, org: Organization) -> dict:
-    """The REST gateway's configuration (grootboek.api's schema) with the layout's paths."""
-    assert org.api is not None
-    tls = api_tls_dir(layout, org)
-    chaincodes: dict[str, dict[str, str]] = {}
-    for channel in layout.consortium.channels_of(org):
-        for cc in channel.chaincodes:
-            key = cc.name if cc.name not in chaincodes else f"{cc.name}-{channel.name}"
-            chaincodes[key] = {"channel": channel.name, "chaincode": cc.name}
-    return {
-        "organization": org.name,
-        "msp_id": org.msp_id,
-        "listen": layout.address(org.api.port),
-        "tls": {"cert": str(tls / "server.crt"), "key": str(tls / "server.key"), "client_ca": str(tls / "ca.crt")},
-        "connection_profile": str(layout.profile(org.name)),
-        "data_dir": str(api_dir(layout, org) / "data"),
-        "chaincodes": chaincodes,
-        "ca": {"url": f"https://{layout.address(org.ca.port)}", "ca_name": "ca", "tls_ca": str(tls / "ca.crt"),
-               "registrar": ca.REGISTRAR, "registrar_secret_file": str(registrar_secret_file(layout, org))},
-        "workers": 2,
-    }
-
-
 def api_container_config(layout: Layout, org: Organization) -> dict:
-    config = in_container(api_config(layout, org), api_mounts(layout, org), layout.root)
+    config = in_container(gateways.api_config(layout, org), api_mounts(layout, org), layout.root)
     return _listening_everywhere(config, ("listen",))
 
 
@@ -369,7 +334,7 @@ def chaincode_server_service(layout: Layout, chaincode: Chaincode, org_name: str
 def api_service(layout: Layout, org: Organization, image: str) -> Service:
     assert org.api is not None
     mounts = api_mounts(layout, org)
-    config = in_container(str(api_dir(layout, org) / "config.yaml"), mounts, layout.root)
+    config = in_container(str(gateways.api_dir(layout, org) / "config.yaml"), mounts, layout.root)
     return Service(
         host=layout.api_host(org), profile=layout.org_key(org.name), image=image,
         command=["python", "-m", "grootboek.api", "serve", "--config", config],
@@ -442,7 +407,7 @@ class ComposeNetwork(Network):
         """Writes the deployment directory: what a native network prepares (crypto, genesis blocks,
         packages, connection profiles; its node configs go unused), then what the containers read."""
         with self.progress.step(f"preparing the deployment directory {self.layout.root}"):
-            self._prepare()
+            super().prepare()
             for org in self.consortium.organizations:
                 _write_private(ca_config_path(self.layout, org),
                                yaml.safe_dump(ca_container_config(self.layout, org), sort_keys=False))
@@ -452,11 +417,7 @@ class ComposeNetwork(Network):
                 _write_private(builder_env_file(self.layout, peer), self._builder_env(peer))
 
     def _prepare_api(self, org: Organization) -> None:
-        tls = api_tls_dir(self.layout, org)
-        if not (tls / "server.key").exists():
-            self.layout.crypto(org.name).add_server_tls(tls.parent, self.layout.api_host(org), self.layout.host)
-        (api_dir(self.layout, org) / "data").mkdir(parents=True, exist_ok=True)
-        write_yaml(api_dir(self.layout, org) / "config.yaml", api_container_config(self.layout, org))
+        gateways.prepare(self.layout, org, api_container_config(self.layout, org))
 
     def _builder_env(self, peer: Peer) -> str:
         """The env file that gives the peer's CCaaS builder its values. The official builder reads
@@ -473,7 +434,7 @@ class ComposeNetwork(Network):
         """Joins orderers and peers to their channels and deploys the chaincodes, once the
         containers run; safe to repeat."""
         with self.progress.step("joining channels, deploying chaincodes, waiting for readiness"):
-            self._converge()
+            super().converge()
 
     def _alive(self, name: str) -> Callable[[], str | None]:
         return lambda: None  # containers are Docker's to watch and restart

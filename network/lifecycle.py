@@ -36,13 +36,9 @@ def package_path(layout: Layout, chaincode: Chaincode) -> Path:
     return layout.chaincode_dir / "packages" / f"{packaging.label(chaincode)}.tar.gz"
 
 
-def server_host(chaincode: str, domain: str) -> str:
-    return f"cc-{chaincode}.{domain}"
-
-
 def server_tls_dir(layout: Layout, org_name: str, chaincode: str) -> Path:
     crypto = layout.crypto(org_name)
-    return crypto.node_dir(server_host(chaincode, crypto.domain)) / "tls"
+    return crypto.node_dir(layout.chaincode_server_host(chaincode, org_name)) / "tls"
 
 
 def packages(consortium: Consortium) -> dict[tuple[str, str], packaging.Package]:
@@ -70,7 +66,7 @@ def prepare(layout: Layout) -> None:
                 tls = server_tls_dir(layout, org_name, cc.name)
                 if not (tls / "server.key").exists():
                     crypto = layout.crypto(org_name)
-                    crypto.add_server_tls(tls.parent, server_host(cc.name, crypto.domain), layout.host)
+                    crypto.add_server_tls(tls.parent, layout.chaincode_server_host(cc.name, org_name), layout.host)
     for peer in layout.peers():
         tls = layout.crypto(peer.org.name).node_dir(peer.host) / "tls"
         values = {

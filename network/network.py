@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import requests
 import yaml
 
 from grootboek.network import binaries as fabric_binaries
-from grootboek.network import ca, lifecycle, profiles, supervisor
+from grootboek.network import ca, gateways, lifecycle, profiles, supervisor
 from grootboek.network.binaries import Binaries
 from grootboek.network.channel_config import write_genesis_block
 from grootboek.network.consortium import Channel, Consortium, OrdererNode, Organization, parse
@@ -103,7 +104,7 @@ class Network:
                 raise NetworkError("cannot start: " + "; ".join(problems))
         self.binaries  # noqa: B018 - resolves (or builds) the binaries before anything starts
         with self.progress.step("preparing crypto material and configuration"):
-            self._prepare()
+            self.prepare()
         with self.progress.step("starting processes"):
             supervisor.write_specs(self.run_dir, self.process_specs())
             if running:
@@ -111,7 +112,7 @@ class Network:
             else:
                 supervisor.start_daemon(self.run_dir, self.layout.root)
         with self.progress.step("joining channels, deploying chaincodes, waiting for readiness"):
-            self._converge()
+            self.converge()
         self.progress.info(f"network {self.consortium.name} is up ({time.monotonic() - started:.1f} s); "
                            f"state in {self.layout.root}")
 
@@ -131,7 +132,9 @@ class Network:
                 "(`grootboek org ...`, `grootboek orderer ...`), or start over with `grootboek down --purge`."
             )
 
-    def _prepare(self) -> None:
+    def prepare(self) -> None:
+        """Generates what is missing (crypto, genesis blocks, packages) and rewrites every
+        configuration from the consortium."""
         layout = self.layout
         layout.root.mkdir(parents=True, exist_ok=True)
         oorg = self.consortium.orderer_organization
@@ -162,6 +165,9 @@ class Network:
                 write_genesis_block(layout, channel, self.binaries)
         lifecycle.prepare(layout)
         profiles.write_all(layout)
+        for org in self.consortium.organizations:
+            if org.api:
+                gateways.prepare(layout, org)
         layout.consortium_file.write_text(yaml.safe_dump(self.consortium.model_dump(), sort_keys=False))
 
     def process_specs(self) -> list[supervisor.ProcessSpec]:
@@ -191,18 +197,21 @@ class Network:
                 stop_order=STOP_ORDER["ca"],
             ))
         specs += lifecycle.server_specs(layout, self.packages, STOP_ORDER["chaincode"])
+        specs += [gateways.process_spec(layout, org, STOP_ORDER["api"]) for org in self.consortium.organizations
+                  if org.api]
         return specs
 
     # -- chaincodes ---------------------------------------------------------------------------
 
-    def _converge(self) -> None:
+    def converge(self) -> None:
         """Everything after the processes start, as parallel as the dependencies allow: orderers
         join then elect leaders; peers join then install; approvals need leaders and installs;
         gossip, CAs and chaincode servers are awaited alongside."""
         with lifecycle.Lifecycle(self) as cycle, ThreadPoolExecutor(max_workers=8) as pool:
             orderers = pool.submit(lambda: (self._join_orderers(), self._wait_raft_leaders()))
             peers = pool.submit(self._join_peers)
-            side = [pool.submit(self._wait_cas), pool.submit(self._wait_chaincode_servers)]
+            side = [pool.submit(self._wait_cas), pool.submit(self._wait_chaincode_servers),
+                    pool.submit(self._wait_gateways)]
             peers.result()
             side.append(pool.submit(self._wait_gossip))
             cycle.install_all()
@@ -211,6 +220,22 @@ class Network:
             cycle.commit_all()
             for future in side:
                 future.result()
+
+    def gateway_url(self, org: Organization) -> str:
+        assert org.api is not None
+        return f"https://{self.layout.address(org.api.port)}"
+
+    def _wait_gateways(self) -> None:
+        """Each REST gateway answers its readiness check (which includes its peer connection)."""
+        for org in self.consortium.organizations:
+            if not org.api:
+                continue
+            ca_file = str(gateways.api_tls_dir(self.layout, org) / "ca.crt")
+
+            def ready(url: str = self.gateway_url(org) + "/health/ready") -> bool:
+                return requests.get(url, verify=ca_file, timeout=2).status_code == 200
+
+            wait_for(ready, f"REST gateway of {org.name} ready", alive=self._alive(self.layout.api_id(org)))
 
     def _wait_chaincode_servers(self) -> None:
         for spec in lifecycle.server_specs(self.layout, self.packages, STOP_ORDER["chaincode"]):

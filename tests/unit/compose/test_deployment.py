@@ -15,7 +15,7 @@ import pytest
 import yaml
 from cryptography import x509
 
-from grootboek.network import compose, packaging
+from grootboek.network import ca, compose, packaging
 from grootboek.network import consortium as consortium_file
 from grootboek.network import network as network_module
 from grootboek.network.compose import ComposeNetwork
@@ -126,7 +126,7 @@ def test_the_ca_reads_a_config_with_container_paths_listening_everywhere(deploym
         assert config["address"] == "0.0.0.0" and config["port"] == org.ca.port
         assert config["operations"]["listenAddress"] == f"0.0.0.0:{org.ca.operations_port}"
         # The registrar's password is in this private file, never in the compose file.
-        secret = compose.registrar_secret_file(deployment.layout, org).read_text()
+        secret = ca.registrar_secret_file(deployment.layout, org).read_text()
         assert config["registry"]["identities"][0]["pass"] == secret and private(path)
         assert secret not in yaml.safe_dump(services)
 
