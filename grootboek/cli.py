@@ -34,10 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="where crypto, ledgers, logs and pids live (default: $GROOTBOEK_STATE or ~/.local/state/grootboek/<name>)")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="log more (-v info, -vv debug)")
     groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
+    from grootboek.api import cli as api_cli
     from grootboek.network import admin_cli, cli as network_cli
 
     network_cli.register(groups)
     admin_cli.register(groups)
+    api_cli.register(groups)
     return parser
 
 
