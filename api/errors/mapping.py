@@ -83,7 +83,7 @@ def to_api_error(exc: BaseException) -> ApiError:
         return _outcome_unknown(exc, "no commit status in time")
     if isinstance(exc, SubmitError):
         if submit_was_not_ordered(exc):
-            return _by_grpc(exc, Disposition.RETRY, default=(503, "ORDERER_UNAVAILABLE"))
+            return _by_grpc(exc, Disposition.RETRY, default=(502, "ORDERER_REFUSED"))
         return _outcome_unknown(exc, "the orderer did not confirm the submission")
     if isinstance(exc, (EvaluateError, EndorseError)):
         return _proposal_error(exc)
