@@ -57,6 +57,15 @@ def cmd_up(args: argparse.Namespace) -> int:
     except OPERATOR_ERRORS as exc:
         raise CommandError(f"{exc}\nprocesses that did start are still running for inspection "
                            f"(`grootboek logs NODE`); stop them with `grootboek down`") from None
+    with_api = [org for org in network.consortium.organizations if org.api]
+    if with_api:
+        print("REST gateways (OpenAPI docs at /docs; each serves TLS from its organisation's TLS CA,\n"
+              f"  {network.layout.root}/crypto/<Org>/tlsca/cert.pem):")
+        for org in with_api:
+            print(f"  {org.name:14} {network.gateway_url(org)}")
+        org, user = with_api[0], (with_api[0].users[0].name if with_api[0].users else "admin")
+        print(f"An API token for a user: grootboek api user add --org {org.name} {user} && "
+              f"grootboek api token issue --org {org.name} {user}")
     return 0
 
 
