@@ -42,7 +42,8 @@ def _group(config: configtx_pb2.Config, *path: str) -> configtx_pb2.ConfigGroup:
     for i, name in enumerate(path):
         if name not in group.groups:
             where = "/".join(("Channel", *path[:i]))
-            raise ConfigEditError(f"{where} has no group {name!r} (it has: {', '.join(sorted(group.groups)) or 'none'})")
+            known = ", ".join(sorted(group.groups)) or "none"
+            raise ConfigEditError(f"{where} has no group {name!r} (it has: {known})")
         group = group.groups[name]
     return group
 

@@ -87,13 +87,13 @@ class Identities:
                  secret: str | None = None) -> str:
         """Registers `name`, or replaces the registration of an existing identity (so a re-run
         converges on what was asked); returns the enrolment secret."""
-        registration = Registration(name, type, self.affiliation, dict(attributes or {}),
-                                    secret or secrets.token_urlsafe(18))
+        secret = secret or secrets.token_urlsafe(18)
+        registration = Registration(name, type, self.affiliation, dict(attributes or {}), secret)
         if self.client.identity(self.registrar(), name) is None:
             self.client.register(self.registrar(), registration)
         else:
             self.client.modify(self.registrar(), registration)
-        return registration.secret  # type: ignore[return-value]
+        return secret
 
     def enroll(self, name: str, secret: str) -> EnrolledUser:
         return EnrolledUser(name, self.org.msp_id, self.client.enroll(name, secret), secret)

@@ -82,6 +82,14 @@ def test_batch_settings_change_in_a_verified_config_block_and_back(fabric, cli):
     assert describe(ChannelAdmin(fabric).config("kindpakket"))["batch"] == before
 
 
+def test_anchor_peers_already_as_asked_change_nothing_and_unknown_peers_are_refused(fabric, cli):
+    same = cli(fabric, "channel", "anchor-peers", "kindpakket", "Merchants", "--peer", "peer0")
+    assert same.returncode == 0, same.stderr
+    assert "already so" in same.stderr
+    unknown = cli(fabric, "channel", "anchor-peers", "kindpakket", "Merchants", "--peer", "peer7")
+    assert unknown.returncode == 1 and "Merchants has peers peer0; got peer7" in unknown.stderr
+
+
 def default_acl(config: configtx_pb2.Config) -> None:
     """An ACL equal to Fabric's default: changes nothing, but is a change to the application group,
     which a majority of its organisations' admins must sign."""

@@ -92,7 +92,8 @@ def shop(network, connect_as, wait_synced, added):
         status = contract.submit_async(function, list(args)).status().check()
         wait_synced(grown, CHANNEL, status.block_number)
 
-    with connect_as(grown, "Municipality", "officer") as officer, connect_as(grown, "Merchants", "registrar") as registrar:
+    with connect_as(grown, "Municipality", "officer") as officer, \
+            connect_as(grown, "Merchants", "registrar") as registrar:
         by_officer = officer.network(CHANNEL).contract("budgets", "Budgets")
         submit(by_officer, "create_scheme", SCHEME, json.dumps(terms))
         submit(by_officer, "open_scheme", SCHEME)
@@ -108,7 +109,8 @@ def endorsers_of(network: Network, tx_id: str) -> set[str]:
     """The organisations whose endorsements a committed transaction carries."""
     with peer_channel(network, first_peer(network, "Municipality")) as channel, \
             PeerAdmin(network.layout, first_peer(network, "Municipality")) as peer:
-        processed = admin.query(Endorser(channel), peer.signing, system_chaincodes.get_transaction_by_id(CHANNEL, tx_id))
+        processed = admin.query(Endorser(channel), peer.signing,
+                                system_chaincodes.get_transaction_by_id(CHANNEL, tx_id))
     payload = common_pb2.Payload.FromString(processed.transactionEnvelope.payload)
     action = transaction_pb2.Transaction.FromString(payload.data).actions[0]
     endorsed = transaction_pb2.ChaincodeActionPayload.FromString(action.payload).action

@@ -21,7 +21,8 @@ APPLICATION_ORGS = ("Org1", "Org2", "Org3")
 
 
 def signature(text: str) -> policies_pb2.Policy:
-    return policies_pb2.Policy(type=policies_pb2.Policy.SIGNATURE, value=parse_signature_policy(text).SerializeToString())
+    return policies_pb2.Policy(type=policies_pb2.Policy.SIGNATURE,
+                               value=parse_signature_policy(text).SerializeToString())
 
 
 def implicit(rule: str, sub_policy: str) -> policies_pb2.Policy:

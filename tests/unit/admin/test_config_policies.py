@@ -95,7 +95,8 @@ def test_choose_signers_picks_the_fewest_in_the_given_order_or_none():
 
 def test_unsatisfied_names_each_policy_with_its_rule():
     original, _, update = new_organisation()
-    assert unsatisfied(original, update, admins("Org1")) == ["/Channel/Application/Admins (MAJORITY Admins of Org1, Org2, Org3)"]
+    assert unsatisfied(original, update, admins("Org1")) == [
+        "/Channel/Application/Admins (MAJORITY Admins of Org1, Org2, Org3)"]
     assert unsatisfied(original, update, admins("Org1", "Org2")) == []
 
 

@@ -37,7 +37,8 @@ def test_signatures_collected_through_files_satisfy_the_policy(tmp_path, signers
     first = ConfigTransaction.load(path)              # machine of Org1's admin
     assert first.sign(signers["Org1"])
     first.save(path)
-    assert unsatisfied(original, update, first.signers()) == ["/Channel/Application/Admins (MAJORITY Admins of Org1, Org2, Org3)"]
+    assert unsatisfied(original, update, first.signers()) == [
+        "/Channel/Application/Admins (MAJORITY Admins of Org1, Org2, Org3)"]
 
     second = ConfigTransaction.load(path)             # machine of Org2's admin
     assert second.sign(signers["Org2"])
