@@ -1,0 +1,185 @@
+"""Writes at most once per Idempotency-Key: replays, waiting for a running duplicate, and asking the
+ledger (never submitting again) when an earlier outcome is unknown."""
+from __future__ import annotations
+
+import threading
+
+import grpc
+import pytest
+
+from grootboek.api.auth.roles import Role
+from grootboek.api.auth.user import User
+from grootboek.api.errors import ApiError
+from grootboek.api.fabric.calls import ChaincodeCall
+from grootboek.api.fabric.ledger import TransactionRecord
+from grootboek.api.routing.route import json_result
+from grootboek.api.routing.writes import Writes
+from grootboek.api.store.database import Database
+from grootboek.api.store.idempotency import IdempotencyStore
+from grootboek.client import CommitError, CommitStatusError, EndorseError, ErrorDetail
+
+from .fakes import FakeInvoker, FakeLedger
+
+USER = User("shop", "MerchantsMSP", frozenset({Role.MERCHANT}), "digest", merchant="fietsenwinkel")
+CALL = ChaincodeCall("kindpakket", "budgets", "Budgets:pay", ("b-1", "100"), write=True)
+SHAPE = json_result(201)
+
+
+@pytest.fixture
+def store(tmp_path) -> IdempotencyStore:
+    return IdempotencyStore(Database(tmp_path))
+
+
+def _writes(store, invoker, ledger=None, **options) -> Writes:
+    return Writes(store, invoker, ledger or FakeLedger(), **options)
+
+
+def test_a_repeat_is_replayed_without_submitting(store):
+    invoker = FakeInvoker({"pay": lambda call: b'{"paid": true}'})
+    writes = _writes(store, invoker)
+    first = writes.execute(USER, CALL, SHAPE, "k1", "fp")
+    again = writes.execute(USER, CALL, SHAPE, "k1", "fp")
+    assert (first.replayed, again.replayed) == (False, True)
+    assert again.response == first.response and first.response.status == 201
+    assert invoker.submitted("pay") == 1
+
+
+def test_keys_belong_to_one_request_and_one_user(store):
+    invoker = FakeInvoker({"pay": lambda call: b"{}"})
+    writes = _writes(store, invoker)
+    writes.execute(USER, CALL, SHAPE, "k1", "fp")
+    with pytest.raises(ApiError) as reused:
+        writes.execute(USER, CALL, SHAPE, "k1", "another body")
+    assert (reused.value.status, reused.value.code) == (422, "IDEMPOTENCY_KEY_REUSED")
+    other_user = User("shop2", "MerchantsMSP", frozenset({Role.MERCHANT}), "d2", merchant="sportwinkel")
+    assert not writes.execute(other_user, CALL, SHAPE, "k1", "fp").replayed
+
+
+def test_a_refusal_is_kept_and_replayed(store):
+    def refuse(call):
+        raise EndorseError("failed", transaction_id="tx9", code=grpc.StatusCode.ABORTED,
+                           details=[ErrorDetail("p", "M", "chaincode response 500, CODE_REPLAYED: used")])
+    invoker = FakeInvoker({"pay": refuse})
+    writes = _writes(store, invoker)
+    with pytest.raises(ApiError) as first:
+        writes.execute(USER, CALL, SHAPE, "k1", "fp")
+    again = writes.execute(USER, CALL, SHAPE, "k1", "fp")
+    assert (first.value.status, again.response.status) == (409, 409)
+    assert b"CODE_REPLAYED" in again.response.body and again.replayed
+    assert invoker.submitted("pay") == 1
+
+
+def test_a_failure_that_reached_nothing_frees_the_key(store):
+    outcomes = iter([EndorseError("down", transaction_id="tx1", code=grpc.StatusCode.UNAVAILABLE), b"{}"])
+
+    def flaky(call):
+        outcome = next(outcomes)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+    invoker = FakeInvoker({"pay": flaky})
+    writes = _writes(store, invoker)
+    with pytest.raises(ApiError) as unavailable:
+        writes.execute(USER, CALL, SHAPE, "k1", "fp")
+    assert unavailable.value.status == 503
+    assert writes.execute(USER, CALL, SHAPE, "k1", "fp").response.status == 201
+    assert invoker.submitted("pay") == 2
+
+
+def _unknown_then(store, ledger, then=lambda call: b'{"second": true}'):
+    answers = iter([CommitStatusError("deadline", transaction_id="tx1", code=grpc.StatusCode.DEADLINE_EXCEEDED)])
+
+    def pay(call):
+        outcome = next(answers, None)
+        if outcome is None:
+            return then(call)
+        raise outcome
+    invoker = FakeInvoker({"pay": pay})
+    writes = _writes(store, invoker, ledger)
+    with pytest.raises(ApiError) as unknown:
+        writes.execute(USER, CALL, SHAPE, "k1", "fp")
+    assert (unknown.value.status, unknown.value.code, unknown.value.transaction_id) == (504, "OUTCOME_UNKNOWN", "tx1")
+    return writes, invoker
+
+
+def test_an_unknown_outcome_is_answered_from_the_ledger_once_committed(store):
+    ledger = FakeLedger()
+    writes, invoker = _unknown_then(store, ledger)
+    with pytest.raises(ApiError) as still_unknown:
+        writes.execute(USER, CALL, SHAPE, "k1", "fp")
+    assert (still_unknown.value.status, still_unknown.value.code) == (409, "OUTCOME_UNKNOWN")
+    ledger.transactions["tx1"] = TransactionRecord("tx1", 12, "VALID", b'{"first": true}')
+    resolved = writes.execute(USER, CALL, SHAPE, "k1", "fp")
+    assert (resolved.response.status, resolved.response.body, resolved.replayed) == (201, b'{"first": true}', True)
+    assert writes.execute(USER, CALL, SHAPE, "k1", "fp").response.body == b'{"first": true}'
+    assert invoker.submitted("pay") == 1
+
+
+def test_an_unknown_outcome_that_lost_an_mvcc_race_is_submitted_afresh(store):
+    ledger = FakeLedger()
+    writes, invoker = _unknown_then(store, ledger)
+    ledger.transactions["tx1"] = TransactionRecord("tx1", 12, "MVCC_READ_CONFLICT", b"")
+    assert writes.execute(USER, CALL, SHAPE, "k1", "fp").response.body == b'{"second": true}'
+    assert invoker.submitted("pay") == 2
+
+
+def test_an_unknown_outcome_that_committed_invalid_is_final(store):
+    ledger = FakeLedger()
+    writes, _ = _unknown_then(store, ledger)
+    ledger.transactions["tx1"] = TransactionRecord("tx1", 12, "ENDORSEMENT_POLICY_FAILURE", b"")
+    answer = writes.execute(USER, CALL, SHAPE, "k1", "fp")
+    assert answer.response.status == 409 and b"ENDORSEMENT_POLICY_FAILURE" in answer.response.body
+
+
+def test_a_mvcc_conflict_after_the_clients_retries_frees_the_key(store):
+    conflicts = iter([CommitError("tx1", 11, "MVCC_READ_CONFLICT", 3)])
+
+    def pay(call):
+        conflict = next(conflicts, None)
+        if conflict:
+            raise conflict
+        return b"{}"
+    invoker = FakeInvoker({"pay": pay})
+    writes = _writes(store, invoker)
+    with pytest.raises(ApiError) as conflict:
+        writes.execute(USER, CALL, SHAPE, "k1", "fp")
+    assert (conflict.value.status, conflict.value.code) == (409, "MVCC_READ_CONFLICT")
+    assert writes.execute(USER, CALL, SHAPE, "k1", "fp").response.status == 201
+
+
+def test_a_concurrent_duplicate_waits_for_the_first_and_gets_its_result(store):
+    release, started = threading.Event(), threading.Event()
+
+    def slow_pay(call):
+        started.set()
+        release.wait()
+        return b'{"once": true}'
+    invoker = FakeInvoker({"pay": slow_pay})
+    writes = _writes(store, invoker, poll_seconds=0.001)
+    results = {}
+    first = threading.Thread(target=lambda: results.setdefault("first", writes.execute(USER, CALL, SHAPE, "k1", "fp")))
+    first.start()
+    started.wait()
+    second = threading.Thread(target=lambda: results.setdefault("second", writes.execute(USER, CALL, SHAPE, "k1", "fp")))
+    second.start()
+    release.set()
+    first.join()
+    second.join()
+    assert results["second"].replayed and results["second"].response == results["first"].response
+    assert invoker.submitted("pay") == 1
+
+
+def test_a_duplicate_that_waited_too_long_is_told_to_come_back(store):
+    store.claim(USER.name, "k1", "fp")  # another worker holds the key
+    writes = _writes(store, FakeInvoker(), wait_seconds=0)
+    with pytest.raises(ApiError) as busy:
+        writes.execute(USER, CALL, SHAPE, "k1", "fp")
+    assert (busy.value.status, busy.value.code, busy.value.headers["Retry-After"]) == (409, "IDEMPOTENCY_KEY_IN_USE", "1")
+
+
+def test_a_key_whose_holder_died_before_proposing_is_taken_over(tmp_path):
+    store = IdempotencyStore(Database(tmp_path), lease_seconds=0)
+    store.claim(USER.name, "k1", "fp")  # a worker that died at once: its lease has run out
+    invoker = FakeInvoker({"pay": lambda call: b"{}"})
+    assert _writes(store, invoker).execute(USER, CALL, SHAPE, "k1", "fp").response.status == 201
+    assert invoker.submitted("pay") == 1
