@@ -1,0 +1,92 @@
+"""Users and tokens in the data dir: only token hashes are stored, revocation and expiry count at
+once, roles default from the certificate, and both ways of logging in find the right user."""
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from grootboek.api.accounts import AccountError, Accounts
+from grootboek.api.auth.authenticate import authenticate
+from grootboek.api.auth.roles import Role
+from grootboek.api.errors import ApiError
+
+from .conftest import config_for
+
+
+@pytest.fixture
+def accounts(tmp_path) -> Accounts:
+    return Accounts.open(config_for(tmp_path))
+
+
+def test_roles_default_to_reader_plus_the_certificates_role(accounts, organisation):
+    officer = accounts.import_identity("officer", organisation.user_dir("officer") / "msp")
+    plain = accounts.import_identity("plain", organisation.user_dir("nobody") / "msp")
+    assert officer.roles == {Role.READER, Role.OFFICER} and plain.roles == {Role.READER}
+    assert accounts.wallet.get("officer").msp_id == "MunicipalityMSP"
+
+
+def test_a_merchant_user_names_its_merchant(accounts, organisation):
+    msp = organisation.user_dir("shop") / "msp"
+    with pytest.raises(AccountError):
+        accounts.import_identity("till", msp, {Role.MERCHANT})
+    till = accounts.import_identity("till", msp, merchant="fietsenwinkel")
+    assert Role.MERCHANT in till.roles and till.merchant == "fietsenwinkel"
+    with pytest.raises(AccountError):
+        accounts.import_identity("till", msp, merchant="fietsenwinkel")  # exists; needs replace
+    assert accounts.import_identity("till", msp, merchant="sportwinkel", replace=True).merchant == "sportwinkel"
+
+
+def test_only_the_tokens_hash_is_stored(accounts, organisation, tmp_path):
+    accounts.import_identity("officer", organisation.user_dir("officer") / "msp")
+    token, info = accounts.tokens.issue("officer", "back office")
+    assert token.startswith("gbk_") and len(token) > 40
+    stored = b"".join(path.read_bytes() for path in tmp_path.glob("gateway.sqlite*"))  # with the WAL
+    assert token.encode() not in stored and hashlib.sha256(token.encode()).hexdigest().encode() in stored
+    assert accounts.tokens.user_of(token) == "officer"
+    accounts.tokens.revoke(info.id)
+    assert accounts.tokens.user_of(token) is None
+    assert [t.revoked_at is not None for t in accounts.tokens.list("officer")] == [True]
+
+
+def test_an_expired_token_no_longer_works(accounts, organisation):
+    accounts.import_identity("officer", organisation.user_dir("officer") / "msp")
+    token, _ = accounts.tokens.issue("officer", ttl_seconds=-1)
+    assert accounts.tokens.user_of(token) is None
+
+
+def test_removing_a_user_removes_its_tokens_and_identity(accounts, organisation):
+    accounts.import_identity("officer", organisation.user_dir("officer") / "msp")
+    token, _ = accounts.tokens.issue("officer")
+    accounts.remove("officer")
+    assert accounts.tokens.user_of(token) is None and "officer" not in accounts.wallet
+    assert accounts.tokens.list() == []
+
+
+def test_authentication_by_token_or_client_certificate(accounts, organisation):
+    tls_cert = organisation.user_dir("officer") / "tls" / "client.crt"
+    accounts.import_identity("officer", organisation.user_dir("officer") / "msp", tls_certificate=tls_cert)
+    token, _ = accounts.tokens.issue("officer")
+    by_token = authenticate({"Authorization": f"Bearer {token}"}, {}, accounts.users, accounts.tokens)
+    pem = tls_cert.read_text()
+    by_certificate = authenticate({}, {"SSL_CLIENT_CERT": pem}, accounts.users, accounts.tokens)
+    assert by_token.name == by_certificate.name == "officer"
+
+
+@pytest.mark.parametrize("headers, environ, code", [
+    ({}, {}, "UNAUTHENTICATED"),
+    ({"Authorization": "Bearer gbk_unknown"}, {}, "INVALID_TOKEN"),
+    ({"Authorization": "Token abc"}, {}, "INVALID_AUTHORIZATION"),
+])
+def test_authentication_failures_are_401_with_a_challenge(accounts, headers, environ, code):
+    with pytest.raises(ApiError) as error:
+        authenticate(headers, environ, accounts.users, accounts.tokens)
+    assert (error.value.status, error.value.code) == (401, code)
+    assert error.value.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_certificate_bound_to_no_user_is_refused(accounts, organisation):
+    pem = (organisation.user_dir("shop") / "tls" / "client.crt").read_text()
+    with pytest.raises(ApiError) as error:
+        authenticate({}, {"SSL_CLIENT_CERT": pem}, accounts.users, accounts.tokens)
+    assert error.value.code == "UNKNOWN_CLIENT_CERTIFICATE"

@@ -1,0 +1,71 @@
+"""The gateway configuration file, its environment overrides, and errors that say where."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from grootboek.api.config import ConfigError, load
+
+FILE = {
+    "organization": "Municipality",
+    "msp_id": "MunicipalityMSP",
+    "listen": "127.0.0.1:8081",
+    "tls": {"cert": "tls/server.crt", "key": "tls/server.key", "client_ca": "/etc/ca.pem"},
+    "connection_profile": "profiles/Municipality.json",
+    "data_dir": "api/Municipality",
+    "chaincodes": {"budgets": {"channel": "kindpakket", "chaincode": "budgets"}},
+    "ca": {"url": "https://127.0.0.1:7054", "ca_name": "ca", "tls_ca": "ca.pem", "registrar": "admin",
+           "registrar_secret_file": "secret"},
+    "workers": 2,
+}
+
+
+def _write(tmp_path: Path, doc: dict) -> Path:
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    return path
+
+
+def test_the_documented_schema_loads_with_paths_relative_to_the_file(tmp_path):
+    config = load(_write(tmp_path, FILE), environ={})
+    assert (config.organization, config.host, config.port, config.workers) == ("Municipality", "127.0.0.1", 8081, 2)
+    assert config.tls.cert == tmp_path / "tls/server.crt" and config.tls.client_ca == Path("/etc/ca.pem")
+    assert config.data_dir == tmp_path / "api/Municipality"
+    assert config.ca.registrar_secret_file == tmp_path / "secret"
+    assert config.chaincode("budgets").channel == "kindpakket" and config.chaincode("registry") is None
+
+
+def test_the_environment_overrides_keys_and_sections(tmp_path):
+    environ = {"GROOTBOEK_API_WORKERS": "4", "GROOTBOEK_API_TLS__CERT": "/etc/api.crt",
+               "GROOTBOEK_API_CHAINCODES": "{registry: {channel: kadaster, chaincode: registry}}",
+               "OTHER": "ignored"}
+    config = load(_write(tmp_path, FILE), environ=environ)
+    assert config.workers == 4
+    assert config.tls.cert == Path("/etc/api.crt") and config.tls.key == tmp_path / "tls/server.key"
+    assert set(config.chaincodes) == {"registry"}
+
+
+def test_a_configuration_from_the_environment_alone(tmp_path):
+    environ = {"GROOTBOEK_API_ORGANIZATION": "Registry", "GROOTBOEK_API_MSP_ID": "RegistryMSP",
+               "GROOTBOEK_API_CONNECTION_PROFILE": "/p.json", "GROOTBOEK_API_DATA_DIR": "/data"}
+    config = load(None, environ=environ)
+    assert (config.msp_id, config.listen, config.tls) == ("RegistryMSP", "127.0.0.1:8080", None)
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"workers": 0}, "workers"),
+    ({"listen": "everywhere"}, "listen"),
+    ({"tls": {"cert": "c"}}, "tls.key"),
+    ({"colour": "blue"}, "colour"),
+])
+def test_errors_name_the_field(tmp_path, change, field):
+    with pytest.raises(ConfigError) as error:
+        load(_write(tmp_path, {**FILE, **change}), environ={})
+    assert field in str(error.value)
+
+
+def test_an_unreadable_file_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError):
+        load(tmp_path / "missing.yaml", environ={})
