@@ -230,12 +230,15 @@ class Network:
         for org in self.consortium.organizations:
             if not org.api:
                 continue
-            ca_file = str(gateways.api_tls_dir(self.layout, org) / "ca.crt")
+            wait_for(lambda o=org: self._gateway_ready(o), f"REST gateway of {org.name} ready",
+                     alive=self._alive(self.layout.api_id(org)))
 
-            def ready(url: str = self.gateway_url(org) + "/health/ready") -> bool:
-                return requests.get(url, verify=ca_file, timeout=2).status_code == 200
-
-            wait_for(ready, f"REST gateway of {org.name} ready", alive=self._alive(self.layout.api_id(org)))
+    def _gateway_ready(self, org: Organization) -> bool:
+        ca_file = str(gateways.api_tls_dir(self.layout, org) / "ca.crt")
+        try:
+            return requests.get(self.gateway_url(org) + "/health/ready", verify=ca_file, timeout=2).status_code == 200
+        except requests.RequestException:
+            return False
 
     def _wait_chaincode_servers(self) -> None:
         for spec in lifecycle.server_specs(self.layout, self.packages, STOP_ORDER["chaincode"]):
@@ -411,9 +414,26 @@ class Network:
                 node.healthy = self.ca_operations(org).healthy()
             return node
 
+        def server_status(spec: supervisor.ProcessSpec) -> NodeStatus:
+            address = spec.env["CHAINCODE_SERVER_ADDRESS"]
+            node = base(spec.name, "chaincode", {"port": int(address.rsplit(":", 1)[1])})
+            if node.running:
+                node.healthy = port_open(address)
+            return node
+
+        def gateway_status(org: Organization) -> NodeStatus:
+            assert org.api is not None
+            node = base(self.layout.api_id(org), "api", {"port": org.api.port})
+            if node.running:
+                node.healthy = self._gateway_ready(org)
+            return node
+
         tasks: list[Callable[[], object]] = [lambda o=o: orderer_status(o) for o in self.consortium.orderer_organization.orderers]
         tasks += [lambda p=p: peer_status(p) for p in self.layout.peers()]
         tasks += [lambda org=org: ca_status(org) for org in self.consortium.organizations]
+        tasks += [lambda s=s: server_status(s)
+                  for s in lifecycle.server_specs(self.layout, self.packages, STOP_ORDER["chaincode"])]
+        tasks += [lambda org=org: gateway_status(org) for org in self.consortium.organizations if org.api]
         nodes = [n for n in parallel(tasks) if isinstance(n, NodeStatus)]
         known = {n.name for n in nodes}
         for name, proc in processes.items():
