@@ -30,7 +30,8 @@ from grootboek.progress import Progress
 
 # Fabric's own logs, kept in logs/<node>.log: structured (JSON lines) like ours.
 FABRIC_LOGGING = {"FABRIC_LOGGING_SPEC": "info", "FABRIC_LOGGING_FORMAT": "json"}
-STOP_ORDER = {"api": 0, "chaincode": 1, "peer": 2, "ca": 3, "orderer": 4}
+# Stop in two waves: what serves applications first, then the nodes (each wave in parallel).
+STOP_ORDER = {"api": 0, "chaincode": 0, "ca": 0, "peer": 1, "orderer": 1}
 
 
 class NetworkError(RuntimeError):
@@ -311,7 +312,9 @@ class Network:
                 # The operations endpoint answers before the peer's gRPC listener is up.
                 wait_for(lambda: port_open(peer.address), f"peer {peer.id} listening", alive=alive)
                 with PeerAdmin(self.layout, peer) as admin:
-                    joined = set(admin.channels())
+                    # First real call: a peer that just started may refuse the first connections.
+                    joined = set(wait_for(lambda: [admin.channels()], f"peer {peer.id} answering",
+                                          alive=alive)[0])
                     for channel in self.consortium.channels_of(peer.org):
                         if channel.name not in joined:
                             admin.join(self.layout.channel_block(channel.name).read_bytes())
@@ -360,8 +363,10 @@ class Network:
         be killed because the supervisor was gone. With purge, deletes the state directory."""
         if supervisor.is_running(self.run_dir):
             with self.progress.step("stopping processes"):
+                pid = supervisor.daemon_pid(self.run_dir)
                 supervisor.request(self.run_dir, {"cmd": "shutdown"})
-                wait_for(lambda: not supervisor.is_running(self.run_dir), "supervisor stopped", timeout=60)
+                wait_for(lambda: not supervisor.is_running(self.run_dir) and not supervisor.daemon_pid(self.run_dir),
+                         f"supervisor (pid {pid}) stopped its processes and exited", timeout=60)
         killed = supervisor.terminate(supervisor.marked_processes(self.layout.root))
         if purge and self.layout.root.exists():
             with self.progress.step(f"deleting {self.layout.root}"):

@@ -74,6 +74,14 @@ def request(run_dir: Path, command: dict, timeout: float = 60.0) -> dict:
     return reply
 
 
+def daemon_pid(run_dir: Path) -> int | None:
+    try:
+        pid = int((run_dir / "supervisor.pid").read_text())
+    except (OSError, ValueError):
+        return None
+    return pid if _alive(pid) else None
+
+
 def is_running(run_dir: Path) -> bool:
     try:
         request(run_dir, {"cmd": "ping"}, timeout=5)
@@ -320,9 +328,9 @@ class Supervisor:
                 threading.Thread(target=self._converse, args=(conn,), daemon=True).start()
                 self.tick()
         finally:
-            server.close()
             self.shutdown()
             (self.run_dir / "supervisor.pid").unlink(missing_ok=True)
+            server.close()  # last: while it answers, callers know we are still stopping children
 
     def _converse(self, conn: socket.socket) -> None:
         with conn:
