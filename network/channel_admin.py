@@ -49,7 +49,10 @@ def admin_signing(layout: Layout, org_name: str) -> SigningIdentity:
     if org_name == consortium.orderer_organization.name:
         msp_id = consortium.orderer_organization.msp_id
     else:
-        msp_id = consortium.organization(org_name).msp_id
+        try:
+            msp_id = consortium.organization(org_name).msp_id
+        except KeyError as exc:
+            raise ChannelAdminError(exc.args[0]) from None
     msp = layout.admin_dir(org_name) / "msp"
     return SigningIdentity(X509Identity.from_msp_directory(msp_id, msp), PrivateKeySigner.from_msp_directory(msp))
 

@@ -8,7 +8,7 @@ what makes the commands built on these safe to re-run.
 from __future__ import annotations
 
 import re
-from typing import Callable, Sequence, TypeVar
+from typing import Sequence, TypeVar
 
 from fabric_protos.common import configtx_pb2, configuration_pb2 as common_config
 from fabric_protos.msp import msp_config_pb2
@@ -89,36 +89,41 @@ def _set_consenters(config: configtx_pb2.Config, members: Sequence[etcdraft.Cons
     _write_value(orderer, "ConsensusType", consensus)
 
 
-def _set_endpoints(config: configtx_pb2.Config, orderer_org: str,
-                   change: Callable[[list[str]], list[str]]) -> None:
-    group = _group(config, ORDERER, orderer_org)
-    endpoints = read_value(group, "Endpoints", common_config.OrdererAddresses)
-    addresses = change(list(endpoints.addresses))
-    del endpoints.addresses[:]
-    endpoints.addresses.extend(addresses)
-    _write_value(group, "Endpoints", endpoints)
-
-
-def add_consenter(config: configtx_pb2.Config, orderer_org: str, host: str, port: int, tls_cert: bytes) -> None:
-    """Adds an orderer to the Raft cluster and to its organisation's endpoints (where peers and
-    clients find orderers). Raft changes one member per update, so this is one orderer."""
+def add_consenter(config: configtx_pb2.Config, host: str, port: int, tls_cert: bytes) -> None:
+    """Adds an orderer to the Raft cluster (Raft changes one member per update)."""
     members = consenters(config)
     if not any((c.host, c.port) == (host, port) for c in members):
         members.append(etcdraft.Consenter(host=host, port=port, client_tls_cert=tls_cert, server_tls_cert=tls_cert))
         _set_consenters(config, members)
-    address = f"{host}:{port}"
-    _set_endpoints(config, orderer_org, lambda addresses: addresses if address in addresses else [*addresses, address])
 
 
-def remove_consenter(config: configtx_pb2.Config, orderer_org: str, host: str, port: int) -> None:
+def remove_consenter(config: configtx_pb2.Config, host: str, port: int) -> None:
     members = consenters(config)
     remaining = [c for c in members if (c.host, c.port) != (host, port)]
     if len(remaining) != len(members):
         if not remaining:
             raise ConfigEditError("cannot remove the last orderer of a channel")
         _set_consenters(config, remaining)
-    address = f"{host}:{port}"
-    _set_endpoints(config, orderer_org, lambda addresses: [a for a in addresses if a != address])
+
+
+def _endpoints(config: configtx_pb2.Config, orderer_org: str) -> tuple[configtx_pb2.ConfigGroup, list[str]]:
+    group = _group(config, ORDERER, orderer_org)
+    return group, list(read_value(group, "Endpoints", common_config.OrdererAddresses).addresses)
+
+
+def add_orderer_endpoint(config: configtx_pb2.Config, orderer_org: str, address: str) -> None:
+    """Lists an orderer among its organisation's endpoints, where peers and clients find orderers
+    to send transactions to: only once it serves the channel."""
+    group, addresses = _endpoints(config, orderer_org)
+    if address not in addresses:
+        _write_value(group, "Endpoints", common_config.OrdererAddresses(addresses=[*addresses, address]))
+
+
+def remove_orderer_endpoint(config: configtx_pb2.Config, orderer_org: str, address: str) -> None:
+    group, addresses = _endpoints(config, orderer_org)
+    if address in addresses:
+        _write_value(group, "Endpoints", common_config.OrdererAddresses(
+            addresses=[a for a in addresses if a != address]))
 
 
 # -- organisations ------------------------------------------------------------------------------

@@ -1,12 +1,14 @@
 """Orderers joining and leaving channels' Raft clusters on a running network.
 
 Adding: the orderer joins the consortium (its crypto, config and supervised process); per channel a
-config update signed by the orderer organisation's admins adds it to the Raft consenters and to the
-organisation's endpoints; it then joins the channel through the participation API with the genesis
-block, replicates the chain as a follower, and turns consenter when it reaches the block that added
-it. Raft changes one member per config update, so channels are updated one orderer at a time.
+config update signed by the orderer organisation's admins adds it to the Raft consenters; it joins
+the channel through the participation API with the genesis block, replicates the chain as a
+follower, and turns consenter when it reaches the block that added it. Only then does a second
+update list it among the organisation's endpoints, where peers and clients look for orderers: listed
+earlier, it would be sent transactions for a channel it does not have yet. Raft changes one member
+per config update, so channels are updated one orderer at a time.
 
-Removing: per channel a config update takes it out of the consenters and endpoints (submitted
+Removing, in reverse: the endpoint first (clients stop using it), then the consenter (submitted
 through another orderer), then the channel is removed from it; an orderer left in no channel leaves
 the consortium and its process stops.
 """
@@ -66,13 +68,14 @@ def add_orderer(network: Network, node: OrdererNode, channels: Sequence[str]) ->
     network = _member_of_consortium(network, node)
     oorg = network.consortium.orderer_organization
     node = next(o for o in oorg.orderers if o.name == node.name)
-    host, port = network.layout.address(node.port).rsplit(":", 1)
+    address = network.layout.address(node.port)
+    host, port = address.rsplit(":", 1)
     tls_cert = (network.layout.crypto(oorg.name).node_dir(network.layout.orderer_host(node.name))
                 / "tls" / "server.crt").read_bytes()
     admin = ChannelAdmin(network)
     for name in channels:
-        admin.update(name, partial(config_edits.add_consenter, orderer_org=oorg.name, host=host, port=int(port),
-                                   tls_cert=tls_cert), f"adding {node.name} to the Raft cluster of channel {name}")
+        admin.update(name, partial(config_edits.add_consenter, host=host, port=int(port), tls_cert=tls_cert),
+                     f"adding {node.name} to the Raft cluster of channel {name}")
 
     def join(data: dict) -> None:
         for channel in data["channels"]:
@@ -87,6 +90,10 @@ def add_orderer(network: Network, node: OrdererNode, channels: Sequence[str]) ->
             wait_for(lambda n=name: (info := participation.info(n)) and info.status == "active"
                      and info.consensus_relation == "consenter",
                      f"orderer {node.name} an active member of channel {name}", timeout=ONBOARDING_TIMEOUT)
+    admin = ChannelAdmin(network)
+    for name in channels:
+        admin.update(name, partial(config_edits.add_orderer_endpoint, orderer_org=oorg.name, address=address),
+                     f"listing {node.name} among the orderers of channel {name}")
     return network
 
 
@@ -98,12 +105,15 @@ def remove_orderer(network: Network, name: str, channels: Sequence[str] | None =
         raise NetworkError(f"no orderer {name!r} in consortium {consortium.name!r}")
     member_of = [c.name for c in consortium.channels if node in consortium.channel_orderers(c)]
     channels = list(channels) if channels is not None else member_of
-    host, port = network.layout.address(node.port).rsplit(":", 1)
+    address = network.layout.address(node.port)
+    host, port = address.rsplit(":", 1)
     admin = ChannelAdmin(network)
     participation = network.participation(node)
     for channel in channels:
-        admin.update(channel, partial(config_edits.remove_consenter, orderer_org=consortium.orderer_organization.name,
-                                      host=host, port=int(port)),
+        admin.update(channel, partial(config_edits.remove_orderer_endpoint,
+                                      orderer_org=consortium.orderer_organization.name, address=address),
+                     f"unlisting {name} from the orderers of channel {channel}", exclude_orderers=[name])
+        admin.update(channel, partial(config_edits.remove_consenter, host=host, port=int(port)),
                      f"removing {name} from the Raft cluster of channel {channel}", exclude_orderers=[name])
         try:
             participation.remove(channel)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -12,8 +13,12 @@ from grootboek.network.network import Network
 from .traffic import Traffic
 
 
+# The installed entry point, as operators run it.
+GROOTBOEK = str(Path(sys.executable).parent / "grootboek")
+
+
 def run_cli(network: Network, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "grootboek.cli", "--state-dir", str(network.layout.root), *args],
+    return subprocess.run([GROOTBOEK, "--state-dir", str(network.layout.root), *args],
                           capture_output=True, text=True, timeout=timeout)
 
 

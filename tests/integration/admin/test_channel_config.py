@@ -52,7 +52,8 @@ def test_our_config_update_is_the_one_configtxlator_computes(fabric, tmp_path):
     config_edits.add_application_organization(updated, "Registry",
                                               application_org_group(fabric.layout, registry, fabric.binaries))
     host, port = fabric.layout.address(fabric.consortium.orderer_organization.orderers[2].port).rsplit(":", 1)
-    config_edits.remove_consenter(updated, "Orderer", host, int(port))
+    config_edits.remove_consenter(updated, host, int(port))
+    config_edits.remove_orderer_endpoint(updated, "Orderer", f"{host}:{port}")
     (tmp_path / "original.pb").write_bytes(original.SerializeToString())
     (tmp_path / "updated.pb").write_bytes(updated.SerializeToString())
     subprocess.run([fabric.binaries["configtxlator"], "compute_update", "--channel_id", "kindpakket",

@@ -49,8 +49,9 @@ def test_a_new_orderer_becomes_a_raft_member_and_orders(network, cli, connect_as
     info = grown.participation(orderer3).info(CHANNEL)
     assert (info.status, info.consensus_relation) == ("active", "consenter")
     assert grown.participation(orderer3).channels() == [CHANNEL]  # only where it was added
-    assert describe(ChannelAdmin(grown).config(CHANNEL))["consensus"]["consenters"][-1] == \
-        grown.layout.address(orderer3.port)
+    summary = describe(ChannelAdmin(grown).config(CHANNEL))
+    assert summary["consensus"]["consenters"][-1] == grown.layout.address(orderer3.port)
+    assert summary["orderer_organizations"][0]["endpoints"][-1] == grown.layout.address(orderer3.port)
 
     put(connect_as, grown, "after-orderer3")
     wait_for(lambda: len(set((h := orderer_heights(grown, cli)).values())) == 1 and len(h) == 4,
@@ -69,7 +70,9 @@ def test_the_leader_is_removed_and_the_channel_keeps_ordering(network, cli, conn
     assert node not in shrunk.consortium.channel_orderers(shrunk.consortium.channel(CHANNEL))
     assert wait_for(lambda: shrunk.raft_leader(CHANNEL), "a new Raft leader") != leader
     put(connect_as, shrunk, "after-leader-left")
-    assert len(describe(ChannelAdmin(shrunk).config(CHANNEL))["consensus"]["consenters"]) == 3
+    summary = describe(ChannelAdmin(shrunk).config(CHANNEL))
+    assert len(summary["consensus"]["consenters"]) == 3
+    assert shrunk.layout.address(node.port) not in summary["orderer_organizations"][0]["endpoints"]
 
 
 def test_down_and_up_resume_the_changed_cluster(network, cli, connect_as):

@@ -57,28 +57,41 @@ def test_anchor_peers():
         config_edits.set_anchor_peers(config(), "Org9", [])
 
 
-def test_a_consenter_joins_the_raft_cluster_and_the_endpoints_once():
+def test_a_consenter_joins_the_raft_cluster_once():
     def add(c):
-        config_edits.add_consenter(c, "OrdererOrg", "127.0.0.1", 7350, b"new tls")
-        config_edits.add_consenter(c, "OrdererOrg", "127.0.0.1", 7350, b"new tls")
+        config_edits.add_consenter(c, "127.0.0.1", 7350, b"new tls")
+        config_edits.add_consenter(c, "127.0.0.1", 7350, b"new tls")
 
-    _, updated = edited(add)
+    original, updated = edited(add)
     summary = describe(updated)
-    assert summary["consensus"]["consenters"][-2:] == ["127.0.0.1:7250", "127.0.0.1:7350"]
-    assert summary["orderer_organizations"][0]["endpoints"][-1] == "127.0.0.1:7350"
-    assert len(summary["consensus"]["consenters"]) == 4
+    assert summary["consensus"]["consenters"] == [f"127.0.0.1:{p}" for p in (7050, 7150, 7250, 7350)]
+    assert summary["orderer_organizations"] == describe(original)["orderer_organizations"]  # not listed yet
     added = config_edits.consenters(updated)[-1]
     assert (added.client_tls_cert, added.server_tls_cert) == (b"new tls", b"new tls")
+    assert list(guarding_policies(original, compute_update("ch", original, updated))) == ["/Channel/Orderer/Admins"]
+
+
+def test_an_orderer_is_listed_and_unlisted_among_its_organisations_endpoints_once():
+    def add(c):
+        config_edits.add_orderer_endpoint(c, "OrdererOrg", "127.0.0.1:7350")
+        config_edits.add_orderer_endpoint(c, "OrdererOrg", "127.0.0.1:7350")
+
+    original, updated = edited(add)
+    assert describe(updated)["orderer_organizations"][0]["endpoints"][-2:] == ["127.0.0.1:7250", "127.0.0.1:7350"]
+    assert list(guarding_policies(original, compute_update("ch", original, updated))) == [
+        "/Channel/Orderer/OrdererOrg/Admins"]
+    config_edits.remove_orderer_endpoint(updated, "OrdererOrg", "127.0.0.1:7150")
+    config_edits.remove_orderer_endpoint(updated, "OrdererOrg", "127.0.0.1:7150")
+    assert describe(updated)["orderer_organizations"][0]["endpoints"] == [
+        "127.0.0.1:7050", "127.0.0.1:7250", "127.0.0.1:7350"]
 
 
 def test_a_consenter_leaves_but_never_the_last():
-    _, updated = edited(lambda c: config_edits.remove_consenter(c, "OrdererOrg", "127.0.0.1", 7150))
-    summary = describe(updated)
-    assert summary["consensus"]["consenters"] == ["127.0.0.1:7050", "127.0.0.1:7250"]
-    assert summary["orderer_organizations"][0]["endpoints"] == ["127.0.0.1:7050", "127.0.0.1:7250"]
-    config_edits.remove_consenter(updated, "OrdererOrg", "127.0.0.1", 7050)
+    _, updated = edited(lambda c: config_edits.remove_consenter(c, "127.0.0.1", 7150))
+    assert describe(updated)["consensus"]["consenters"] == ["127.0.0.1:7050", "127.0.0.1:7250"]
+    config_edits.remove_consenter(updated, "127.0.0.1", 7050)
     with pytest.raises(ConfigEditError, match="last orderer"):
-        config_edits.remove_consenter(updated, "OrdererOrg", "127.0.0.1", 7250)
+        config_edits.remove_consenter(updated, "127.0.0.1", 7250)
 
 
 def test_organisations_join_and_leave_the_application_group():
