@@ -38,8 +38,30 @@ def document(specs: Iterable[RouteSpec], title: str, version: str, description: 
         "openapi": OPENAPI_VERSION,
         "info": {"title": title, "version": version, "description": description},
         "paths": paths,
-        "components": {"schemas": definitions, "securitySchemes": SECURITY_SCHEMES},
+        "components": {"schemas": _referenced(paths, definitions), "securitySchemes": SECURITY_SCHEMES},
     }
+
+
+def _referenced(paths: dict, definitions: dict) -> dict:
+    """The definitions the paths use, directly or through other definitions (query models are
+    spelled out as parameters, so theirs would otherwise linger)."""
+    names: set[str] = set()
+    pending = _refs(paths)
+    while pending:
+        name = pending.pop()
+        if name not in names:
+            names.add(name)
+            pending |= _refs(definitions[name])
+    return {name: schema for name, schema in definitions.items() if name in names}
+
+
+def _refs(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        found = {node["$ref"].rsplit("/", 1)[1]} if isinstance(node.get("$ref"), str) else set()
+        return found.union(*(_refs(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_refs(item) for item in node))
+    return set()
 
 
 def _schemas(specs: list[RouteSpec]) -> tuple[dict, dict]:

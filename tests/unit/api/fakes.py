@@ -8,7 +8,7 @@ from typing import Callable
 from grootboek.api.auth.user import User
 from grootboek.api.fabric.calls import ChaincodeCall
 from grootboek.api.fabric.invoker import Submitted
-from grootboek.api.fabric.ledger import TransactionRecord
+from grootboek.api.fabric.ledger import ChainInfo, TransactionRecord
 
 Answer = Callable[[ChaincodeCall], bytes]
 
@@ -49,6 +49,10 @@ class FakeInvoker:
 class FakeLedger:
     def __init__(self) -> None:
         self.transactions: dict[str, TransactionRecord] = {}
+        self.height = 5
+
+    def chain_info(self, user: User, channel: str) -> ChainInfo:
+        return ChainInfo(self.height, "ab" * 32)
 
     def transaction(self, user: User, channel: str, transaction_id: str) -> TransactionRecord | None:
         return self.transactions.get(transaction_id)

@@ -1,0 +1,62 @@
+"""`grootboek api ...` admin commands work offline on the gateway's data dir."""
+from __future__ import annotations
+
+import argparse
+import json
+
+import pytest
+import yaml
+
+from grootboek.api import cli
+from grootboek.api.__main__ import main
+from grootboek.cli import CommandError
+
+
+@pytest.fixture
+def config(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump({"organization": "Municipality", "msp_id": "MunicipalityMSP",
+                                    "connection_profile": "profile.json", "data_dir": "data"}))
+    return str(path)
+
+
+def run(capsys, *argv: str) -> str:
+    assert main(list(argv)) == 0
+    return capsys.readouterr().out
+
+
+def test_users_and_tokens_from_the_command_line(capsys, config, organisation):
+    msp = str(organisation.user_dir("officer") / "msp")
+    added = run(capsys, "user", "add", "officer", "--config", config, "--msp-dir", msp)
+    assert "roles officer, reader" in added and "fabric id x509::" in added
+    token = run(capsys, "token", "issue", "officer", "--config", config, "--label", "back office").strip()
+    assert token.startswith("gbk_")
+    tokens = json.loads(run(capsys, "token", "list", "--config", config, "--json"))
+    assert [(t["user"], t["label"], t["active"]) for t in tokens] == [("officer", "back office", True)]
+    run(capsys, "token", "revoke", tokens[0]["id"], "--config", config)
+    assert json.loads(run(capsys, "token", "list", "--config", config, "--json"))[0]["active"] is False
+    users = json.loads(run(capsys, "user", "list", "--config", config, "--json"))
+    assert [(u["name"], u["roles"]) for u in users] == [("officer", ["officer", "reader"])]
+    run(capsys, "user", "remove", "officer", "--config", config)
+    assert json.loads(run(capsys, "user", "list", "--config", config, "--json")) == []
+
+
+def test_mistakes_are_reported_without_a_traceback(capsys, config, organisation):
+    msp = str(organisation.user_dir("shop") / "msp")
+    assert main(["user", "add", "till", "--config", config, "--msp-dir", msp, "--role", "merchant"]) == 1
+    assert main(["user", "add", "till", "--config", config, "--msp-dir", msp, "--role", "wizard"]) == 1
+    assert main(["token", "issue", "ghost", "--config", config]) == 1
+    errors = capsys.readouterr().err
+    assert "merchant id" in errors and "wizard" in errors and "no user ghost" in errors
+    assert "Traceback" not in errors
+
+
+def test_the_group_registers_under_grootboek():
+    parser = argparse.ArgumentParser()
+    cli.register(parser.add_subparsers(dest="group"))
+    args = parser.parse_args(["api", "token", "issue", "officer", "--org", "Municipality"])
+    assert args.handler is cli.cmd_token_issue and args.org == "Municipality"
+    args.state_dir = "/state"
+    assert str(cli.config_path(args)) == "/state/api/Municipality/config.yaml"
+    with pytest.raises(CommandError):
+        cli.cmd_token_issue(args)  # no such gateway configuration

@@ -1,0 +1,64 @@
+"""The OpenAPI document: every route in it, resolvable schemas, security, and a schemathesis fuzz
+of the whole API on a fake Fabric that refuses everything (no 5xx, every answer as documented)."""
+from __future__ import annotations
+
+import grpc
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from grootboek.api.openapi.document import openapi_path
+from grootboek.client import EndorseError, ErrorDetail
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+def _document(gateway) -> dict:
+    response = gateway.client().get("/openapi.json")
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def test_every_route_is_documented_with_resolvable_schemas(gateway):
+    document = _document(gateway)
+    rules = {(openapi_path(rule.rule), method.lower()) for rule in gateway.app.url_map.iter_rules()
+             for method in rule.methods - {"HEAD", "OPTIONS"} if rule.endpoint != "static"}
+    documented = {(path, method) for path, item in document["paths"].items() for method in item}
+    assert rules == documented
+    text = str(document)
+    for name in document["components"]["schemas"]:
+        assert f"#/components/schemas/{name}" in text
+    pay = document["paths"]["/v1/budgets/payments"]["post"]
+    assert pay["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/PaymentRequest"}
+    assert "Idempotency-Key" in {p["name"] for p in pay["parameters"]}
+    assert pay["security"] == [{"bearerAuth": []}, {"mutualTLS": []}]
+    assert document["paths"]["/health/live"]["get"]["security"] == []
+
+
+def test_the_interactive_docs_load_the_document(gateway):
+    page = gateway.client().get("/docs")
+    assert page.status_code == 200 and b'url: "openapi.json"' in page.data
+
+
+def test_fuzzing_on_a_refusing_fabric_finds_no_server_error(gateway):
+    def refuse(call):
+        raise EndorseError("failed", transaction_id="tx", code=grpc.StatusCode.ABORTED,
+                           details=[ErrorDetail("p", "M", "chaincode response 500, NOT_FOUND: nothing here")])
+    gateway.invoker.default = refuse
+    schema = schemathesis.openapi.from_dict(_document(gateway)).exclude(path_regex=r".*/(events|ready)$")
+    headers = gateway.auth("operator")
+    app = gateway.app
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        def fuzz(case) -> None:
+            case.call_and_validate(app=app, headers=headers, checks=CHECKS)
+
+        fuzz()
