@@ -41,14 +41,17 @@ class TransactionSpec:
     parameters: tuple[Parameter, ...]
     returns: Any
 
-    @property
+    @cached_property
     def full_name(self) -> str:
         return f"{self.contract.contract_name}:{self.name}"
 
+    @cached_property
+    def _required(self) -> int:
+        return sum(p.required for p in self.parameters)
+
     def convert(self, args: Sequence[bytes]) -> list[Any]:
-        required = sum(p.required for p in self.parameters)
-        if not required <= len(args) <= len(self.parameters):
-            raise ContractError("INVALID_ARGUMENT", self._count_message(len(args), required))
+        if not self._required <= len(args) <= len(self.parameters):
+            raise ContractError("INVALID_ARGUMENT", self._count_message(len(args)))
         values = []
         for parameter, raw in zip(self.parameters, args):
             try:
@@ -59,8 +62,8 @@ class TransactionSpec:
                 raise _invalid(parameter, str(exc)) from None
         return values
 
-    def _count_message(self, given: int, required: int) -> str:
-        total = len(self.parameters)
+    def _count_message(self, given: int) -> str:
+        required, total = self._required, len(self.parameters)
         expected = f"{required} to {total}" if required != total else str(total)
         names = ", ".join(p.name for p in self.parameters) or "none"
         return f"{self.full_name} takes {expected} arguments ({names}), got {given}"

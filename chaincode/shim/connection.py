@@ -1,10 +1,10 @@
 """The shim side of one peer's chaincode stream: registration, concurrent transactions, replies.
 
-Threading model (measured against grpc.aio, see README.md): gRPC's handler thread sends, taking
-messages from `outbox` one at a time, which serialises writes on the stream; one reader thread per
-stream receives; every TRANSACTION runs on a worker thread from a shared pool, so one slow
-transaction never delays another. A worker waits for the peer's reply to its request on the
-transaction's own queue, found by (channel id, tx id).
+Transport-agnostic: the server feeds every message from the peer to `handle()` (on its event loop)
+and gives a `send` callable that queues a message for the stream's single writer. Every TRANSACTION
+runs on a worker thread from a shared pool, so one slow transaction never delays another; a worker
+waits for the peer's reply to its request on the transaction's own queue, found by
+(channel id, tx id). Why an event loop plus worker threads: see README.md.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import logging
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from queue import SimpleQueue
-from typing import Iterator, Protocol
+from typing import Callable, Protocol
 
 from fabric_protos.peer import chaincode_pb2
 from fabric_protos.peer import chaincode_shim_pb2 as pb
@@ -27,7 +27,6 @@ log = logging.getLogger(__name__)
 Message = pb.ChaincodeMessage
 # The Go shim never batches fewer than this, whatever the peer advertises.
 _MIN_BATCH = 100
-_CLOSE = object()  # outbox sentinel: end the stream
 _LOST = Message(type=Message.ERROR, payload=b"connection to the peer was lost")
 
 
@@ -59,36 +58,36 @@ class Capabilities:
 
 
 class Connection:
-    """One peer's stream. `outgoing()` feeds gRPC; `pump()` consumes what the peer sends."""
+    """One peer's stream: `start()`, then `handle()` each message from the peer, then `close()`."""
 
-    def __init__(self, chaincode: Chaincode, chaincode_id: str, workers: Executor) -> None:
+    def __init__(
+        self,
+        chaincode: Chaincode,
+        chaincode_id: str,
+        workers: Executor,
+        send: Callable[[Message], None],
+    ) -> None:
         self._chaincode = chaincode
         self._chaincode_id = chaincode_id
         self._workers = workers
-        self._outbox: SimpleQueue = SimpleQueue()
+        self._send = send
         self._pending: dict[tuple[str, str], SimpleQueue] = {}
         self._registered = self._ready = False
         self.capabilities = Capabilities()
 
-    def outgoing(self) -> Iterator[Message]:
-        yield Message(
-            type=Message.REGISTER,
-            payload=chaincode_pb2.ChaincodeID(name=self._chaincode_id).SerializeToString(),
+    def start(self) -> None:
+        """Registers: the first message on a stream is ours."""
+        self._send(
+            Message(
+                type=Message.REGISTER,
+                payload=chaincode_pb2.ChaincodeID(name=self._chaincode_id).SerializeToString(),
+            )
         )
-        while (message := self._outbox.get()) is not _CLOSE:
-            yield message
 
-    def pump(self, incoming: Iterator[Message]) -> None:
-        """Reads the peer's messages until the stream ends, then releases waiting transactions."""
-        try:
-            for message in incoming:
-                self._handle(message)
-        except Exception as exc:  # grpc.RpcError on cancel or disconnect, or a protocol violation
-            log.info("chaincode stream ended", extra={"reason": str(exc)})
-        finally:
-            self._outbox.put(_CLOSE)
-            for replies in list(self._pending.values()):
-                replies.put(_LOST)
+    def close(self) -> None:
+        """The stream ended: transactions still waiting for the peer fail with PeerError."""
+        for replies in list(self._pending.values()):
+            replies.put(_LOST)
 
     def request(
         self, kind: int, payload: bytes, channel_id: str, tx_id: str, replies: SimpleQueue
@@ -97,7 +96,7 @@ class Connection:
 
         Raises PeerError if the peer answers ERROR: the request was not applied.
         """
-        self._outbox.put(Message(type=kind, payload=payload, txid=tx_id, channel_id=channel_id))
+        self._send(Message(type=kind, payload=payload, txid=tx_id, channel_id=channel_id))
         reply = replies.get()
         if reply.type == Message.RESPONSE:
             return reply.payload
@@ -105,7 +104,8 @@ class Connection:
             raise PeerError(reply.payload.decode(errors="replace"))
         raise PeerError(f"peer answered {Message.Type.Name(kind)} with {Message.Type.Name(reply.type)}")
 
-    def _handle(self, message: Message) -> None:
+    def handle(self, message: Message) -> None:
+        """Dispatches one message from the peer; raises PeerError for a protocol violation."""
         kind = message.type
         if kind == Message.RESPONSE or kind == Message.ERROR:
             replies = self._pending.get((message.channel_id, message.txid))
@@ -116,7 +116,7 @@ class Connection:
         elif (kind == Message.TRANSACTION or kind == Message.INIT) and self._ready:
             self._workers.submit(self._execute, message)
         elif kind == Message.KEEPALIVE:
-            self._outbox.put(message)
+            self._send(message)
         elif kind == Message.REGISTERED and not self._registered:
             self._registered = True
         elif kind == Message.READY and self._registered and not self._ready:
@@ -130,13 +130,13 @@ class Connection:
         key = (message.channel_id, message.txid)
         replies: SimpleQueue = SimpleQueue()
         if self._pending.setdefault(key, replies) is not replies:
-            self._outbox.put(_error_reply(message, "a transaction with this id is already running"))
+            self._send(_error_reply(message, "a transaction with this id is already running"))
             return
         try:
             reply = self._run(message, replies)
         finally:
             del self._pending[key]
-        self._outbox.put(reply)
+        self._send(reply)
 
     def _run(self, message: Message, replies: SimpleQueue) -> Message:
         try:

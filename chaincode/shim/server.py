@@ -1,6 +1,8 @@
 """The chaincode-as-a-service gRPC server: the peer dials us and opens `Chaincode/Connect`."""
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -11,12 +13,11 @@ import grpc
 from fabric_protos.peer import chaincode_shim_pb2_grpc as rpc
 
 from .connection import Chaincode, Connection
+from .errors import PeerError
 
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_SIZE = 100 * 1024 * 1024  # Fabric's limit, both directions
-# Each peer stream holds one gRPC thread for its lifetime; a chaincode serves a few peers.
-MAX_STREAMS = 64
 # Transactions run on their own threads. A cap far above any useful concurrency: a lower one
 # could deadlock chaincode-to-chaincode calls that come back to this process.
 MAX_TRANSACTION_THREADS = 1024
@@ -64,50 +65,96 @@ class _Servicer(rpc.ChaincodeServicer):
         self._chaincode_id = chaincode_id
         self._workers = workers
 
-    def Connect(self, request_iterator, context):  # noqa: N802 (gRPC's name)
+    async def Connect(self, request_iterator, context):  # noqa: N802 (gRPC's name)
         log.info("peer connected", extra={"peer": context.peer()})
-        connection = Connection(self._chaincode, self._chaincode_id, self._workers)
-        threading.Thread(
-            target=connection.pump, args=(request_iterator,), name="peer-reader", daemon=True
-        ).start()
-        return connection.outgoing()
+        loop = asyncio.get_running_loop()
+        outbox: asyncio.Queue = asyncio.Queue()
+        connection = Connection(
+            self._chaincode,
+            self._chaincode_id,
+            self._workers,
+            functools.partial(loop.call_soon_threadsafe, outbox.put_nowait),
+        )
+        writer = asyncio.create_task(_write(context, outbox))
+        connection.start()
+        try:
+            while (message := await context.read()) is not grpc.aio.EOF:
+                connection.handle(message)
+        except PeerError as exc:
+            log.warning("peer broke the chaincode protocol", extra={"reason": str(exc)})
+        finally:
+            connection.close()
+            writer.cancel()
+        log.info("peer disconnected", extra={"peer": context.peer()})
+
+
+async def _write(context, outbox: asyncio.Queue) -> None:
+    """The stream's only writer: one message in flight at a time, as gRPC requires."""
+    try:
+        while True:
+            await context.write(await outbox.get())
+    except (grpc.aio.AioRpcError, grpc.aio.UsageError, ConnectionError) as exc:
+        log.info("cannot write to peer", extra={"reason": str(exc)})
 
 
 class ChaincodeServer:
-    """A started server; `port` is the bound port (useful with address "127.0.0.1:0")."""
+    """A started server; `port` is the bound port (useful with address "127.0.0.1:0").
+
+    gRPC runs on an asyncio loop in a thread of its own; `serve()` and `stop()` are plain calls.
+    """
 
     def __init__(
         self, chaincode: Chaincode, address: str, chaincode_id: str, tls: TlsConfig | None
     ) -> None:
         self._workers = ThreadPoolExecutor(MAX_TRANSACTION_THREADS, thread_name_prefix="tx")
-        self._server = grpc.server(
-            ThreadPoolExecutor(MAX_STREAMS, thread_name_prefix="stream"), options=_OPTIONS
-        )
-        rpc.add_ChaincodeServicer_to_server(
-            _Servicer(chaincode, chaincode_id, self._workers), self._server
-        )
-        if tls is None:
-            self.port = self._server.add_insecure_port(address)
-        else:
-            self.port = self._server.add_secure_port(address, tls.credentials())
-        if self.port == 0:
-            raise OSError(f"cannot listen on {address}")
-        self._server.start()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="grpc", daemon=True)
+        self._thread.start()
+        servicer = _Servicer(chaincode, chaincode_id, self._workers)
+        try:
+            self._server, self.port = self._run(_start(servicer, address, tls))
+        except BaseException:
+            self._shutdown_loop()
+            raise
         log.info("chaincode server listening", extra={"address": address, "port": self.port})
+
+    def _run(self, coroutine):
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
 
     def stop(self, grace: float | None = 5.0) -> None:
         """Stops accepting streams, ends open ones after `grace` seconds, then the workers."""
-        self._server.stop(grace).wait()
+        if self._loop.is_closed():
+            return
+        self._run(self._server.stop(grace))
+        self._shutdown_loop()
         self._workers.shutdown(wait=True, cancel_futures=True)
 
-    def wait(self) -> None:
-        self._server.wait_for_termination()
+    def _shutdown_loop(self) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join()
+        self._loop.close()
 
     def __enter__(self) -> "ChaincodeServer":
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self.stop(grace=None)
+
+
+async def _start(servicer: _Servicer, address: str, tls: TlsConfig | None):
+    server = grpc.aio.server(options=_OPTIONS)
+    rpc.add_ChaincodeServicer_to_server(servicer, server)
+    try:
+        if tls is None:
+            port = server.add_insecure_port(address)
+        else:
+            port = server.add_secure_port(address, tls.credentials())
+    except RuntimeError as exc:
+        raise OSError(f"cannot listen on {address}: {exc}") from None
+    if port == 0:
+        raise OSError(f"cannot listen on {address}")
+    await server.start()
+    return server, port
 
 
 def serve(
