@@ -9,7 +9,7 @@ from collections import Counter
 from fabric_protos.peer import chaincode_shim_pb2 as pb
 
 from grootboek.chaincode.conformance import chaincode as conformance
-from grootboek.chaincode.shim import Chaincode, Context, Contract, ContractError, transaction
+from grootboek.chaincode.shim import Chaincode, Context, Contract, ContractError, PeerError, transaction
 
 Message = pb.ChaincodeMessage
 IN_FLIGHT = 40
@@ -192,3 +192,35 @@ def test_init_messages_are_dispatched_like_transactions(connect):
     peer = connect(conformance)
     assert peer.response(peer.invoke("State:put", "i", "1", init=True)).status == 200
     assert peer.state[("", "i")] == b"1"
+
+
+class Watcher(Contract):
+    """Records what a transaction saw when its peer went away mid-request."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        self.done = threading.Event()
+
+    @transaction
+    def read(self, ctx: Context, key: str) -> None:
+        try:
+            ctx.stub.get_state(key)
+        except PeerError as exc:
+            self.seen.append(str(exc))
+            raise
+        finally:
+            self.done.set()
+
+
+def test_a_lost_peer_releases_waiting_transactions_with_a_peer_error(connect):
+    watcher = Watcher()
+    peer = connect(Chaincode(watcher))
+
+    def vanish(message):
+        peer.close()  # the peer goes away instead of answering
+        return None
+
+    peer.refuse = vanish
+    peer.submit("read", "k")
+    assert watcher.done.wait(timeout=30)
+    assert watcher.seen == ["connection to the peer was lost"]
