@@ -4,11 +4,13 @@
 
 The chaincode server runs in its own process, as in production; the fake peer drives it from this
 one. CPU per transaction of the chaincode process is the figure that matters on a real network,
-where the peer needs the same cores: it is what the shim costs the peer.
+where the peer needs the same cores: it is what the shim costs the peer. Context switches per
+transaction explain most of it (thread hand-offs inside gRPC and between our threads).
 """
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 import os
 import subprocess
@@ -29,12 +31,24 @@ class Result:
     in_flight: int
     tx_per_second: float
     chaincode_cpu_us_per_tx: float
+    context_switches_per_tx: float
 
 
 def _cpu_seconds(pid: int) -> float:
     with open(f"/proc/{pid}/stat") as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / _TICKS  # utime + stime
+
+
+def _context_switches(pid: int) -> int:
+    total = 0
+    for path in glob.glob(f"/proc/{pid}/task/*/status"):
+        try:
+            with open(path) as status:
+                total += sum(int(line.split()[1]) for line in status if "ctxt_switches" in line)
+        except OSError:
+            pass  # a thread ended while we looked
+    return total
 
 
 def _start_server() -> tuple[subprocess.Popen, int]:
@@ -82,12 +96,15 @@ def run(transactions: int, in_flight: int) -> list[Result]:
             peer.state[("", "bench")] = b"value"
             for name, args in workloads.items():
                 _drive(peer, args, min(transactions, 500), in_flight)  # warm up
-                cpu, start = _cpu_seconds(process.pid), time.perf_counter()
+                switches, cpu = _context_switches(process.pid), _cpu_seconds(process.pid)
+                start = time.perf_counter()
                 _drive(peer, args, transactions, in_flight)
                 elapsed, used = time.perf_counter() - start, _cpu_seconds(process.pid) - cpu
+                switched = _context_switches(process.pid) - switches
                 label = f"{name}{' batched' if batched else ''}"
                 results.append(Result(label, transactions, in_flight, round(transactions / elapsed),
-                                      round(used / transactions * 1e6, 1)))
+                                      round(used / transactions * 1e6, 1),
+                                      round(switched / transactions, 1)))
             peer.close()
     finally:
         process.terminate()
@@ -105,9 +122,10 @@ def main() -> None:
     if options.json:
         print(json.dumps([asdict(r) for r in results], indent=1))
         return
-    print(f"{'workload':28} {'tx/s':>8} {'chaincode CPU µs/tx':>20}")
+    print(f"{'workload':28} {'tx/s':>8} {'chaincode CPU µs/tx':>20} {'switches/tx':>12}")
     for r in results:
-        print(f"{r.workload:28} {r.tx_per_second:>8} {r.chaincode_cpu_us_per_tx:>20}")
+        print(f"{r.workload:28} {r.tx_per_second:>8} {r.chaincode_cpu_us_per_tx:>20}"
+              f" {r.context_switches_per_tx:>12}")
 
 
 if __name__ == "__main__":
