@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -67,14 +66,8 @@ class _Servicer(rpc.ChaincodeServicer):
 
     async def Connect(self, request_iterator, context):  # noqa: N802 (gRPC's name)
         log.info("peer connected", extra={"peer": context.peer()})
-        loop = asyncio.get_running_loop()
-        outbox: asyncio.Queue = asyncio.Queue()
-        connection = Connection(
-            self._chaincode,
-            self._chaincode_id,
-            self._workers,
-            functools.partial(loop.call_soon_threadsafe, outbox.put_nowait),
-        )
+        outbox = _Outbox(asyncio.get_running_loop())
+        connection = Connection(self._chaincode, self._chaincode_id, self._workers, outbox.put)
         writer = asyncio.create_task(_write(context, outbox))
         connection.start()
         try:
@@ -88,11 +81,41 @@ class _Servicer(rpc.ChaincodeServicer):
         log.info("peer disconnected", extra={"peer": context.peer()})
 
 
-async def _write(context, outbox: asyncio.Queue) -> None:
+class _Outbox:
+    """A stream's outgoing messages, put from any thread. Wakes the event loop once per batch
+    rather than once per message: each wake-up is a thread hand-off, the shim's main cost."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._lock = threading.Lock()
+        self._messages: list = []
+        self._wake_pending = False
+        self._ready = asyncio.Event()
+
+    def put(self, message) -> None:
+        with self._lock:
+            self._messages.append(message)
+            if self._wake_pending:
+                return
+            self._wake_pending = True
+        self._loop.call_soon_threadsafe(self._ready.set)
+
+    async def take(self) -> list:
+        """Waits for messages; returns all queued, in order (on the loop)."""
+        await self._ready.wait()
+        with self._lock:
+            self._ready.clear()
+            self._wake_pending = False
+            messages, self._messages = self._messages, []
+        return messages
+
+
+async def _write(context, outbox: _Outbox) -> None:
     """The stream's only writer: one message in flight at a time, as gRPC requires."""
     try:
         while True:
-            await context.write(await outbox.get())
+            for message in await outbox.take():
+                await context.write(message)
     except (grpc.aio.AioRpcError, grpc.aio.UsageError, ConnectionError) as exc:
         log.info("cannot write to peer", extra={"reason": str(exc)})
 
