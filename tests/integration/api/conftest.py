@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 import requests
 import yaml
+from requests.adapters import HTTPAdapter
 
 from grootboek.api.__main__ import main as api_main
 from grootboek.api.accounts import Accounts
@@ -45,6 +46,8 @@ class Client:
         self.session = requests.Session()
         self.session.trust_env = False  # else REQUESTS_CA_BUNDLE would override `verify`
         self.session.verify = str(ca_file)
+        # One pooled connection per concurrent caller (the bench runs dozens of threads).
+        self.session.mount("https://", HTTPAdapter(pool_connections=1, pool_maxsize=128))
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
         if client_cert:

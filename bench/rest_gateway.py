@@ -1,0 +1,191 @@
+"""REST gateway bench: a payment through the REST gateway against our Python client directly.
+
+Side by side in one run on one network (the default consortium, started in a temporary
+directory): a shop pays (`Budgets:pay`, endorsed by both organisations, ordered, committed) from
+N concurrent closed loops, first with our Python client in this process, then as HTTPS requests to
+the Merchants organisation's REST gateway (gunicorn, as `python -m grootboek.api serve` runs it,
+with an Idempotency-Key on every request). Each loop pays from a budget of its own, so payments
+never conflict; every request carries a fresh payment code signed by the budget's holder.
+
+Target: the REST gateway reaches at least 85 % of the client's throughput at equal concurrency.
+
+    python -m bench.rest_gateway                      # a couple of minutes after bring-up
+    python -m bench.rest_gateway --duration 20 --concurrency 8,32
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import queue
+import secrets
+import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from bench import report
+from bench.bringup import consortium
+from bench.client import closed_loop, percentile
+from grootboek.chaincode.budgets.domain.holder_codes import payment_code
+from grootboek.chaincode.shim.identity import ClientIdentity
+from grootboek.chaincode.signing import public_key_pem
+from grootboek.client import Contract, GatewayError, PrivateKeySigner, X509Identity
+from grootboek.client.identity import serialized_identity
+from grootboek.client.profile import connect_with_profile
+from grootboek.network import binaries
+from grootboek.network.identities import Identities
+from grootboek.network.network import Network
+from grootboek.progress import Progress
+from tests.integration.api.conftest import Gateway, write_config
+
+CHANNEL, CHAINCODE = "kindpakket", "budgets"
+SHOP = "bench-shop"
+PATHS = ("client", "rest")
+
+
+class Holder:
+    """A budget and its holder's key; makes one payment code per payment."""
+
+    def __init__(self, officer: Contract, scheme: str) -> None:
+        self.key = ec.generate_private_key(ec.SECP256R1())
+        self.budget = f"bench-{secrets.token_hex(5)}"
+        officer.submit("Budgets:issue_budget", [self.budget, scheme, f"p-{self.budget}", public_key_pem(self.key)])
+
+    def code(self) -> str:
+        return payment_code(self.key, self.budget, datetime.now(timezone.utc) + timedelta(minutes=30))
+
+
+def per_thread(holders: list[Holder], pay: Callable[[Holder], None]) -> Callable[[int], None]:
+    """A closed-loop request that pays from one budget per thread (no two loops share a budget)."""
+    spare: queue.SimpleQueue[Holder] = queue.SimpleQueue()
+    for holder in holders:
+        spare.put(holder)
+    local = threading.local()
+
+    def request(_: int) -> None:
+        if not hasattr(local, "holder"):
+            local.holder = spare.get_nowait()
+        pay(local.holder)
+    return request
+
+
+class RestError(GatewayError):
+    """A payment the REST gateway did not accept (closed_loop counts GatewayErrors as failures)."""
+
+
+def connect(network: Network, org: str, user: str, msp_dir: Path | None = None):
+    msp = msp_dir or network.layout.crypto(org).user_dir(user) / "msp"
+    identity = X509Identity.from_msp_directory(network.consortium.organization(org).msp_id, msp)
+    return connect_with_profile(network.layout.profile(org), identity, PrivateKeySigner.from_msp_directory(msp))
+
+
+def prepare(network: Network, holders_needed: int) -> tuple[Path, list[Holder]]:
+    """A scheme, the shop registered and admitted, and budgets; returns the shop's MSP dir."""
+    shop_msp = network.layout.crypto("Merchants").user_dir(SHOP) / "msp"
+    Identities(network.layout, "Merchants").create(SHOP, msp_dir=shop_msp)
+    shop_id = ClientIdentity(serialized_identity(X509Identity.from_msp_directory("MerchantsMSP", shop_msp))).id
+    scheme = f"bench-{secrets.token_hex(4)}"
+    now = datetime.now(timezone.utc)
+    terms = {"name": "bench", "starts_at": (now - timedelta(days=1)).isoformat(),
+             "ends_at": (now + timedelta(days=30)).isoformat(), "amount_per_beneficiary": 10**9,
+             "categories": ["bicycles"]}
+    with connect(network, "Municipality", "officer") as officer_gateway, \
+            connect(network, "Merchants", "registrar") as registrar_gateway:
+        officer = officer_gateway.network(CHANNEL).contract(CHAINCODE)
+        registrar = registrar_gateway.network(CHANNEL).contract(CHAINCODE)
+        officer.submit("Budgets:create_scheme", [scheme, json.dumps(terms)])
+        officer.submit("Budgets:open_scheme", [scheme])
+        registrar.submit("Budgets:register_merchant", [SHOP, json.dumps(
+            {"kvk": "12345678", "name": SHOP, "categories": ["bicycles"], "identity": shop_id})])
+        officer.submit("Budgets:admit_merchant", [scheme, SHOP])
+        with ThreadPoolExecutor(16) as pool:
+            holders = list(pool.map(lambda _: Holder(officer, scheme), range(holders_needed)))
+    return shop_msp, holders
+
+
+def start_gateway(network: Network, shop_msp: Path, directory: Path) -> Gateway:
+    path = write_config(network, "Merchants", directory)
+    from grootboek.api.config import load
+
+    config = load(path)
+    gateway = Gateway("Merchants", path, f"https://{config.listen}", config.tls.client_ca)
+    gateway.admin("user", "add", SHOP, "--msp-dir", str(shop_msp), "--merchant", SHOP)
+    gateway.issue_token(SHOP)
+    gateway.start(directory / "gateway.log")
+    return gateway
+
+
+def phase(path: str, network: Network, gateway: Gateway, shop_msp: Path, holders: list[Holder],
+          concurrency: int, duration: float) -> dict[str, Any]:
+    if path == "client":
+        with connect(network, "Merchants", SHOP, shop_msp) as shop_gateway:
+            contract = shop_gateway.network(CHANNEL).contract(CHAINCODE)
+            request = per_thread(holders, lambda h: contract.submit(
+                "Budgets:pay", [h.budget, "1", "bicycles", h.code()]))
+            return closed_loop(request, concurrency, duration)
+    till = gateway.client(SHOP)
+
+    def pay(holder: Holder) -> None:
+        response = till.post("/v1/budgets/payments", {"budget_id": holder.budget, "amount": 1,
+                                                      "category": "bicycles", "code": holder.code()},
+                             headers={"Idempotency-Key": secrets.token_hex(16)})
+        if response.status_code != 201:
+            raise RestError(f"HTTP {response.status_code}: {response.text[:200]}")
+    return closed_loop(per_thread(holders, pay), concurrency, duration)
+
+
+def summary(path: str, concurrency: int, outcome: dict[str, Any]) -> dict[str, Any]:
+    latencies = outcome["latencies_ms"]
+    return {"path": path, "concurrency": concurrency, "payments": len(latencies),
+            "tx_per_s": len(latencies) / outcome["elapsed_s"], "p50_ms": percentile(latencies, 0.50),
+            "p95_ms": percentile(latencies, 0.95), "errors": outcome["errors"],
+            "first_error": outcome["first_error"]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=20.0, help="measured seconds per phase")
+    parser.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds before each phase")
+    parser.add_argument("--concurrency", default="8,32", help="comma-separated loop counts")
+    args = parser.parse_args()
+    levels = [int(c) for c in args.concurrency.split(",")]
+    binaries.ensure(Progress())
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="grootboek-bench-") as tmp:
+        network = Network(consortium(3), Path(tmp) / "state", Progress.quiet())
+        gateway = None
+        try:
+            network.up()
+            shop_msp, holders = prepare(network, sum(levels) * len(PATHS))
+            gateway = start_gateway(network, shop_msp, Path(tmp) / "api")
+            unused = iter(holders)
+            for concurrency in levels:
+                for path in PATHS:
+                    own = [next(unused) for _ in range(concurrency)]  # warm-up and measurement share them
+                    phase(path, network, gateway, shop_msp, own, concurrency, args.warmup)
+                    rows.append(summary(path, concurrency,
+                                        phase(path, network, gateway, shop_msp, own, concurrency, args.duration)))
+                    print(report.table(rows[-1:], ["path", "concurrency", "tx_per_s", "p50_ms", "p95_ms", "errors"]),
+                          flush=True)
+        finally:
+            if gateway is not None:
+                gateway.stop()
+            network.down()
+    ratios = {}
+    for concurrency in levels:
+        by_path = {row["path"]: row for row in rows if row["concurrency"] == concurrency}
+        ratios[str(concurrency)] = by_path["rest"]["tx_per_s"] / by_path["client"]["tx_per_s"]
+    print(report.table(rows, ["path", "concurrency", "payments", "tx_per_s", "p50_ms", "p95_ms", "errors"]))
+    for concurrency, ratio in ratios.items():
+        print(f"concurrency {concurrency}: REST gateway at {ratio:.0%} of the client's throughput (target >= 85%)")
+    saved = report.save("rest_gateway", {"rows": rows, "rest_to_client_throughput": ratios,
+                                         "duration_s": args.duration, "target": 0.85})
+    print(f"saved {saved}")
+
+
+if __name__ == "__main__":
+    main()
