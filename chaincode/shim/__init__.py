@@ -13,6 +13,7 @@ from .contract import Context, Contract, transaction
 from .endorsement import KeyEndorsementPolicy, Role
 from .errors import AccessDenied, ContractError, PeerError, ShimError
 from .identity import ClientIdentity
+from .interface import ChaincodeInterface
 from .iterators import KV, KeyModification, QueryIterator, QueryMetadata
 from .response import Event, Response
 from .server import ChaincodeServer, TlsConfig, serve
@@ -22,6 +23,7 @@ __all__ = [
     "AccessDenied",
     "BaseStub",
     "Chaincode",
+    "ChaincodeInterface",
     "ChaincodeServer",
     "ChaincodeStub",
     "ClientIdentity",

@@ -12,14 +12,15 @@ import logging
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from queue import SimpleQueue
-from typing import Callable, Protocol
+from typing import Callable
 
 from fabric_protos.peer import chaincode_pb2
 from fabric_protos.peer import chaincode_shim_pb2 as pb
 from fabric_protos.peer import proposal_response_pb2
 
 from .errors import PeerError
-from .response import ERROR_THRESHOLD, Response
+from .interface import ChaincodeInterface
+from .response import ERROR_THRESHOLD
 from .stub import ChaincodeStub
 
 log = logging.getLogger(__name__)
@@ -28,15 +29,6 @@ Message = pb.ChaincodeMessage
 # The Go shim never batches fewer than this, whatever the peer advertises.
 _MIN_BATCH = 100
 _LOST = Message(type=Message.ERROR, payload=b"connection to the peer was lost")
-
-
-class Chaincode(Protocol):
-    """What the runtime executes: Go's shim.Chaincode. `grootboek.chaincode.shim.Chaincode`
-    (the contract router) is one; a hand-written class with these two methods is another."""
-
-    def init(self, stub: ChaincodeStub) -> Response: ...
-
-    def invoke(self, stub: ChaincodeStub) -> Response: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +54,7 @@ class Connection:
 
     def __init__(
         self,
-        chaincode: Chaincode,
+        chaincode: ChaincodeInterface,
         chaincode_id: str,
         workers: Executor,
         send: Callable[[Message], None],
@@ -72,7 +64,7 @@ class Connection:
         self._workers = workers
         self._send = send
         self._pending: dict[tuple[str, str], SimpleQueue] = {}
-        self._registered = self._ready = False
+        self._registered = self._ready = self._closed = False
         self.capabilities = Capabilities()
 
     def start(self) -> None:
@@ -86,6 +78,7 @@ class Connection:
 
     def close(self) -> None:
         """The stream ended: transactions still waiting for the peer fail with PeerError."""
+        self._closed = True
         for replies in list(self._pending.values()):
             replies.put(_LOST)
 
@@ -96,6 +89,8 @@ class Connection:
 
         Raises PeerError if the peer answers ERROR: the request was not applied.
         """
+        if self._closed:
+            raise PeerError(_LOST.payload.decode())
         self._send(Message(type=kind, payload=payload, txid=tx_id, channel_id=channel_id))
         reply = replies.get()
         if reply.type == Message.RESPONSE:
@@ -148,6 +143,9 @@ class Connection:
             succeeded = response.status < ERROR_THRESHOLD
             if succeeded:
                 stub.flush()
+        except PeerError as exc:  # the peer refused the batched writes
+            log.warning("peer refused the transaction", extra={"txid": message.txid, "reason": str(exc)})
+            return _error_reply(message, f"PeerError: {exc}")
         except Exception as exc:
             log.exception("transaction failed in the shim", extra={"txid": message.txid})
             return _error_reply(message, f"{type(exc).__name__}: {exc}")

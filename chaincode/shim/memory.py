@@ -16,10 +16,10 @@ from typing import Any
 from fabric_protos.peer import chaincode_shim_pb2 as pb
 
 from .base_stub import BaseStub, Page, StateResult
-from .connection import Chaincode
 from .conversion import to_argument
 from .errors import PeerError
 from .identities import TestIdentity, make_identity
+from .interface import ChaincodeInterface
 from .iterators import KV, KeyModification, ListIterator, QueryIterator, QueryMetadata
 from .proposal import build_signed_proposal
 from .response import ERROR, Event, Response
@@ -59,17 +59,17 @@ class MemoryLedger:
         self._state: dict[Key, bytes] = {}
         self._metadata: dict[Key, dict[str, bytes]] = {}
         self._history: dict[tuple[str, str], list[KeyModification]] = {}
-        self._deployed: dict[str, Chaincode] = {}
+        self._deployed: dict[str, ChaincodeInterface] = {}
         self._default_identity: TestIdentity | None = None
 
     # -- running transactions --------------------------------------------------------------------
-    def deploy(self, name: str, chaincode: Chaincode) -> None:
+    def deploy(self, name: str, chaincode: ChaincodeInterface) -> None:
         """Makes a chaincode callable by name (also through `invoke_chaincode`)."""
         self._deployed[name] = chaincode
 
     def invoke(
         self,
-        chaincode: Chaincode | str,
+        chaincode: ChaincodeInterface | str,
         function: str,
         *args: Any,
         identity: TestIdentity | bytes | None = None,
@@ -100,7 +100,7 @@ class MemoryLedger:
         self._commit(tx)
         return TxResult(response.status, response.message, response.payload, stub.event, tx_id)
 
-    def _resolve(self, chaincode: Chaincode | str) -> tuple[str, Chaincode]:
+    def _resolve(self, chaincode: ChaincodeInterface | str) -> tuple[str, ChaincodeInterface]:
         if isinstance(chaincode, str):
             if chaincode not in self._deployed:
                 raise KeyError(f"no chaincode deployed as {chaincode!r}")

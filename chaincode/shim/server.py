@@ -11,8 +11,10 @@ from pathlib import Path
 import grpc
 from fabric_protos.peer import chaincode_shim_pb2_grpc as rpc
 
-from .connection import Chaincode, Connection
+from .connection import Connection
 from .errors import PeerError
+from .interface import ChaincodeInterface
+from .outbox import Outbox
 
 log = logging.getLogger(__name__)
 
@@ -59,16 +61,16 @@ class TlsConfig:
 
 
 class _Servicer(rpc.ChaincodeServicer):
-    def __init__(self, chaincode: Chaincode, chaincode_id: str, workers: ThreadPoolExecutor):
+    def __init__(self, chaincode: ChaincodeInterface, chaincode_id: str, workers: ThreadPoolExecutor):
         self._chaincode = chaincode
         self._chaincode_id = chaincode_id
         self._workers = workers
 
     async def Connect(self, request_iterator, context):  # noqa: N802 (gRPC's name)
         log.info("peer connected", extra={"peer": context.peer()})
-        outbox = _Outbox(asyncio.get_running_loop())
+        outbox = Outbox(asyncio.get_running_loop())
         connection = Connection(self._chaincode, self._chaincode_id, self._workers, outbox.put)
-        writer = asyncio.create_task(_write(context, outbox))
+        writer = asyncio.create_task(outbox.write_to(context))
         connection.start()
         try:
             while (message := await context.read()) is not grpc.aio.EOF:
@@ -81,45 +83,6 @@ class _Servicer(rpc.ChaincodeServicer):
         log.info("peer disconnected", extra={"peer": context.peer()})
 
 
-class _Outbox:
-    """A stream's outgoing messages, put from any thread. Wakes the event loop once per batch
-    rather than once per message: each wake-up is a thread hand-off, the shim's main cost."""
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
-        self._lock = threading.Lock()
-        self._messages: list = []
-        self._wake_pending = False
-        self._ready = asyncio.Event()
-
-    def put(self, message) -> None:
-        with self._lock:
-            self._messages.append(message)
-            if self._wake_pending:
-                return
-            self._wake_pending = True
-        self._loop.call_soon_threadsafe(self._ready.set)
-
-    async def take(self) -> list:
-        """Waits for messages; returns all queued, in order (on the loop)."""
-        await self._ready.wait()
-        with self._lock:
-            self._ready.clear()
-            self._wake_pending = False
-            messages, self._messages = self._messages, []
-        return messages
-
-
-async def _write(context, outbox: _Outbox) -> None:
-    """The stream's only writer: one message in flight at a time, as gRPC requires."""
-    try:
-        while True:
-            for message in await outbox.take():
-                await context.write(message)
-    except (grpc.aio.AioRpcError, grpc.aio.UsageError, ConnectionError) as exc:
-        log.info("cannot write to peer", extra={"reason": str(exc)})
-
-
 class ChaincodeServer:
     """A started server; `port` is the bound port (useful with address "127.0.0.1:0").
 
@@ -127,7 +90,7 @@ class ChaincodeServer:
     """
 
     def __init__(
-        self, chaincode: Chaincode, address: str, chaincode_id: str, tls: TlsConfig | None
+        self, chaincode: ChaincodeInterface, address: str, chaincode_id: str, tls: TlsConfig | None
     ) -> None:
         self._workers = ThreadPoolExecutor(MAX_TRANSACTION_THREADS, thread_name_prefix="tx")
         self._loop = asyncio.new_event_loop()
@@ -181,7 +144,7 @@ async def _start(servicer: _Servicer, address: str, tls: TlsConfig | None):
 
 
 def serve(
-    chaincode: Chaincode, address: str, chaincode_id: str, tls: TlsConfig | None = None
+    chaincode: ChaincodeInterface, address: str, chaincode_id: str, tls: TlsConfig | None = None
 ) -> ChaincodeServer:
     """Starts serving `chaincode` as package `chaincode_id` on `address`; returns the server."""
     return ChaincodeServer(chaincode, address, chaincode_id, tls)
