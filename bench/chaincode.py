@@ -1,0 +1,499 @@
+"""Python chaincode vs a Go chaincode with the same contract, side by side on one network in one run.
+
+The network is the default consortium's nodes (3 Raft orderers; Municipality, Registry, Merchants)
+with one channel `bench` that all three organisations join (endorsement: the channel's MAJORITY,
+so two of the three peers endorse each transaction) and two chaincodes on it:
+
+- `pystate`: our conformance chaincode (grootboek.chaincode.conformance) on our Python shim;
+- `gostate`: bench/go_chaincode, the same State:put / State:get on fabric-contract-api-go v2.2.0
+  and fabric-chaincode-go v2.3.0, built with the machine's Go into ~/.cache/grootboek/bench.
+
+Each chaincode runs as one chaincode-as-a-service server per organisation. Workloads:
+
+- endorse: sequential proposals (State:put endorsed, not submitted), alternating chaincodes call by
+  call: latency p50/p95;
+- evaluate: State:get of one existing key from 16 client threads: evaluations/s;
+- submit: State:put of fresh keys from 64 client threads until committed: committed tx/s.
+
+Load comes from one client process per organisation (its admin, through its own peer's gateway;
+threads split evenly, so no client GIL caps the figures), connected once for all slices. Each load
+runs in short slices alternating between the chaincodes (ABBA…), so both meet the same conditions
+on a shared machine; a slice counts only calls that end after its ramp-up. Every workload also
+reports CPU milliseconds per call from /proc/<pid>/stat — the chaincode's servers (all three
+together), the peers, the rest of the network, the load clients — and each chaincode server's RSS
+at the end. CPU per call hardly depends on what else runs on the machine; rates do.
+
+Targets (issue): Python ≥ 90 % of Go's evaluations/s; committed tx/s within 5 % of Go (aim ≥ 97 %).
+
+    python -m bench.chaincode                           # about 3 minutes with bring-up
+    python -m bench.chaincode --slices 10 --seconds 10  # longer, steadier figures
+
+The load engine here (`LoadClients`, `Figures`, `alternate`) is shared with bench/payments.py.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import math
+import multiprocessing
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import traceback
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from queue import Empty
+from typing import Any, Callable, Protocol
+
+from bench import report
+from bench.bringup import rss_kib
+from grootboek.client import CommitError, Contract, GatewayError
+from grootboek.network import binaries, supervisor
+from grootboek.network import consortium as consortium_file
+from grootboek.network.consortium import Consortium
+from grootboek.network.network import Network
+from grootboek.progress import Progress
+# The integration tests' consortium pieces and way to connect as a generated user, shared on purpose.
+from tests.integration.conftest import CONFORMANCE
+from tests.integration.conftest import _connect_as as connect_as
+
+GO_SOURCE = Path(__file__).resolve().parent / "go_chaincode"
+CHANNEL = "bench"
+PYTHON, GO = "pystate", "gostate"
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+# -- the Go chaincode and the network ------------------------------------------------------------
+
+
+def go_chaincode(progress: Progress) -> Path:
+    """The Go chaincode's binary, built once per source and Go version into the user's cache."""
+    go = shutil.which("go")
+    if go is None:
+        raise RuntimeError("the Go chaincode needs Go (1.24 or newer) on PATH")
+    version = subprocess.run([go, "env", "GOVERSION"], capture_output=True, text=True, check=True).stdout
+    digest = hashlib.sha256(version.encode())
+    for path in sorted(GO_SOURCE.iterdir()):
+        if path.suffix == ".go" or path.name in ("go.mod", "go.sum"):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    target = binaries.cache_root().parent / "bench" / f"go_chaincode-{digest.hexdigest()[:16]}"
+    if target.is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with progress.step("building the Go chaincode (first run only)"), \
+            tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        env = dict(os.environ, CGO_ENABLED="0", GOFLAGS="-mod=readonly")
+        built = subprocess.run([go, "build", "-trimpath", "-o", f"{tmp}/go_chaincode", "."],
+                               cwd=GO_SOURCE, env=env, capture_output=True, text=True)
+        if built.returncode != 0:
+            raise RuntimeError(f"building the Go chaincode failed:\n{built.stderr[-3000:]}")
+        os.replace(f"{tmp}/go_chaincode", target)
+    return target
+
+
+def bench_consortium(go_binary: Path) -> Consortium:
+    """The default consortium's nodes with one channel of all organisations and both chaincodes.
+    No REST gateways: they would only compete for the machine's cores."""
+    data = consortium_file.load().model_dump()
+    organizations = [org["name"] for org in data["organizations"]]
+    for org in data["organizations"]:
+        org["api"] = None
+
+    def servers(first_port: int) -> dict[str, int]:  # placeholders; with_free_ports picks real ones
+        return {name: first_port + i for i, name in enumerate(organizations)}
+
+    data["channels"] = [{"name": CHANNEL, "organizations": organizations, "chaincodes": [
+        {"name": PYTHON, "contract": CONFORMANCE, "servers": servers(20000)},
+        {"name": GO, "command": [str(go_binary)], "servers": servers(20100)},
+    ]}]
+    return consortium_file.with_free_ports(consortium_file.parse(data))
+
+
+# -- figures -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One call: its thread and number there, monotonic start and end (comparable across
+    processes on Linux), and the error's name if it failed."""
+
+    thread: int
+    n: int
+    started: float
+    ended: float
+    error: str | None = None
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile of unsorted values (0.0 for none)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+@dataclass
+class Figures:
+    """What a load slice measured; slices of the same workload add up."""
+
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)  # calls that succeeded inside the window
+    calls: int = 0  # every call of the slice, ramp-up and tail included: what the CPU paid for
+    failures: Counter[str] = field(default_factory=Counter)
+    cpu_s: Counter[str] = field(default_factory=Counter)  # CPU seconds by process group
+    rates: list[float] = field(default_factory=list)  # each slice's calls per second
+
+    @classmethod
+    def of(cls, samples: list[Sample], start: float, seconds: float, cpu_s: dict[str, float]) -> "Figures":
+        """Latencies of the calls that succeeded within [start, start + seconds]; failures and
+        calls over the whole slice."""
+        inside = [s.ended - s.started for s in samples if s.error is None and start <= s.ended <= start + seconds]
+        return cls(seconds, inside, len(samples), Counter(s.error for s in samples if s.error),
+                   Counter(cpu_s), [len(inside) / seconds])
+
+    def __add__(self, other: "Figures") -> "Figures":
+        return Figures(self.seconds + other.seconds, self.latencies + other.latencies, self.calls + other.calls,
+                       self.failures + other.failures, self.cpu_s + other.cpu_s, self.rates + other.rates)
+
+    @property
+    def per_s(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    def row(self) -> dict:
+        """Flat figures for tables and JSON: rates, latency in ms, CPU ms per call by group."""
+        return {"completed": len(self.latencies), "per_s": self.per_s,
+                "slowest_slice_per_s": min(self.rates, default=None), "fastest_slice_per_s": max(self.rates, default=None),
+                "p50_ms": percentile(self.latencies, 0.50) * 1000, "p95_ms": percentile(self.latencies, 0.95) * 1000,
+                "failed": sum(self.failures.values()), "failures": dict(self.failures),
+                **{f"cpu_{group}_ms": used / max(1, self.calls) * 1000 for group, used in self.cpu_s.items()}}
+
+
+def alternate(first: str, second: str, slices: int) -> list[str]:
+    """`slices` turns each in ABBA order, so a steady drift in the machine's load favours neither."""
+    pattern = [first, second, second, first]
+    return [pattern[i % 4] for i in range(2 * slices)]
+
+
+def error_name(exc: Exception) -> str:
+    if isinstance(exc, CommitError):
+        return exc.validation_code_name
+    text = exc.message if isinstance(exc, GatewayError) else str(exc)
+    return f"{type(exc).__name__}: {text.splitlines()[0][:120] if text else ''}"
+
+
+# -- CPU and memory of the network's processes ---------------------------------------------------
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (all its threads) from /proc/<pid>/stat."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+def network_processes(network: Network) -> dict[str, int]:
+    """Name → pid of every running process of the network."""
+    status = supervisor.request(network.run_dir, {"cmd": "status"})
+    return {p["name"]: p["pid"] for p in status["processes"] if p["pid"]}
+
+
+def server_names(network: Network, channel: str, chaincode: str) -> list[str]:
+    organizations = network.consortium.channel(channel).organizations
+    return [network.layout.chaincode_server_id(chaincode, org) for org in organizations]
+
+
+class CpuMeter:
+    """CPU seconds used by the network's processes in groups: one chaincode's servers, the peers,
+    the rest (orderers, CAs, other chaincode servers)."""
+
+    def __init__(self, network: Network, channel: str, chaincode: str):
+        servers = set(server_names(network, channel, chaincode))
+        peers = {peer.id for peer in network.layout.peers()}
+        self.groups: dict[str, dict[str, int]] = {"chaincode": {}, "peers": {}, "rest": {}}
+        for name, pid in network_processes(network).items():
+            self.groups["chaincode" if name in servers else "peers" if name in peers else "rest"][name] = pid
+        self.before = self._now()
+
+    def _now(self) -> dict[str, float]:
+        return {name: cpu_seconds(pid) for members in self.groups.values() for name, pid in members.items()}
+
+    def used(self) -> dict[str, float]:
+        now = self._now()
+        return {group: sum(now[name] - self.before[name] for name in members)
+                for group, members in self.groups.items()}
+
+
+# -- the load engine (shared with bench/payments.py) ---------------------------------------------
+
+
+class Operation(Protocol):
+    """One call of a load: `thread` is unique among all client processes and `n` counts that
+    thread's calls from 0 over every slice; raises on failure. Must pickle (it crosses processes)."""
+
+    def __call__(self, contract: Contract, thread: int, n: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class Client:
+    """One load process: a user of an organisation, through its first peer's gateway."""
+
+    org: str
+    user: str
+    threads: int
+
+
+def spread(seats: list[tuple[str, str]], threads: int) -> list[Client]:
+    """`threads` split as evenly as possible over one client process per (organisation, user)."""
+    share, extra = divmod(threads, len(seats))
+    counts = [share + (i < extra) for i in range(len(seats))]
+    return [Client(org, user, count) for (org, user), count in zip(seats, counts) if count]
+
+
+def thread_ranges(clients: list[Client]) -> list[range]:
+    """The global thread numbers of each client, in order."""
+    firsts = [sum(c.threads for c in clients[:i]) for i in range(len(clients))]
+    return [range(first, first + client.threads) for first, client in zip(firsts, clients)]
+
+
+@dataclass(frozen=True)
+class _Slice:
+    chaincode: str
+    operation: Operation
+    start: float  # time.monotonic() at which every thread begins
+    until: float  # ... and after which none begins another call
+
+
+def _calls(contract: Contract, operation: Operation, thread: int, n: int, until: float) -> list[Sample]:
+    samples = []
+    while time.monotonic() < until:
+        started = time.monotonic()
+        try:
+            operation(contract, thread, n)
+            samples.append(Sample(thread, n, started, time.monotonic()))
+        except Exception as exc:  # noqa: BLE001 - every failure is counted by name, none stops the load
+            samples.append(Sample(thread, n, started, time.monotonic(), error_name(exc)))
+        n += 1
+    return samples
+
+
+def _client_process(state_dir: Path, client: Client, threads: range, channel: str,
+                    commands: Any, results: Any) -> None:
+    """Connects once, then runs one slice per command until it gets None."""
+    try:
+        network = Network.from_state(state_dir)
+        next_n = dict.fromkeys(threads, 0)
+        with connect_as(network, client.org, client.user) as gateway, ThreadPoolExecutor(len(threads)) as pool:
+            results.put(("ready", None))
+            while (job := commands.get()) is not None:
+                contract = gateway.network(channel).contract(job.chaincode)
+                time.sleep(max(0.0, job.start - time.monotonic()))  # a common start across processes
+                cpu = time.process_time()
+                parts = list(pool.map(lambda t: _calls(contract, job.operation, t, next_n[t], job.until), threads))
+                for thread, part in zip(threads, parts):
+                    next_n[thread] += len(part)
+                results.put(("slice", ([s for part in parts for s in part], time.process_time() - cpu)))
+    except BaseException:  # the parent reports it; a dead client must not leave it waiting
+        results.put(("failed", traceback.format_exc()))
+        raise
+
+
+class LoadClients:
+    """Client processes (one per `Client`), connected once, that run closed loops of an operation
+    from all their threads, slice after slice: `run(chaincode, operation, seconds, ramp)`."""
+
+    def __init__(self, network: Network, clients: list[Client], channel: str):
+        self.network, self.channel = network, channel
+        context = multiprocessing.get_context("spawn")  # grpc is not fork-safe
+        self.results = context.Queue()
+        self.commands = [context.Queue() for _ in clients]
+        self.processes = [context.Process(target=_client_process, daemon=True, args=(
+            network.layout.root, client, threads, channel, commands, self.results))
+            for client, threads, commands in zip(clients, thread_ranges(clients), self.commands)]
+        self.threads = sum(c.threads for c in clients)
+
+    def __enter__(self) -> "LoadClients":
+        for process in self.processes:
+            process.start()
+        self._gather(timeout=120)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for commands in self.commands:
+            commands.put(None)
+        for process in self.processes:
+            process.join(timeout=30)
+            if process.is_alive():
+                process.kill()
+
+    def _gather(self, timeout: float) -> list:
+        deadline, received = time.monotonic() + timeout, []
+        while len(received) < len(self.processes):
+            try:
+                got, payload = self.results.get(timeout=1)
+            except Empty:
+                if time.monotonic() > deadline or any(p.exitcode not in (None, 0) for p in self.processes):
+                    raise RuntimeError(f"load clients stopped answering (exit codes "
+                                       f"{[p.exitcode for p in self.processes]})") from None
+                continue
+            if got == "failed":
+                raise RuntimeError(f"a load client failed:\n{payload}")
+            received.append(payload)
+        return received
+
+    def run(self, chaincode: str, operation: Operation, seconds: float, ramp: float) -> tuple[Figures, list[Sample]]:
+        """Every thread calls `operation` for ramp + seconds; figures count the calls that end in
+        the last `seconds`. Returns the figures and every sample (ramp-up included)."""
+        meter = CpuMeter(self.network, self.channel, chaincode)
+        start = time.monotonic() + 0.2  # time for every process to receive the command
+        for commands in self.commands:
+            commands.put(_Slice(chaincode, operation, start, start + ramp + seconds))
+        outcomes = self._gather(timeout=ramp + seconds + 300)
+        cpu = meter.used()
+        cpu["clients"] = sum(client_cpu for _, client_cpu in outcomes)
+        samples = [s for part, _ in outcomes for s in part]
+        return Figures.of(samples, start + ramp, seconds, cpu), samples
+
+
+# -- this benchmark's workloads ------------------------------------------------------------------
+
+KEY = "bench-key"
+
+
+@dataclass(frozen=True)
+class GetKey:
+    """State:get of the one seeded key."""
+
+    def __call__(self, contract: Contract, thread: int, n: int) -> None:
+        contract.evaluate("State:get", [KEY])
+
+
+@dataclass(frozen=True)
+class PutFreshKey:
+    """State:put of a key no other call writes, until committed as valid."""
+
+    prefix: str
+
+    def __call__(self, contract: Contract, thread: int, n: int) -> None:
+        contract.submit("State:put", [f"{self.prefix}-{thread}-{n}", "value"])
+
+
+def endorse_latency(contracts: dict[str, Contract], count: int) -> dict[str, Figures]:
+    """Sequential endorsements of State:put (to every endorser and back, nothing submitted),
+    alternating between the chaincodes call by call."""
+    latencies: dict[str, list[float]] = {name: [] for name in contracts}
+    for n in range(count):
+        for name, contract in contracts.items():
+            started = time.monotonic()
+            contract.new_proposal("State:put", [f"endorse-{n}", "value"]).endorse()
+            latencies[name].append(time.monotonic() - started)
+    return {name: Figures(sum(values), values, len(values)) for name, values in latencies.items()}
+
+
+def loaded(network: Network, threads: int, workload: Callable[[str], Operation], args: argparse.Namespace,
+           ramp: float) -> dict[str, Figures]:
+    """Both chaincodes under the same load in alternating slices, after a warm-up slice each."""
+    orgs = network.consortium.channel(CHANNEL).organizations
+    figures = {PYTHON: Figures(), GO: Figures()}
+    with LoadClients(network, spread([(org, "admin") for org in orgs], threads), CHANNEL) as clients:
+        for chaincode in (PYTHON, GO):
+            clients.run(chaincode, workload(chaincode), seconds=2, ramp=0)
+        for chaincode in alternate(PYTHON, GO, args.slices):
+            figures[chaincode] += clients.run(chaincode, workload(chaincode), args.seconds, ramp)[0]
+    return figures
+
+
+def measure(network: Network, args: argparse.Namespace) -> dict[str, dict[str, Figures]]:
+    orgs = network.consortium.channel(CHANNEL).organizations
+    with connect_as(network, orgs[0]) as gateway:
+        contracts = {cc: gateway.network(CHANNEL).contract(cc) for cc in (PYTHON, GO)}
+        for contract in contracts.values():
+            contract.submit("State:put", [KEY, "value"])
+        endorse = endorse_latency(contracts, args.endorsements)
+        for name, contract in contracts.items():  # by now every peer has the seeded key
+            if contract.evaluate("State:get", [KEY]) != b"value":
+                raise RuntimeError(f"{name}: the seeded key does not read back")
+    run = time.monotonic_ns()
+    return {
+        "endorse": endorse,
+        "evaluate": loaded(network, args.evaluate_threads, lambda cc: GetKey(), args, ramp=1.0),
+        "submit": loaded(network, args.submit_threads, lambda cc: PutFreshKey(f"{run}-{cc}"), args, ramp=3.0),
+    }
+
+
+def memory(network: Network) -> dict[str, int]:
+    processes = network_processes(network)
+    return {name: rss_kib(processes[name]) // 1024
+            for cc in (PYTHON, GO) for name in server_names(network, CHANNEL, cc)}
+
+
+def python_share(figures: dict[str, dict[str, Figures]]) -> dict[str, float]:
+    """Python's figure as a share of Go's: rates for evaluate and submit, inverse latency for
+    endorse, inverse chaincode CPU per call for evaluate and submit."""
+    shares = {w: figures[w][PYTHON].per_s / figures[w][GO].per_s for w in ("evaluate", "submit")}
+    shares["endorse p50 latency"] = (percentile(figures["endorse"][GO].latencies, 0.5)
+                                     / percentile(figures["endorse"][PYTHON].latencies, 0.5))
+    for w in ("evaluate", "submit"):
+        shares[f"{w} chaincode CPU per call"] = (figures[w][GO].cpu_s["chaincode"] / figures[w][GO].calls) / (
+            figures[w][PYTHON].cpu_s["chaincode"] / figures[w][PYTHON].calls)
+    return shares
+
+
+COLUMNS = ["workload", "chaincode", "threads", "completed", "per_s", "slowest_slice_per_s", "fastest_slice_per_s",
+           "p50_ms", "p95_ms", "failed", "cpu_chaincode_ms", "cpu_peers_ms", "cpu_rest_ms", "cpu_clients_ms"]
+CPU_NOTE = ("cpu_*_ms: CPU milliseconds per call of the chaincode's servers (every organisation's), "
+            "the peers, the rest of the network (orderers, CAs, idle servers), the load clients")
+
+
+def print_failures(rows: list[dict]) -> None:
+    for row in rows:
+        for name, count in row["failures"].items():
+            print(f"failures {row['workload']} {row.get('chaincode', '')}: {count} × {name}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--slices", type=int, default=4, help="measured slices per chaincode and load")
+    parser.add_argument("--seconds", type=float, default=6.0, help="measured seconds per slice (after ramp-up)")
+    parser.add_argument("--endorsements", type=int, default=200, help="sequential endorsements per chaincode")
+    parser.add_argument("--evaluate-threads", type=int, default=16)
+    parser.add_argument("--submit-threads", type=int, default=64)
+    args = parser.parse_args()
+    progress = Progress()
+    binaries.ensure(progress)
+    go_binary = go_chaincode(progress)
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="grootboek-bench-") as tmp:
+        network = Network(bench_consortium(go_binary), Path(tmp) / "state", progress)
+        try:
+            network.up()
+            figures = measure(network, args)
+            rss = memory(network)
+        finally:
+            network.down()
+    threads = {"endorse": 1, "evaluate": args.evaluate_threads, "submit": args.submit_threads}
+    rows = [{"workload": w, "chaincode": cc, "threads": threads[w], **f.row()}
+            for w, by_chaincode in figures.items() for cc, f in by_chaincode.items()]
+    shares = python_share(figures)
+    print(report.table(rows, COLUMNS))
+    print(f"\n{CPU_NOTE}")
+    print_failures(rows)
+    print("\nchaincode server RSS (MiB): " + ", ".join(f"{k} {v}" for k, v in sorted(rss.items())))
+    print(f"machine load average (1 min) before and after: {load_before[0]:.1f}, {os.getloadavg()[0]:.1f} "
+          f"on {os.cpu_count()} CPUs (other processes share the machine: compare within this run)")
+    targets = {"evaluate": 0.90, "submit": 0.95}
+    print("\nPython as a share of Go:")
+    for name, share in shares.items():
+        target = targets.get(name)
+        verdict = "" if target is None else f" (target ≥ {target:.0%}: {'met' if share >= target else 'NOT met'})"
+        print(f"  {name}: {share:.1%}{verdict}")
+    saved = report.save("chaincode", {"settings": vars(args), "rows": rows, "rss_mib": rss,
+                                      "python_share_of_go": shares, "load_average": [load_before, os.getloadavg()]})
+    print(f"\nsaved {saved}")
+
+
+if __name__ == "__main__":
+    main()
