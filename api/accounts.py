@@ -10,13 +10,13 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from grootboek.chaincode.shim.identity import ClientIdentity
-from grootboek.client import FileWallet, WalletEntry, X509Identity
-from grootboek.client import msp_directory
+from grootboek.client import FileWallet, WalletEntry, X509Identity, msp_directory
 from grootboek.client.identity import serialized_identity
 
 from .auth.roles import Role, roles_from_certificate
 from .auth.user import User
 from .config import ApiConfig
+from .fabric.identity import fabric_id
 from .services import wallet
 from .store.database import Database
 from .store.tokens import Tokens
@@ -82,8 +82,7 @@ class Accounts:
         return ClientIdentity(serialized_identity(identity)).get_attribute_value(ROLE_ATTRIBUTE)
 
     def fabric_id(self, name: str) -> str:
-        """The user's identity as chaincode sees it (x509::<subject>::<issuer>)."""
-        return ClientIdentity(serialized_identity(self.wallet.get(name).identity)).id
+        return fabric_id(self.wallet.get(name).identity)
 
     def remove(self, name: str) -> None:
         self.users.remove(name)

@@ -27,7 +27,6 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 ENV_PREFIX = "GROOTBOEK_API_"
-CONFIG_ENV = "GROOTBOEK_API_CONFIG"  # lets gunicorn workers find the file the master was given
 
 Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 
@@ -115,7 +114,7 @@ def apply_environment(doc: Mapping[str, Any], environ: Mapping[str, str]) -> dic
     merged: dict[str, Any] = {key: (dict(value) if isinstance(value, dict) else value)
                               for key, value in doc.items()}
     for name, raw in sorted(environ.items()):
-        if not name.startswith(ENV_PREFIX) or name == CONFIG_ENV:
+        if not name.startswith(ENV_PREFIX):
             continue
         keys = name[len(ENV_PREFIX):].lower().split("__")
         try:

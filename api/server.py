@@ -16,14 +16,14 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from . import config as config_file
-from .config import CONFIG_ENV, ApiConfig
+from .config import ApiConfig
 
 # Requests mostly wait for Fabric (a commit takes a block's time), and a keep-alive connection stays
 # with the worker that accepted it, so each worker gets enough threads to serve everyone itself.
 THREADS_PER_WORKER = 64
 REQUEST_TIMEOUT_SECONDS = 180  # longer than a commit wait with retries
 METRICS_DIR = "metrics"
-MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"  # read by prometheus_client when it is imported
+MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"  # read by prometheus_client when it is imported (metrics.py)
 
 
 class GatewayServer(BaseApplication):
@@ -72,7 +72,6 @@ def serve(config_path: Path) -> None:
     shutil.rmtree(metrics_dir, ignore_errors=True)
     metrics_dir.mkdir(parents=True)
     os.environ[MULTIPROCESS_ENV] = str(metrics_dir)
-    os.environ[CONFIG_ENV] = str(Path(config_path).resolve())
     GatewayServer(Path(config_path), config).run()
 
 

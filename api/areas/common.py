@@ -7,6 +7,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from ..auth.roles import Role
 
+WRITE_ERRORS = (404, 409, 503, 504)
+"""Statuses a chaincode write may answer besides the common ones (400, 401, 403, 422)."""
+READ_ERRORS = (404, 503)
+
 ANYONE = set(Role)
 """Every role: queries are open to every user of the gateway (the chaincode still decides)."""
 

@@ -8,15 +8,13 @@ from typing import Callable
 
 from flask import Response, current_app, request
 
-from grootboek.chaincode.shim.identity import ClientIdentity
-from grootboek.client.identity import serialized_identity
-
 from ..auth.roles import Role
 from ..auth.user import User
 from ..errors import ApiError
 from ..events import positions
 from ..events.sse import EventMessage, event_stream
 from ..fabric.calls import ChaincodeCall
+from ..fabric.identity import fabric_id
 from ..routing import Routes
 from ..routing.route import EVENT_STREAM
 from ..store.idempotency import StoredResponse
@@ -64,9 +62,8 @@ def routes() -> Routes:
     @generic.get("/me", response=Me, summary="The calling user, its roles and Fabric identity")
     def me(user: User) -> Me:
         identity = current_app.extensions["grootboek.api"].wallet.get(user.name).identity
-        fabric_id = ClientIdentity(serialized_identity(identity)).id
         return Me(name=user.name, msp_id=user.msp_id, roles=sorted(user.roles), merchant=user.merchant,
-                  fabric_id=fabric_id)
+                  fabric_id=fabric_id(identity))
 
     @generic.post(CONTRACT + "/evaluate", body=Invocation, response=InvocationResult, roles=operators,
                   shape=_wrapped, idempotent=False, responses=(404, 409, 502, 503, 504),

@@ -28,7 +28,6 @@ from ..store.idempotency import StoredResponse
 from . import validation
 from .writes import Shape, fingerprint
 
-Caller = User
 JSON = "application/json"
 EVENT_STREAM = "text/event-stream"
 

@@ -45,7 +45,7 @@ def fingerprint(method: str, path: str, body: bytes) -> str:
     return hashlib.sha256(f"{method} {path}\n".encode() + body).hexdigest()
 
 
-def error_response(error: ApiError) -> StoredResponse:
+def stored_error(error: ApiError) -> StoredResponse:
     return StoredResponse(error.status, error.body().model_dump_json(exclude_none=True).encode(),
                           error.transaction_id)
 
@@ -103,7 +103,7 @@ class Writes:
     def _settle_failure(self, user: User, key: str, owner: str, error: ApiError,
                         last_transaction: str | None) -> None:
         if error.disposition is Disposition.FINAL:
-            self._store.finish(user.name, key, owner, error_response(error))
+            self._store.finish(user.name, key, owner, stored_error(error))
         elif error.disposition is Disposition.RETRY:
             self._store.release(user.name, key, owner)
         else:
@@ -133,6 +133,6 @@ class Writes:
             return WriteResult(self._submit(user, key, claim.owner, call, shape))
         else:
             invalid = CommitError(record.transaction_id, 0, record.validation_code, record.block_number)
-            response = error_response(to_api_error(invalid))
+            response = stored_error(to_api_error(invalid))
         self._store.finish(user.name, key, claim.owner, response)
         return WriteResult(response, replayed=True)

@@ -1,6 +1,8 @@
 """Live payments as server-sent events: a till sees only its own shop's, officers see all."""
 from __future__ import annotations
 
+from typing import Callable
+
 from flask import Response
 
 from ...auth.roles import Role
@@ -22,7 +24,7 @@ def add(routes: Routes, reference: ChaincodeRef) -> None:
         return follow(user, reference.channel, reference.chaincode, query, visible_to(user))
 
 
-def visible_to(user: User):
+def visible_to(user: User) -> Callable[[EventMessage], bool]:
     if Role.OFFICER in user.roles:
         return lambda event: True
     return lambda event: isinstance(event.payload, dict) and event.payload.get("merchant_id") == user.merchant

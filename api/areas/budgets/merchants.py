@@ -9,11 +9,10 @@ from ...auth.roles import Role
 from ...auth.user import User
 from ...fabric.calls import Chaincode, ChaincodeCall
 from ...routing import Routes
-from ..common import ANYONE, PageQuery
+from ..common import ANYONE, READ_ERRORS, WRITE_ERRORS, PageQuery
 from .access import require_merchant_or_officer
 from .models import MerchantCreation
 
-CHANGES = (404, 409, 503, 504)
 MERCHANT = "/merchants/<merchant_id>"
 
 
@@ -21,27 +20,27 @@ def add(routes: Routes, budgets: Chaincode) -> None:
     registrar = {Role.MERCHANT_REGISTRAR}
 
     @routes.post("/merchants", body=MerchantCreation, response=Merchant, status=201, roles=registrar,
-                 responses=CHANGES, summary="Register a shop, bound to its own certificate identity")
+                 responses=WRITE_ERRORS, summary="Register a shop, bound to its own certificate identity")
     def register_merchant(user: User, body: MerchantCreation) -> ChaincodeCall:
         """`registration.identity` is the shop's Fabric id (what GET /v1/me shows the shop's user)."""
         return budgets.submit("Budgets:register_merchant", body.id, body.registration)
 
-    @routes.get(MERCHANT, response=Merchant, roles=ANYONE, responses=(404, 503), summary="A merchant")
+    @routes.get(MERCHANT, response=Merchant, roles=ANYONE, responses=READ_ERRORS, summary="A merchant")
     def get_merchant(user: User, merchant_id: str) -> ChaincodeCall:
         return budgets.evaluate("Budgets:get_merchant", merchant_id)
 
-    @routes.post(MERCHANT + "/suspend", response=Merchant, roles=registrar, responses=CHANGES,
+    @routes.post(MERCHANT + "/suspend", response=Merchant, roles=registrar, responses=WRITE_ERRORS,
                  summary="Suspend a merchant: no payments until reinstated")
     def suspend_merchant(user: User, merchant_id: str) -> ChaincodeCall:
         return budgets.submit("Budgets:suspend_merchant", merchant_id)
 
-    @routes.post(MERCHANT + "/reinstate", response=Merchant, roles=registrar, responses=CHANGES,
+    @routes.post(MERCHANT + "/reinstate", response=Merchant, roles=registrar, responses=WRITE_ERRORS,
                  summary="Reinstate a suspended merchant")
     def reinstate_merchant(user: User, merchant_id: str) -> ChaincodeCall:
         return budgets.submit("Budgets:reinstate_merchant", merchant_id)
 
     @routes.get(MERCHANT + "/statement", query=PageQuery, response=Page[MerchantEntry],
-                roles={Role.MERCHANT, Role.OFFICER}, responses=(404, 503),
+                roles={Role.MERCHANT, Role.OFFICER}, responses=READ_ERRORS,
                 summary="The merchant's statement lines, oldest first")
     def merchant_statement(user: User, merchant_id: str, query: PageQuery) -> ChaincodeCall:
         require_merchant_or_officer(user, merchant_id)

@@ -7,24 +7,24 @@ from ...auth.roles import Role
 from ...auth.user import User
 from ...fabric.calls import Chaincode, ChaincodeCall
 from ...routing import Routes
+from ..common import READ_ERRORS, WRITE_ERRORS
 from .models import SettlementRequest
 
-CHANGES = (404, 409, 503, 504)
 
 
 def add(routes: Routes, budgets: Chaincode) -> None:
     @routes.post("/settlements", body=SettlementRequest, response=Settlement, status=201,
-                 roles={Role.OFFICER}, responses=CHANGES,
+                 roles={Role.OFFICER}, responses=WRITE_ERRORS,
                  summary="Settle a merchant's open receivables in a scheme")
     def settle(user: User, body: SettlementRequest) -> ChaincodeCall:
         return budgets.submit("Budgets:settle", body.scheme_id, body.merchant_id, body.bank_reference)
 
     @routes.get("/settlements/<settlement_id>", response=Settlement, roles={Role.MERCHANT, Role.OFFICER},
-                responses=(404, 503), summary="A settlement")
+                responses=READ_ERRORS, summary="A settlement")
     def get_settlement(user: User, settlement_id: str) -> ChaincodeCall:
         return budgets.evaluate("Budgets:get_settlement", settlement_id)
 
     @routes.post("/settlements/<settlement_id>/confirm", response=Settlement, roles={Role.MERCHANT},
-                 responses=CHANGES, summary="The settled merchant confirms receipt")
+                 responses=WRITE_ERRORS, summary="The settled merchant confirms receipt")
     def confirm_settlement(user: User, settlement_id: str) -> ChaincodeCall:
         return budgets.submit("Budgets:confirm_settlement", settlement_id)

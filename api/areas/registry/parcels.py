@@ -13,10 +13,9 @@ from ...auth.roles import Role
 from ...auth.user import User
 from ...fabric.calls import Chaincode, ChaincodeCall
 from ...routing import Routes
-from ..common import ANYONE, PageQuery
+from ..common import ANYONE, READ_ERRORS, WRITE_ERRORS, PageQuery
 from .models import Merge, Split
 
-CHANGES = (404, 409, 503, 504)
 
 
 class MomentQuery(BaseModel):
@@ -30,7 +29,7 @@ def add(routes: Routes, registry: Chaincode) -> None:
     registrar = {Role.REGISTRAR}
 
     @routes.post("/parcels", body=ParcelRegistration, response=ParcelFile, status=201, roles=registrar,
-                 responses=CHANGES, summary="Register a parcel with its first owners")
+                 responses=WRITE_ERRORS, summary="Register a parcel with its first owners")
     def register_parcel(user: User, body: ParcelRegistration) -> ChaincodeCall:
         return registry.submit("Parcels:register_parcel", body)
 
@@ -39,32 +38,32 @@ def add(routes: Routes, registry: Chaincode) -> None:
     def list_parcels(user: User, query: PageQuery) -> ChaincodeCall:
         return registry.evaluate("Parcels:list_parcels", query.page_size, query.bookmark)
 
-    @routes.get("/parcels/<parcel_id>", response=ParcelFile, roles=ANYONE, responses=(404, 503),
+    @routes.get("/parcels/<parcel_id>", response=ParcelFile, roles=ANYONE, responses=READ_ERRORS,
                 summary="A parcel with its ownership and encumbrances")
     def get_parcel(user: User, parcel_id: str) -> ChaincodeCall:
         return registry.evaluate("Parcels:get_parcel", parcel_id)
 
     @routes.post("/parcels/<parcel_id>/split", body=Split, response=list[ParcelFile], status=201,
-                 roles=registrar, responses=CHANGES, summary="Split a parcel into new parcels")
+                 roles=registrar, responses=WRITE_ERRORS, summary="Split a parcel into new parcels")
     def split_parcel(user: User, parcel_id: str, body: Split) -> ChaincodeCall:
         return registry.submit("Parcels:split_parcel", parcel_id, body.parts)
 
     @routes.post("/parcels/merge", body=Merge, response=ParcelFile, status=201, roles=registrar,
-                 responses=CHANGES, summary="Merge parcels with identical rights into a new parcel")
+                 responses=WRITE_ERRORS, summary="Merge parcels with identical rights into a new parcel")
     def merge_parcels(user: User, body: Merge) -> ChaincodeCall:
         return registry.submit("Parcels:merge_parcels", body.parcel_ids, body.result)
 
     @routes.get("/parcels/<parcel_id>/history", query=PageQuery, response=OwnershipHistoryPage,
-                roles=ANYONE, responses=(404, 503), summary="The parcel's ownership history, oldest first")
+                roles=ANYONE, responses=READ_ERRORS, summary="The parcel's ownership history, oldest first")
     def ownership_history(user: User, parcel_id: str, query: PageQuery) -> ChaincodeCall:
         return registry.evaluate("Parcels:get_ownership_history", parcel_id, query.page_size, query.bookmark)
 
     @routes.get("/parcels/<parcel_id>/ownership", query=MomentQuery, response=OwnershipEntry,
-                roles=ANYONE, responses=(404, 503), summary="Who owned the parcel at a moment")
+                roles=ANYONE, responses=READ_ERRORS, summary="Who owned the parcel at a moment")
     def ownership_at(user: User, parcel_id: str, query: MomentQuery) -> ChaincodeCall:
         return registry.evaluate("Parcels:get_ownership_at", parcel_id, query.at)
 
     @routes.get("/parties/<party_id>/parcels", query=PageQuery, response=ParcelFilePage, roles=ANYONE,
-                responses=(404, 503), summary="The parcels a party owns a share of")
+                responses=READ_ERRORS, summary="The parcels a party owns a share of")
     def parcels_of_owner(user: User, party_id: str, query: PageQuery) -> ChaincodeCall:
         return registry.evaluate("Parcels:get_parcels_by_owner", party_id, query.page_size, query.bookmark)

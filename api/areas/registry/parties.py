@@ -7,7 +7,7 @@ from ...auth.roles import Role
 from ...auth.user import User
 from ...fabric.calls import Chaincode, ChaincodeCall
 from ...routing import Routes
-from ..common import ANYONE
+from ..common import ANYONE, READ_ERRORS
 from .models import PartyRegistration
 
 DETAILS_FIELD = "details"  # the transient field the chaincode reads (never on the ledger)
@@ -22,7 +22,7 @@ def add(routes: Routes, registry: Chaincode) -> None:
     def register_party(user: User, body: PartyRegistration) -> ChaincodeCall:
         return registry.submit("Parties:register_party", body.public_key_pem)
 
-    @routes.get("/parties/<party_id>", response=Party, roles=ANYONE, responses=(404, 503),
+    @routes.get("/parties/<party_id>", response=Party, roles=ANYONE, responses=READ_ERRORS,
                 summary="A party's public record")
     def get_party(user: User, party_id: str) -> ChaincodeCall:
         return registry.evaluate("Parties:get_party", party_id)
@@ -37,7 +37,7 @@ def add(routes: Routes, registry: Chaincode) -> None:
                                endorsing_organizations=REGISTRY_PEERS)
 
     @routes.get("/parties/<party_id>/details", response=PartyDetails, roles=registrar,
-                responses=(404, 503), summary="A party's personal data")
+                responses=READ_ERRORS, summary="A party's personal data")
     def get_party_details(user: User, party_id: str) -> ChaincodeCall:
         return registry.evaluate("Parties:get_party_details", party_id, endorsing_organizations=REGISTRY_PEERS)
 

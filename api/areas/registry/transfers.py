@@ -8,42 +8,41 @@ from ...auth.roles import Role
 from ...auth.user import User
 from ...fabric.calls import Chaincode, ChaincodeCall
 from ...routing import Routes
-from ..common import ANYONE
+from ..common import ANYONE, READ_ERRORS, WRITE_ERRORS
 from .models import TransferAcceptance, TransferOpening
 
-CHANGES = (404, 409, 503, 504)
 
 
 def add(routes: Routes, registry: Chaincode) -> None:
     statement_submitters = {Role.REGISTRAR, Role.OFFICER}
 
     @routes.post("/transfers", body=TransferOpening, response=Transfer, status=201,
-                 roles=statement_submitters, responses=CHANGES,
+                 roles=statement_submitters, responses=WRITE_ERRORS,
                  summary="Open a transfer with every seller's consent (locks the parcel)")
     def open_transfer(user: User, body: TransferOpening) -> ChaincodeCall:
         return registry.submit("Transfers:open_transfer", body.terms, body.consents)
 
-    @routes.get("/transfers/<transfer_id>", response=Transfer, roles=ANYONE, responses=(404, 503),
+    @routes.get("/transfers/<transfer_id>", response=Transfer, roles=ANYONE, responses=READ_ERRORS,
                 summary="A transfer and the step it is at")
     def get_transfer(user: User, transfer_id: str) -> ChaincodeCall:
         return registry.evaluate("Transfers:get_transfer", transfer_id)
 
     @routes.post("/transfers/<transfer_id>/accept", body=TransferAcceptance, response=Transfer,
-                 roles=statement_submitters, responses=CHANGES, summary="The buyers accept the transfer")
+                 roles=statement_submitters, responses=WRITE_ERRORS, summary="The buyers accept the transfer")
     def accept_transfer(user: User, transfer_id: str, body: TransferAcceptance) -> ChaincodeCall:
         return registry.submit("Transfers:accept_transfer", transfer_id, body.acceptances)
 
     @routes.post("/transfers/<transfer_id>/waive-preemption", response=Transfer, roles={Role.OFFICER},
-                 responses=CHANGES, summary="The municipality waives its pre-emption right for this transfer")
+                 responses=WRITE_ERRORS, summary="The municipality waives its pre-emption right for this transfer")
     def waive_preemption(user: User, transfer_id: str) -> ChaincodeCall:
         return registry.submit("Transfers:waive_preemption", transfer_id)
 
     @routes.post("/transfers/<transfer_id>/record", response=ParcelFile, roles={Role.REGISTRAR},
-                 responses=CHANGES, summary="Record the transfer: ownership changes now")
+                 responses=WRITE_ERRORS, summary="Record the transfer: ownership changes now")
     def record_transfer(user: User, transfer_id: str) -> ChaincodeCall:
         return registry.submit("Transfers:record_transfer", transfer_id)
 
     @routes.post("/transfers/<transfer_id>/cancel", response=Transfer, roles={Role.REGISTRAR},
-                 responses=CHANGES, summary="Cancel a transfer that is not yet recorded")
+                 responses=WRITE_ERRORS, summary="Cancel a transfer that is not yet recorded")
     def cancel_transfer(user: User, transfer_id: str) -> ChaincodeCall:
         return registry.submit("Transfers:cancel_transfer", transfer_id)

@@ -22,7 +22,6 @@ class FakeInvoker:
         self.calls: list[tuple[str, ChaincodeCall]] = []
         self._lock = threading.Lock()
         self._transactions = 0
-        self.connections = None
 
     def _answer(self, call: ChaincodeCall) -> bytes:
         answer = self.answers.get(call.function.split(":")[-1], self.default)
