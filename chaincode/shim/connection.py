@@ -146,7 +146,7 @@ class Connection:
         except PeerError as exc:  # the peer refused the batched writes
             log.warning("peer refused the transaction", extra={"txid": message.txid, "reason": str(exc)})
             return _error_reply(message, f"PeerError: {exc}")
-        except Exception as exc:
+        except BaseException as exc:  # even SystemExit: the peer must get its one reply
             log.exception("transaction failed in the shim", extra={"txid": message.txid})
             return _error_reply(message, f"{type(exc).__name__}: {exc}")
         reply = Message(

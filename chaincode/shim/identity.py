@@ -110,7 +110,7 @@ class ClientIdentity:
 
     @property
     def id(self) -> str:
-        """Fabric's unique id: "x509::<subject DN>::<issuer DN>"."""
+        """Fabric's unique id: "x509::<subject DN>::<issuer DN>" (Go's cid base64-encodes it)."""
         return self._parsed.id
 
     @property
