@@ -3,7 +3,7 @@
 // (crypto/<Org>/users/<user>/msp, with signcerts/ and keystore/).
 import { createPrivateKey } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 import * as grpc from '@grpc/grpc-js';
 import { connect, hash, signers } from '@hyperledger/fabric-gateway';
@@ -30,7 +30,14 @@ function pemOf(tlsCACerts, profilePath) {
     if (tlsCACerts.pem !== undefined) {
         return Buffer.from([].concat(tlsCACerts.pem).join('\n'));
     }
-    return readFileSync(join(profilePath, '..', tlsCACerts.path));
+    return readFileSync(resolve(dirname(profilePath), tlsCACerts.path));
+}
+
+// grpcs:// is TLS with the profile's CA certificates; grpc:// or a bare host:port is plaintext.
+function credentialsFor(peer, profilePath) {
+    return peer.url.startsWith('grpcs://')
+        ? grpc.credentials.createSsl(pemOf(peer.tlsCACerts, profilePath))
+        : grpc.credentials.createInsecure();
 }
 
 /** The first peer of the profile's client organisation: a gRPC client on it, and the MSP ID. */
@@ -41,7 +48,7 @@ function firstPeer(profilePath) {
     const hostOverride = peer.grpcOptions?.['ssl-target-name-override'];
     const client = new grpc.Client(
         peer.url.replace(/^grpcs?:\/\//, ''),
-        grpc.credentials.createSsl(pemOf(peer.tlsCACerts, profilePath)),
+        credentialsFor(peer, profilePath),
         hostOverride ? { 'grpc.ssl_target_name_override': hostOverride } : {},
     );
     return { client, mspId: organization.mspid };
