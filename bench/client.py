@@ -36,7 +36,7 @@ from typing import Any, Callable
 
 from bench import node_client, report
 from bench.bringup import consortium
-from grootboek.client import Contract, GatewayError, PrivateKeySigner, X509Identity
+from grootboek.client import Contract, Gateway, GatewayError, PrivateKeySigner, X509Identity
 from grootboek.client.profile import ConnectionProfile, connect_with_profile
 from grootboek.network import binaries
 from grootboek.network.network import Network
@@ -51,6 +51,13 @@ CLIENTS = ("python", "node")
 OPERATIONS = ("evaluate", "submit")
 
 # -- the Python worker: our client under load, in its own process ---------------------------------
+
+
+def connect_as(profile: str | Path, msp: str | Path) -> Gateway:
+    """Our client as a generated user: its organisation's connection profile and MSP directory."""
+    loaded = ConnectionProfile.load(profile)
+    identity = X509Identity.from_msp_directory(loaded.msp_id(), msp)
+    return connect_with_profile(loaded, identity, PrivateKeySigner.from_msp_directory(msp))
 
 
 def operation(contract: Contract, op: str, key: str) -> Callable[[int], bytes]:
@@ -99,12 +106,10 @@ def closed_loop(request: Callable[[int], bytes], concurrency: int, duration: flo
 
 
 def serve(params: dict[str, Any]) -> None:
-    """The worker side of the line protocol (see bench/node_client/worker.js), on our client."""
-    msp = Path(params["msp"])
-    profile = ConnectionProfile.load(params["profile"])
-    identity = X509Identity.from_msp_directory(profile.msp_id(), msp)
+    """The worker side of the line protocol (see bench/node_client/worker.js), on our client.
+    Commands marked `measured` are the ones profiled when `cprofile` names a file."""
     profiles: list[cProfile.Profile] | None = [] if params.get("cprofile") else None
-    with connect_with_profile(profile, identity, PrivateKeySigner.from_msp_directory(msp)) as gateway:
+    with connect_as(params["profile"], params["msp"]) as gateway:
         contract = gateway.network(params["channel"]).contract(params["chaincode"])
         print(json.dumps({"ready": True}), flush=True)
         for line in sys.stdin:
@@ -161,12 +166,14 @@ class Worker:
             self._process.wait()
 
 
+def credentials(network: Network) -> dict[str, str]:
+    """Where the bench user's connection profile and MSP directory are."""
+    return {"profile": str(network.layout.profile(ORGANIZATION)),
+            "msp": str(network.layout.crypto(ORGANIZATION).user_dir(USER) / "msp")}
+
+
 def start_workers(network: Network, cprofile: Path | None) -> dict[str, Worker]:
-    params: dict[str, Any] = {
-        "profile": str(network.layout.profile(ORGANIZATION)),
-        "msp": str(network.layout.crypto(ORGANIZATION).user_dir(USER) / "msp"),
-        "channel": CHANNEL, "chaincode": CHAINCODE,
-    }
+    params: dict[str, Any] = {**credentials(network), "channel": CHANNEL, "chaincode": CHAINCODE}
     python_params = {**params, "cprofile": str(cprofile) if cprofile else None}
     return {
         "python": Worker("python", [sys.executable, "-m", "bench.client", "worker",
@@ -244,10 +251,7 @@ def run_cells(workers: dict[str, Worker], concurrencies: list[int], args: argpar
 
 def seed(network: Network, key: str) -> None:
     """The key every evaluate reads, written once with our client."""
-    msp = network.layout.crypto(ORGANIZATION).user_dir(USER) / "msp"
-    profile = ConnectionProfile.load(network.layout.profile(ORGANIZATION))
-    identity = X509Identity.from_msp_directory(profile.msp_id(), msp)
-    with connect_with_profile(profile, identity, PrivateKeySigner.from_msp_directory(msp)) as gateway:
+    with connect_as(**credentials(network)) as gateway:
         gateway.network(CHANNEL).contract(CHAINCODE).submit("State:put", [key, "a value to read"])
 
 
