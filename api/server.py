@@ -53,7 +53,7 @@ def gunicorn_options(config: ApiConfig) -> dict[str, Any]:
         "keepalive": 30,
         "preload_app": False,
         "accesslog": None,
-        "loglevel": os.environ.get("GROOTBOEK_LOG_LEVEL", "warning").lower(),
+        "logconfig_dict": _json_logging(os.environ.get("GROOTBOEK_LOG_LEVEL", "WARNING").upper()),
         "proc_name": f"grootboek-api-{config.organization.lower()}",
         "child_exit": _child_exit,
         "post_worker_init": _configure_logging,
@@ -73,6 +73,20 @@ def serve(config_path: Path) -> None:
     metrics_dir.mkdir(parents=True)
     os.environ[MULTIPROCESS_ENV] = str(metrics_dir)
     GatewayServer(Path(config_path), config).run()
+
+
+def _json_logging(level: str) -> dict[str, Any]:
+    """gunicorn's own messages as our JSON lines too (grootboek.logs), quiet by default."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "grootboek.logs.JsonFormatter"}},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json",
+                                "stream": "ext://sys.stderr"}},
+        "root": {"level": level, "handlers": []},  # grootboek.logs.configure() installs its own
+        "loggers": {"gunicorn.error": {"handlers": ["stderr"], "level": level, "propagate": False},
+                    "gunicorn.access": {"handlers": [], "level": level, "propagate": False}},
+    }
 
 
 def _child_exit(server: Any, worker: Any) -> None:

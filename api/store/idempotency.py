@@ -15,6 +15,7 @@ from .database import Database
 
 PENDING, DONE, UNKNOWN = "pending", "done", "unknown"
 RETENTION_SECONDS = 24 * 3600
+PURGE_INTERVAL_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -62,9 +63,13 @@ class IdempotencyStore:
     def __init__(self, database: Database, lease_seconds: float = 300.0) -> None:
         self._db = database
         self.lease_seconds = lease_seconds
+        self._next_purge = 0.0
 
     def claim(self, user: str, key: str, fingerprint: str) -> Claim:
         now, owner = time.time(), secrets.token_hex(8)
+        if now >= self._next_purge:  # now and then, by whichever worker comes by
+            self._next_purge = now + PURGE_INTERVAL_SECONDS
+            self.purge()
         with self._db.transaction(immediate=True) as db:
             row = db.execute("SELECT * FROM idempotency WHERE user = ? AND key = ?", (user, key)).fetchone()
             if row is None:

@@ -60,3 +60,23 @@ def test_the_group_registers_under_grootboek():
     assert str(cli.config_path(args)) == "/state/api/Municipality/config.yaml"
     with pytest.raises(CommandError):
         cli.cmd_token_issue(args)  # no such gateway configuration
+
+
+def test_org_means_the_networks_gateway_and_its_generated_user(capsys, tmp_path):
+    from grootboek.network import consortium as consortium_file
+    from grootboek.network.layout import Layout
+
+    state = tmp_path / "state"
+    state.mkdir()
+    consortium = consortium_file.load()
+    (state / "consortium.yaml").write_text(yaml.safe_dump(consortium.model_dump(mode="json")))
+    crypto = Layout(consortium, state).crypto("Municipality")
+    crypto.create()
+    crypto.add_user("officer", attributes={"role": "officer"})
+    gateway = state / "api" / "Municipality"
+    gateway.mkdir(parents=True)
+    (gateway / "config.yaml").write_text(yaml.safe_dump({
+        "organization": "Municipality", "msp_id": "MunicipalityMSP", "connection_profile": "p.json",
+        "data_dir": "."}))
+    added = run(capsys, "-s", str(state), "user", "add", "officer", "--org", "Municipality")
+    assert "roles officer, reader" in added and (gateway / "wallet" / "officer.id").exists()
