@@ -179,9 +179,14 @@ def alternate(first: str, second: str, slices: int) -> list[str]:
 
 
 def error_name(exc: Exception) -> str:
+    """A failure's name for counting: the validation code of an invalid commit, else the type
+    and the first line of the first endorser's (or the gateway's) message."""
     if isinstance(exc, CommitError):
         return exc.validation_code_name
-    text = exc.message if isinstance(exc, GatewayError) else str(exc)
+    if isinstance(exc, GatewayError):
+        text = exc.details[0].message if exc.details else exc.message
+    else:
+        text = str(exc)
     return f"{type(exc).__name__}: {text.splitlines()[0][:120] if text else ''}"
 
 

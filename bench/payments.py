@@ -161,60 +161,81 @@ def _pages(contract: Contract, function: str, subject: str) -> Iterator[dict]:
             return
 
 
-def tally(pay: Pay, samples: list[Sample], clients: list[Client]) -> dict:
-    """What the clients saw: committed and outcome-unknown payments per budget and per shop."""
-    shop_of = {t: client.user for client, threads in zip(clients, thread_ranges(clients)) for t in threads}
-    committed, unknown, by_shop = Counter(), Counter(), Counter()
-    for sample in samples:
-        budget = pay.budgets[pay.budget(sample.thread, sample.n)][0]
-        if sample.error is None:
-            committed[budget] += 1
-            by_shop[shop_of[sample.thread]] += 1
-        elif sample.error.startswith(OUTCOME_UNKNOWN):
-            unknown[budget] += 1
-    return {"committed": committed, "unknown": unknown, "by_shop": by_shop}
+@dataclass
+class Seen:
+    """What the clients saw of the payments: committed and outcome-unknown, per budget and shop."""
+
+    committed: Counter[str]
+    unknown: Counter[str]
+    by_shop: Counter[str]
+
+    @classmethod
+    def of(cls, pay: Pay, samples: list[Sample], clients: list[Client]) -> "Seen":
+        shop_of = {t: client.user for client, threads in zip(clients, thread_ranges(clients)) for t in threads}
+        seen = cls(Counter(), Counter(), Counter())
+        for sample in samples:
+            budget = pay.budgets[pay.budget(sample.thread, sample.n)][0]
+            if sample.error is None:
+                seen.committed[budget] += 1
+                seen.by_shop[shop_of[sample.thread]] += 1
+            elif sample.error.startswith(OUTCOME_UNKNOWN):
+                seen.unknown[budget] += 1
+        return seen
 
 
-def verify(network: Network, pay: Pay, seen: dict) -> dict:
-    """Reads every budget, the scheme report and the shops' statements back and compares them
-    with what the clients saw committed. Exact unless some outcomes were unknown."""
-    committed, unknown, by_shop = seen["committed"], seen["unknown"], seen["by_shop"]
-    problems: list[str] = []
-    peers = network.layout.peers()
+def outside(what: str, found: int, low: int, high: int) -> list[str]:
+    """A problem unless `found` lies within what the clients saw: [committed, committed + unknown]."""
+    if low <= found <= high:
+        return []
+    seen = f"{low}" if low == high else f"{low} to {high}"
+    return [f"{what}: {found}, clients saw {seen}"]
+
+
+def budget_problems(budget_id: str, balance: dict, paid: int, committed: int, unknown: int) -> list[str]:
+    """A budget's balance record and the number of payments in its history against what the
+    clients saw committed on it."""
+    problems = []
+    if balance["granted"] != balance["balance"] + balance["spent"] + balance["returned"]:
+        problems.append(f"{budget_id}: granted ≠ balance + spent + returned ({balance})")
+    if balance["balance"] < 0 or balance["spent"] > balance["granted"]:
+        problems.append(f"{budget_id}: overspent ({balance})")
+    if balance["spent"] != paid * AMOUNT:
+        problems.append(f"{budget_id}: spent {balance['spent']} for {paid} payments of {AMOUNT}")
+    return problems + outside(f"{budget_id} payments in its history", paid, committed, committed + unknown)
+
+
+def verify(network: Network, pay: Pay, seen: Seen) -> dict:
+    """Reads every budget, the scheme report and the shops' statements back through the
+    municipality's peer and compares them with what the clients saw. Exact unless some outcomes
+    were unknown."""
+    channel = network.consortium.channel(CHANNEL)
     heights = [network.peer_operations(p).metric("ledger_blockchain_height", channel=CHANNEL) or 0
-               for p in peers if p.org.name in network.consortium.channel(CHANNEL).organizations]
+               for p in network.layout.peers() if p.org.name in channel.organizations]
     wait_synced(network, CHANNEL, int(max(heights)) - 1)
+    committed, unknown = sum(seen.committed.values()), sum(seen.unknown.values())
+    problems: list[str] = []
     with connect_as(network, "Municipality", "officer") as municipality:
         officer = municipality.network(CHANNEL).contract("budgets")
         for budget_id, _ in pay.budgets:
             balance = json.loads(officer.evaluate("balance", [budget_id]))
             paid = sum(1 for page in _pages(officer, "history", budget_id)
                        for entry in page["items"] if entry["kind"] == "paid")
-            low, high = committed[budget_id], committed[budget_id] + unknown[budget_id]
-            if balance["granted"] != balance["balance"] + balance["spent"] + balance["returned"]:
-                problems.append(f"{budget_id}: granted ≠ balance + spent + returned ({balance})")
-            if balance["balance"] < 0 or balance["spent"] > balance["granted"]:
-                problems.append(f"{budget_id}: overspent ({balance})")
-            if not (low <= paid <= high and paid * AMOUNT == balance["spent"]):
-                problems.append(f"{budget_id}: {paid} payments in its history, spent {balance['spent']}; "
-                                f"clients saw {low} committed and {high - low} unknown")
+            problems += budget_problems(budget_id, balance, paid, seen.committed[budget_id], seen.unknown[budget_id])
         spent = sum(page["totals"]["spent"] for page in _pages(officer, "scheme_report", SCHEME))
-        if not AMOUNT * sum(committed.values()) <= spent <= AMOUNT * (sum(committed.values()) + sum(unknown.values())):
-            problems.append(f"scheme report: spent {spent}, clients saw {sum(committed.values())} payments committed")
+        problems += outside("scheme report spent", spent, AMOUNT * committed, AMOUNT * (committed + unknown))
         for shop in SHOPS:
             lines = sum(1 for page in _pages(officer, "merchant_statement", shop)
                         for line in page["items"] if line["kind"] == "payment")
-            if not by_shop[shop] <= lines <= by_shop[shop] + sum(unknown.values()):
-                problems.append(f"{shop}: {lines} payment lines on its statement, clients saw {by_shop[shop]} committed")
-    return {"budgets": len(pay.budgets), "payments_committed": sum(committed.values()),
-            "outcome_unknown": sum(unknown.values()), "scheme_spent": spent, "problems": problems,
+            problems += outside(f"{shop} payment lines", lines, seen.by_shop[shop], seen.by_shop[shop] + unknown)
+    return {"budgets": len(pay.budgets), "payments_committed": committed, "outcome_unknown": unknown,
+            "scheme_spent": spent, "problems": problems,
             "verdict": "nothing overspent, nothing lost" if not problems else "FAILED"}
 
 
 # -- the run -------------------------------------------------------------------------------------
 
 
-def measure(network: Network, pay: Pay, args: argparse.Namespace) -> tuple[dict[str, Figures], dict]:
+def measure(network: Network, pay: Pay, args: argparse.Namespace) -> tuple[dict[str, Figures], Seen]:
     """Payments and the baseline in alternating slices, after a warm-up slice each; returns the
     figures and what the clients saw of every payment, warm-up included."""
     clients = spread([("Merchants", shop) for shop in SHOPS], args.threads)
@@ -230,7 +251,7 @@ def measure(network: Network, pay: Pay, args: argparse.Namespace) -> tuple[dict[
                 figures[workload] += measured
             if workload == PAYMENT:
                 payments += samples
-    return figures, tally(pay, payments, clients)
+    return figures, Seen.of(pay, payments, clients)
 
 
 def print_figures(figures: dict[str, Figures], threads: int, verdict: dict) -> list[dict]:

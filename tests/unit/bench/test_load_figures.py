@@ -1,0 +1,74 @@
+"""The load engine's pure parts (bench/chaincode.py): percentiles, slice figures and how they add
+up, the ABBA order, how threads are spread over client processes, failure names."""
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from bench.chaincode import Client, Figures, Sample, alternate, error_name, percentile, spread, thread_ranges
+from grootboek.client import CommitError, EndorseError, ErrorDetail
+
+
+def test_percentile_is_nearest_rank_of_unsorted_values():
+    values = [float(v) for v in range(100, 0, -1)]
+    assert percentile(values, 0.50) == 50.0
+    assert percentile(values, 0.95) == 95.0
+    assert percentile(values, 1.0) == 100.0
+    assert percentile([7.0], 0.95) == 7.0
+    assert percentile([], 0.5) == 0.0
+
+
+def test_a_slice_counts_successes_that_end_inside_its_window_and_every_call_for_cpu():
+    samples = [
+        Sample(0, 0, 9.0, 9.5),              # ramp-up: ended before the window
+        Sample(0, 1, 9.5, 10.5),             # counted, latency 1.0
+        Sample(1, 0, 10.0, 10.25),           # counted, latency 0.25
+        Sample(1, 1, 10.25, 11.0, "MVCC_READ_CONFLICT"),
+        Sample(0, 2, 11.5, 12.5),            # the tail: ended after the window
+    ]
+    figures = Figures.of(samples, start=10.0, seconds=2.0, cpu_s={"chaincode": 0.5})
+    assert sorted(figures.latencies) == [0.25, 1.0]
+    assert figures.per_s == 1.0
+    assert figures.failures == Counter({"MVCC_READ_CONFLICT": 1})
+    row = figures.row()
+    assert row["cpu_chaincode_ms"] == pytest.approx(100.0)  # 0.5 s over all 5 calls
+    assert (row["completed"], row["failed"], row["p50_ms"]) == (2, 1, 250.0)
+
+
+def test_slices_add_up_to_the_rate_over_their_total_time_and_keep_each_rate():
+    first = Figures.of([Sample(0, 0, 0.0, 0.5)], 0.0, 1.0, {"chaincode": 1.0})
+    second = Figures.of([Sample(0, 1, 1.0, 1.5), Sample(0, 2, 1.5, 2.0), Sample(0, 3, 2.0, 2.5)], 1.0, 3.0,
+                        {"chaincode": 2.0, "peers": 3.0})
+    total = Figures() + first + second
+    assert total.per_s == 1.0  # 4 calls in 4 seconds
+    assert total.rates == [1.0, 1.0]
+    row = total.row()
+    assert (row["cpu_chaincode_ms"], row["cpu_peers_ms"]) == (750.0, 750.0)
+    assert (row["slowest_slice_per_s"], row["fastest_slice_per_s"]) == (1.0, 1.0)
+
+
+def test_alternate_gives_both_the_same_turns_in_abba_order():
+    order = alternate("python", "go", 3)
+    assert order == ["python", "go", "go", "python", "python", "go"]
+    assert order.count("python") == order.count("go") == 3
+
+
+def test_spread_splits_threads_evenly_and_drops_idle_clients():
+    seats = [("A", "admin"), ("B", "admin"), ("C", "admin")]
+    assert [c.threads for c in spread(seats, 16)] == [6, 5, 5]
+    assert spread(seats, 2) == [Client("A", "admin", 1), Client("B", "admin", 1)]
+
+
+def test_thread_numbers_are_unique_across_clients():
+    ranges = thread_ranges([Client("A", "u", 3), Client("B", "u", 2)])
+    assert [list(r) for r in ranges] == [[0, 1, 2], [3, 4]]
+
+
+def test_failures_are_named_by_validation_code_or_by_what_the_endorser_said():
+    assert error_name(CommitError("tx1", 11, "MVCC_READ_CONFLICT", 7)) == "MVCC_READ_CONFLICT"
+    refused = EndorseError("failed to endorse transaction", transaction_id="tx2",
+                           details=[ErrorDetail("peer0:7051", "MerchantsMSP",
+                                                "chaincode response 500, INSUFFICIENT_BALANCE: 10 left\nmore")])
+    assert error_name(refused) == "EndorseError: chaincode response 500, INSUFFICIENT_BALANCE: 10 left"
+    assert error_name(TimeoutError("deadline")) == "TimeoutError: deadline"
