@@ -144,20 +144,21 @@ class Figures:
     latencies: list[float] = field(default_factory=list)  # calls that succeeded inside the window
     calls: int = 0  # every call of the slice, ramp-up and tail included: what the CPU paid for
     failures: Counter[str] = field(default_factory=Counter)
-    cpu_s: Counter[str] = field(default_factory=Counter)  # CPU seconds by process group
+    # CPU seconds by process group, plus the chaincode servers' system seconds and context switches
+    usage: Counter[str] = field(default_factory=Counter)
     rates: list[float] = field(default_factory=list)  # each slice's calls per second
 
     @classmethod
-    def of(cls, samples: list[Sample], start: float, seconds: float, cpu_s: dict[str, float]) -> "Figures":
+    def of(cls, samples: list[Sample], start: float, seconds: float, usage: dict[str, float]) -> "Figures":
         """Latencies of the calls that succeeded within [start, start + seconds]; failures and
         calls over the whole slice."""
         inside = [s.ended - s.started for s in samples if s.error is None and start <= s.ended <= start + seconds]
         return cls(seconds, inside, len(samples), Counter(s.error for s in samples if s.error),
-                   Counter(cpu_s), [len(inside) / seconds])
+                   Counter(usage), [len(inside) / seconds])
 
     def __add__(self, other: "Figures") -> "Figures":
         return Figures(self.seconds + other.seconds, self.latencies + other.latencies, self.calls + other.calls,
-                       self.failures + other.failures, self.cpu_s + other.cpu_s, self.rates + other.rates)
+                       self.failures + other.failures, self.usage + other.usage, self.rates + other.rates)
 
     @property
     def per_s(self) -> float:
@@ -169,7 +170,18 @@ class Figures:
                 "slowest_slice_per_s": min(self.rates, default=None), "fastest_slice_per_s": max(self.rates, default=None),
                 "p50_ms": percentile(self.latencies, 0.50) * 1000, "p95_ms": percentile(self.latencies, 0.95) * 1000,
                 "failed": sum(self.failures.values()), "failures": dict(self.failures),
-                **{f"cpu_{group}_ms": used / max(1, self.calls) * 1000 for group, used in self.cpu_s.items()}}
+                **self._usage_per_call()}
+
+    def _usage_per_call(self) -> dict[str, float]:
+        if not self.usage:
+            return {}
+        calls = max(1, self.calls)
+        per_call = {f"cpu_{group}_ms": self.usage[group] / calls * 1000
+                    for group in ("chaincode", "peers", "rest", "clients")}
+        per_call["chaincode_system_share"] = self.usage["chaincode_system"] / self.usage["chaincode"] \
+            if self.usage["chaincode"] else 0.0
+        per_call["chaincode_switches"] = self.usage["chaincode_switches"] / calls
+        return per_call
 
 
 def alternate(first: str, second: str, slices: int) -> list[str]:
@@ -193,11 +205,19 @@ def error_name(exc: Exception) -> str:
 # -- CPU and memory of the network's processes ---------------------------------------------------
 
 
-def cpu_seconds(pid: int) -> float:
-    """utime + stime of a process (all its threads) from /proc/<pid>/stat."""
+def process_usage(pid: int) -> Counter[str]:
+    """A process's CPU seconds in user and system mode (all its threads, from /proc/<pid>/stat)
+    and its live threads' context switches (from /proc/<pid>/task/*/status)."""
     with open(f"/proc/{pid}/stat") as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / _TICKS
+    usage = Counter({"user": int(fields[11]) / _TICKS, "system": int(fields[12]) / _TICKS, "switches": 0})
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            lines = (task / "status").read_text().splitlines()
+        except OSError:  # the thread ended meanwhile
+            continue
+        usage["switches"] += sum(int(line.split()[1]) for line in lines if "ctxt_switches:" in line)
+    return usage
 
 
 def network_processes(network: Network) -> dict[str, int]:
@@ -212,8 +232,9 @@ def server_names(network: Network, channel: str, chaincode: str) -> list[str]:
 
 
 class CpuMeter:
-    """CPU seconds used by the network's processes in groups: one chaincode's servers, the peers,
-    the rest (orderers, CAs, other chaincode servers)."""
+    """CPU seconds used by the network's processes in groups — one chaincode's servers, the peers,
+    the rest (orderers, CAs, other chaincode servers) — and, for that chaincode's servers, the
+    seconds in system mode and the context switches."""
 
     def __init__(self, network: Network, channel: str, chaincode: str):
         servers = set(server_names(network, channel, chaincode))
@@ -223,13 +244,17 @@ class CpuMeter:
             self.groups["chaincode" if name in servers else "peers" if name in peers else "rest"][name] = pid
         self.before = self._now()
 
-    def _now(self) -> dict[str, float]:
-        return {name: cpu_seconds(pid) for members in self.groups.values() for name, pid in members.items()}
-
-    def used(self) -> dict[str, float]:
-        now = self._now()
-        return {group: sum(now[name] - self.before[name] for name in members)
+    def _now(self) -> dict[str, Counter[str]]:
+        return {group: sum((process_usage(pid) for pid in members.values()), Counter())
                 for group, members in self.groups.items()}
+
+    def used(self) -> Counter[str]:
+        now = self._now()
+        used = Counter({group: now[group]["user"] + now[group]["system"]
+                        - self.before[group]["user"] - self.before[group]["system"] for group in self.groups})
+        for detail in ("system", "switches"):
+            used[f"chaincode_{detail}"] = now["chaincode"][detail] - self.before["chaincode"][detail]
+        return used
 
 
 # -- the load engine (shared with bench/payments.py) ---------------------------------------------
@@ -357,10 +382,10 @@ class LoadClients:
         for commands in self.commands:
             commands.put(_Slice(chaincode, operation, start, start + ramp + seconds))
         outcomes = self._gather(timeout=ramp + seconds + 300)
-        cpu = meter.used()
-        cpu["clients"] = sum(client_cpu for _, client_cpu in outcomes)
+        usage = meter.used()
+        usage["clients"] = sum(client_cpu for _, client_cpu in outcomes)
         samples = [s for part, _ in outcomes for s in part]
-        return Figures.of(samples, start + ramp, seconds, cpu), samples
+        return Figures.of(samples, start + ramp, seconds, usage), samples
 
 
 # -- this benchmark's workloads ------------------------------------------------------------------
@@ -442,15 +467,18 @@ def python_share(figures: dict[str, dict[str, Figures]]) -> dict[str, float]:
     shares["endorse p50 latency"] = (percentile(figures["endorse"][GO].latencies, 0.5)
                                      / percentile(figures["endorse"][PYTHON].latencies, 0.5))
     for w in ("evaluate", "submit"):
-        shares[f"{w} chaincode CPU per call"] = (figures[w][GO].cpu_s["chaincode"] / figures[w][GO].calls) / (
-            figures[w][PYTHON].cpu_s["chaincode"] / figures[w][PYTHON].calls)
+        shares[f"{w} chaincode CPU per call"] = (figures[w][GO].usage["chaincode"] / figures[w][GO].calls) / (
+            figures[w][PYTHON].usage["chaincode"] / figures[w][PYTHON].calls)
     return shares
 
 
 COLUMNS = ["workload", "chaincode", "threads", "completed", "per_s", "slowest_slice_per_s", "fastest_slice_per_s",
-           "p50_ms", "p95_ms", "failed", "cpu_chaincode_ms", "cpu_peers_ms", "cpu_rest_ms", "cpu_clients_ms"]
+           "p50_ms", "p95_ms", "failed", "cpu_chaincode_ms", "cpu_peers_ms", "cpu_rest_ms", "cpu_clients_ms",
+           "chaincode_system_share", "chaincode_switches"]
 CPU_NOTE = ("cpu_*_ms: CPU milliseconds per call of the chaincode's servers (every organisation's), "
-            "the peers, the rest of the network (orderers, CAs, idle servers), the load clients")
+            "the peers, the rest of the network (orderers, CAs, idle servers), the load clients;\n"
+            "chaincode_system_share: the part of the chaincode servers' CPU spent in the kernel; "
+            "chaincode_switches: their threads' context switches per call")
 
 
 def print_failures(rows: list[dict]) -> None:

@@ -2,11 +2,13 @@
 up, the ABBA order, how threads are spread over client processes, failure names."""
 from __future__ import annotations
 
+import os
 from collections import Counter
 
 import pytest
 
-from bench.chaincode import Client, Figures, Sample, alternate, error_name, percentile, spread, thread_ranges
+from bench.chaincode import (Client, Figures, Sample, alternate, error_name, percentile, process_usage, spread,
+                             thread_ranges)
 from grootboek.client import CommitError, EndorseError, ErrorDetail
 
 
@@ -27,24 +29,26 @@ def test_a_slice_counts_successes_that_end_inside_its_window_and_every_call_for_
         Sample(1, 1, 10.25, 11.0, "MVCC_READ_CONFLICT"),
         Sample(0, 2, 11.5, 12.5),            # the tail: ended after the window
     ]
-    figures = Figures.of(samples, start=10.0, seconds=2.0, cpu_s={"chaincode": 0.5})
+    figures = Figures.of(samples, start=10.0, seconds=2.0,
+                         usage={"chaincode": 0.5, "chaincode_system": 0.125, "chaincode_switches": 20})
     assert sorted(figures.latencies) == [0.25, 1.0]
     assert figures.per_s == 1.0
     assert figures.failures == Counter({"MVCC_READ_CONFLICT": 1})
     row = figures.row()
     assert row["cpu_chaincode_ms"] == pytest.approx(100.0)  # 0.5 s over all 5 calls
+    assert (row["chaincode_system_share"], row["chaincode_switches"]) == (0.25, 4.0)
     assert (row["completed"], row["failed"], row["p50_ms"]) == (2, 1, 250.0)
 
 
 def test_slices_add_up_to_the_rate_over_their_total_time_and_keep_each_rate():
-    first = Figures.of([Sample(0, 0, 0.0, 0.5)], 0.0, 1.0, {"chaincode": 1.0})
+    first = Figures.of([Sample(0, 0, 0.0, 0.5)], 0.0, 1.0, {"chaincode": 1.0, "chaincode_switches": 2})
     second = Figures.of([Sample(0, 1, 1.0, 1.5), Sample(0, 2, 1.5, 2.0), Sample(0, 3, 2.0, 2.5)], 1.0, 3.0,
                         {"chaincode": 2.0, "peers": 3.0})
     total = Figures() + first + second
     assert total.per_s == 1.0  # 4 calls in 4 seconds
     assert total.rates == [1.0, 1.0]
     row = total.row()
-    assert (row["cpu_chaincode_ms"], row["cpu_peers_ms"]) == (750.0, 750.0)
+    assert (row["cpu_chaincode_ms"], row["cpu_peers_ms"], row["chaincode_switches"]) == (750.0, 750.0, 0.5)
     assert (row["slowest_slice_per_s"], row["fastest_slice_per_s"]) == (1.0, 1.0)
 
 
@@ -72,3 +76,11 @@ def test_failures_are_named_by_validation_code_or_by_what_the_endorser_said():
                                                 "chaincode response 500, INSUFFICIENT_BALANCE: 10 left\nmore")])
     assert error_name(refused) == "EndorseError: chaincode response 500, INSUFFICIENT_BALANCE: 10 left"
     assert error_name(TimeoutError("deadline")) == "TimeoutError: deadline"
+
+
+def test_process_usage_reads_this_process_cpu_and_context_switches():
+    before = process_usage(os.getpid())
+    sum(i * i for i in range(200_000))  # some CPU in user mode
+    after = process_usage(os.getpid())
+    assert after["user"] + after["system"] >= before["user"] + before["system"] > 0
+    assert after["switches"] >= before["switches"] > 0
