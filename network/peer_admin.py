@@ -3,6 +3,7 @@ chaincode lifecycle, spoken directly over gRPC with our client (no `peer` CLI pr
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,6 +60,20 @@ class Definition:
             validation_parameter=validation, collections=collections, init_required=self.init_required)
 
 
+def _retrying_unavailable(call, attempts: int = 5, backoff: float = 0.2):
+    """Repeats a call that failed before the peer or orderer did anything, so trying again is
+    safe: the connection failed (UNAVAILABLE, often a TLS handshake on a busy machine) or the
+    orderer refused for want of a Raft leader (SERVICE_UNAVAILABLE)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return call()
+        except GatewayError as exc:
+            transient = exc.code == grpc.StatusCode.UNAVAILABLE or getattr(exc, "status", "") == "SERVICE_UNAVAILABLE"
+            if not transient or attempt == attempts:
+                raise
+        time.sleep(backoff * attempt)
+
+
 class PeerAdmin:
     """One peer, addressed as its organisation's admin. Close it (or use `with`) when done."""
 
@@ -84,7 +99,7 @@ class PeerAdmin:
 
     def _query(self, invocation, channel: str = "", timeout: float = 30.0):
         try:
-            return admin.query(self.endorser, self.signing, invocation, channel, timeout)
+            return _retrying_unavailable(lambda: admin.query(self.endorser, self.signing, invocation, channel, timeout))
         except (GatewayError, grpc.RpcError) as exc:
             raise PeerAdminError(f"{invocation.args[0].decode()} on {self.peer.id}: {exc}") from None
 
@@ -140,8 +155,8 @@ class PeerAdmin:
         orderer_channel = Endpoint(orderer_address, tls_root_certs=orderer_ca.read_bytes()).open_channel()
         try:
             with CommitWaiter(PeerDeliver(self._channel), self.signing, channel) as waiter:
-                tx_id = admin.transact([e.endorser for e in endorsers], Orderer(orderer_channel),
-                                       self.signing, invocation, channel)
+                tx_id = _retrying_unavailable(lambda: admin.transact(
+                    [e.endorser for e in endorsers], Orderer(orderer_channel), self.signing, invocation, channel))
                 status = waiter.wait(tx_id)
         except (GatewayError, grpc.RpcError) as exc:
             raise PeerAdminError(f"{what}: {exc}") from None

@@ -51,9 +51,11 @@ def make_consortium(extra=with_conformance) -> Consortium:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def fabric_binaries() -> binaries.Binaries:
-    # Builds them on a fresh machine (progress visible in CI output), reuses the cache after.
-    return binaries.ensure(Progress(sys.__stderr__))
+def fabric_binaries(request) -> binaries.Binaries:
+    # Builds them on a fresh machine, with progress visible through pytest's capture (CI shows
+    # what takes the first minute); reuses the cache after.
+    with request.config.pluginmanager.getplugin("capturemanager").global_and_fixture_disabled():
+        return binaries.ensure(Progress(sys.stderr))
 
 
 class NetworkStarter:
