@@ -124,13 +124,11 @@ def remove_orderer(network: Network, name: str, channels: Sequence[str] | None =
     def without(data: dict) -> None:
         _explicit_orderers(data)
         for channel in data["channels"]:
-            if channel["name"] in channels and name in channel["orderers"]:
-                channel["orderers"].remove(name)
+            if leaves or channel["name"] in channels:
+                channel["orderers"] = [o for o in channel["orderers"] if o != name]
         if leaves:
             oorg = data["orderer_organization"]
             oorg["orderers"] = [o for o in oorg["orderers"] if o["name"] != name]
-            for channel in data["channels"]:
-                channel["orderers"] = [o for o in channel["orderers"] if o != name]
 
     step = f"stopping orderer {name}" if leaves else f"recording that {name} left {', '.join(channels)}"
     with network.progress.step(step):

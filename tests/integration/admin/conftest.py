@@ -13,12 +13,13 @@ from grootboek.network.network import Network
 from .traffic import Traffic
 
 
-# The installed entry point, as operators run it.
-GROOTBOEK = str(Path(sys.executable).parent / "grootboek")
+# The installed entry point, as operators run it, but on this interpreter's path: process specs
+# name the interpreter, so another spelling of it would make `up` restart every Python process.
+GROOTBOEK = [sys.executable, str(Path(sys.executable).parent / "grootboek")]
 
 
 def run_cli(network: Network, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([GROOTBOEK, "--state-dir", str(network.layout.root), *args],
+    return subprocess.run([*GROOTBOEK, "--state-dir", str(network.layout.root), *args],
                           capture_output=True, text=True, timeout=timeout)
 
 
