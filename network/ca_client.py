@@ -185,6 +185,16 @@ class FabricCAClient:
         del body["id"]
         self._call("PUT", f"identities/{registration.name}", self._with_ca(body), auth=registrar)
 
+    def register_or_replace(self, registrar: Credentials, registration: Registration) -> None:
+        """Registers the identity, or replaces the registration of an existing one, so that
+        asking again converges on what was asked. `registration.secret` must be set."""
+        if registration.secret is None:
+            raise ValueError("replacing a registration needs the secret to enrol with afterwards")
+        if self.identity(registrar, registration.name) is None:
+            self.register(registrar, registration)
+        else:
+            self.modify(registrar, registration)
+
     # -- revocation ---------------------------------------------------------------------------
 
     def revoke(self, registrar: Credentials, name: str, reason: str = "") -> bytes:

@@ -88,11 +88,8 @@ class Identities:
         """Registers `name`, or replaces the registration of an existing identity (so a re-run
         converges on what was asked); returns the enrolment secret."""
         secret = secret or secrets.token_urlsafe(18)
-        registration = Registration(name, type, self.affiliation, dict(attributes or {}), secret)
-        if self.client.identity(self.registrar(), name) is None:
-            self.client.register(self.registrar(), registration)
-        else:
-            self.client.modify(self.registrar(), registration)
+        self.client.register_or_replace(self.registrar(),
+                                        Registration(name, type, self.affiliation, dict(attributes or {}), secret))
         return secret
 
     def enroll(self, name: str, secret: str) -> EnrolledUser:

@@ -169,3 +169,20 @@ def test_a_missing_identity_is_none_and_other_refusals_raise_with_the_cas_code(w
     with pytest.raises(CAError, match="already registered") as refused:
         client.register(registrar, Registration("u1"))
     assert (refused.value.status, refused.value.code) == (409, 74)
+
+
+def test_register_or_replace_registers_a_new_identity_and_replaces_a_known_one(wire, registrar, tmp_path):
+    client = FabricCAClient("https://ca", tmp_path / "tls.pem")
+    fresh = wire(failed(404, 63, "Failed to get User: u1"), ok({"secret": "s"}))
+    client.register_or_replace(registrar, Registration("u1", attributes={"role": "officer"}, secret="s"))
+    assert [(r["method"], r["url"].rsplit("/", 2)[-2:]) for r in fresh.requests] == [
+        ("GET", ["identities", "u1"]), ("POST", ["v1", "register"])]
+
+    known = wire(ok({"id": "u1", "type": "client"}), ok({}))
+    client.register_or_replace(registrar, Registration("u1", attributes={"role": "clerk"}, secret="t"))
+    put = known.requests[1]
+    assert (put["method"], put["url"]) == ("PUT", "https://ca/api/v1/identities/u1")
+    assert put["body"]["attrs"] == [{"name": "role", "value": "clerk", "ecert": True}] and "id" not in put["body"]
+    assert put["body"]["secret"] == "t"
+    with pytest.raises(ValueError, match="needs the secret"):
+        client.register_or_replace(registrar, Registration("u1"))
