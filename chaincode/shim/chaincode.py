@@ -15,7 +15,7 @@ from .contract import Contract, transaction_options
 from .conversion import ConversionError, Converter, converter_for, to_payload
 from .errors import ContractError
 from .metadata import SYSTEM_CONTRACT, build_metadata
-from .response import ERROR, Response, success
+from .response import Response, error, success
 
 log = logging.getLogger(__name__)
 
@@ -132,10 +132,6 @@ class Chaincode:
         for spec in self._specs[contracts[0].contract_name]:
             self._routes[spec.name] = spec
 
-    @property
-    def transactions(self) -> list[TransactionSpec]:
-        return [spec for specs in self._specs.values() for spec in specs]
-
     @cached_property
     def metadata(self) -> dict[str, Any]:
         return build_metadata(
@@ -156,7 +152,7 @@ class Chaincode:
             return success(self._metadata_bytes)
         spec = self._routes.get(function)
         if spec is None:
-            return Response(ERROR, f"UNKNOWN_TRANSACTION: {self._unknown(function)}")
+            return error(f"UNKNOWN_TRANSACTION: {self._unknown(function)}")
         contract = spec.contract
         try:
             values = spec.convert(args[1:])
@@ -166,12 +162,12 @@ class Chaincode:
             contract.after_transaction(ctx, result)
             return success(to_payload(result))
         except ContractError as exc:
-            return Response(ERROR, str(exc))
+            return error(str(exc))
         except Exception as exc:
             log.exception(
                 "transaction raised", extra={"function": spec.full_name, "txid": stub.tx_id}
             )
-            return Response(ERROR, f"INTERNAL: {type(exc).__name__}: {exc}")
+            return error(f"INTERNAL: {type(exc).__name__}: {exc}")
 
     def _unknown(self, function: str) -> str:
         if not function:

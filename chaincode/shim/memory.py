@@ -22,7 +22,7 @@ from .identities import TestIdentity, make_identity
 from .interface import ChaincodeInterface
 from .iterators import KV, KeyModification, ListIterator, QueryIterator, QueryMetadata
 from .proposal import build_signed_proposal
-from .response import ERROR, Event, Response
+from .response import Event, Response, error
 
 Record = pb.WriteRecord
 DEFAULT_NAMESPACE = "chaincode"
@@ -266,10 +266,10 @@ class MemoryStub(BaseStub):
     def _invoke(self, name: str, args: list[bytes]) -> Response:
         target, _, channel = name.partition("/")
         if channel and channel != self.channel_id:
-            return Response(ERROR, f"channel {channel} is not part of this memory ledger")
+            return error(f"channel {channel} is not part of this memory ledger")
         chaincode = self._ledger._deployed.get(target)
         if chaincode is None:
-            return Response(ERROR, f"chaincode {target} is not deployed on this memory ledger")
+            return error(f"chaincode {target} is not deployed on this memory ledger")
         # The called chaincode shares this transaction's simulation, as on a peer.
         callee = MemoryStub(self._ledger, target, self._tx, args, self._proposal.signed)
         return chaincode.invoke(callee)

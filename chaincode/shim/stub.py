@@ -13,7 +13,7 @@ from fabric_protos.peer import proposal_response_pb2
 from .base_stub import BaseStub, Page, StateResult
 from .errors import PeerError
 from .iterators import KV, KeyModification, QueryIterator, QueryMetadata
-from .response import ERROR, Response
+from .response import Response, error
 from .timestamps import to_datetime
 
 if TYPE_CHECKING:
@@ -136,9 +136,9 @@ class ChaincodeStub(BaseStub):
         try:
             outcome = Message.FromString(self._call(Message.INVOKE_CHAINCODE, spec))
         except PeerError as exc:
-            return Response(ERROR, str(exc))
+            return error(str(exc))
         if outcome.type != Message.COMPLETED:
-            return Response(ERROR, outcome.payload.decode(errors="replace"))
+            return error(outcome.payload.decode(errors="replace"))
         result = proposal_response_pb2.Response.FromString(outcome.payload)
         return Response(result.status, result.message, result.payload)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
-from datetime import datetime, timezone
+from datetime import datetime
 from enum import Enum
 from typing import Optional
 
