@@ -57,7 +57,8 @@ class Private(Contract):
 
     @transaction(evaluate=True)
     def by_partial(self, ctx: Context, object_type: str, attributes: list[str]) -> list[dict[str, str]]:
-        return entries(ctx.stub.get_private_data_by_partial_composite_key(COLLECTION, object_type, attributes))
+        stub = ctx.stub
+        return entries(stub.get_private_data_by_partial_composite_key(COLLECTION, object_type, attributes))
 
     @transaction(evaluate=True)
     def query(self, ctx: Context, query: str) -> list[dict[str, str]]:
@@ -72,4 +73,5 @@ class Private(Contract):
 
     @transaction(evaluate=True)
     def get_endorsement(self, ctx: Context, key: str) -> list[str]:
-        return KeyEndorsementPolicy(ctx.stub.get_private_data_validation_parameter(COLLECTION, key)).list_orgs()
+        policy = ctx.stub.get_private_data_validation_parameter(COLLECTION, key)
+        return KeyEndorsementPolicy(policy).list_orgs()

@@ -41,8 +41,8 @@ class Queries(Contract):
     def by_partial_page(
         self, ctx: Context, object_type: str, attributes: list[str], page_size: int, bookmark: str = ""
     ) -> dict:
-        stub = ctx.stub
-        return page(*stub.get_state_by_partial_composite_key_with_pagination(object_type, attributes, page_size, bookmark))
+        return page(*ctx.stub.get_state_by_partial_composite_key_with_pagination(
+            object_type, attributes, page_size, bookmark))
 
     @transaction(evaluate=True)
     def rich_query(self, ctx: Context, query: str) -> list[dict[str, str]]:

@@ -54,4 +54,5 @@ class Tx(Contract):
     def call(self, ctx: Context, chaincode: str, args: list[str], channel: str = "") -> dict:
         """Invokes another chaincode and reports its response (a failure is not raised)."""
         response = ctx.stub.invoke_chaincode(chaincode, args, channel)
-        return {"status": response.status, "message": response.message, "payload": response.payload.decode(errors="replace")}
+        payload = response.payload.decode(errors="replace")
+        return {"status": response.status, "message": response.message, "payload": payload}

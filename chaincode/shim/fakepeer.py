@@ -142,12 +142,14 @@ class FakePeer:
         future: Future = Future()
         with self._lock:
             self._txs[(channel, tx_id)] = _Tx(future)
+        if payload is None:
+            payload = chaincode_pb2.ChaincodeInput(args=wire).SerializeToString()
         message = Message(
             type=Message.INIT if init else Message.TRANSACTION,
             txid=tx_id,
             channel_id=channel,
             proposal=proposal,
-            payload=payload if payload is not None else chaincode_pb2.ChaincodeInput(args=wire).SerializeToString(),
+            payload=payload,
         )
         self._outbox.put(message)
         return future
@@ -252,8 +254,9 @@ class FakePeer:
             raise _Refused("ExecuteQuery not supported for leveldb")
         if kind == Message.GET_HISTORY_FOR_KEY:
             key = pb.GetHistoryForKey.FromString(message.payload).key
-            results = [pb.QueryResultBytes(resultBytes=m.SerializeToString()) for m in self.history.get(key, [])]
-            return pb.QueryResponse(results=results, id=uuid.uuid4().hex).SerializeToString()
+            return pb.QueryResponse(
+                results=_result_bytes(self.history.get(key, [])), id=uuid.uuid4().hex
+            ).SerializeToString()
         if kind == Message.INVOKE_CHAINCODE:
             spec = chaincode_pb2.ChaincodeSpec.FromString(message.payload)
             echo = b" ".join([spec.chaincode_id.name.encode(), *spec.input.args])
@@ -264,9 +267,10 @@ class FakePeer:
     def _range(self, tx: _Tx, request: pb.GetStateByRange) -> bytes:
         metadata = pb.QueryMetadata.FromString(request.metadata)
         start = metadata.bookmark or request.startKey
+        end = request.endKey
         keys = sorted(
             key for (collection, key) in self.state
-            if collection == request.collection and start <= key and (not request.endKey or key < request.endKey)
+            if collection == request.collection and start <= key and (not end or key < end)
         )
         kvs = (qr.KV(key=key, value=self.state[(request.collection, key)]) for key in keys)
         query_id = uuid.uuid4().hex
@@ -275,9 +279,12 @@ class FakePeer:
         tx.paginated = True
         page = keys[: metadata.pageSize]
         bookmark = keys[metadata.pageSize] if len(keys) > metadata.pageSize else ""
-        results = [pb.QueryResultBytes(resultBytes=kv.SerializeToString()) for kv in itertools.islice(kvs, len(page))]
         reported = pb.QueryResponseMetadata(fetched_records_count=len(page), bookmark=bookmark)
-        return pb.QueryResponse(results=results, id=query_id, metadata=reported.SerializeToString()).SerializeToString()
+        return pb.QueryResponse(
+            results=_result_bytes(itertools.islice(kvs, len(page))),
+            id=query_id,
+            metadata=reported.SerializeToString(),
+        ).SerializeToString()
 
     def _page(self, query_id: str, kvs: Iterator[qr.KV]) -> bytes:
         batch = list(itertools.islice(kvs, self._batch + 1))
@@ -287,8 +294,9 @@ class FakePeer:
             batch = batch[:-1]
         else:
             self._queries.pop(query_id, None)
-        results = [pb.QueryResultBytes(resultBytes=kv.SerializeToString()) for kv in batch]
-        return pb.QueryResponse(results=results, has_more=has_more, id=query_id).SerializeToString()
+        return pb.QueryResponse(
+            results=_result_bytes(batch), has_more=has_more, id=query_id
+        ).SerializeToString()
 
     def _commit(self, tx_id: str, writes: list[Record]) -> None:
         for record in writes:
@@ -301,12 +309,18 @@ class FakePeer:
             else:
                 self.state.pop(key, None)
             if not record.collection:
-                modification = qr.KeyModification(tx_id=tx_id, value=record.value, is_delete=record.type != Record.PUT_STATE)
+                modification = qr.KeyModification(
+                    tx_id=tx_id, value=record.value, is_delete=record.type != Record.PUT_STATE
+                )
                 self.history.setdefault(record.key, []).insert(0, modification)
 
 
 class _Refused(Exception):
     pass
+
+
+def _result_bytes(records) -> list[pb.QueryResultBytes]:
+    return [pb.QueryResultBytes(resultBytes=record.SerializeToString()) for record in records]
 
 
 def _records(message: Message) -> list[Record]:
@@ -319,7 +333,8 @@ def _records(message: Message) -> list[Record]:
         return [Record(type=Record.PUT_STATE, key=put.key, value=put.value, collection=put.collection)]
     if kind == Message.PUT_STATE_METADATA:
         put = pb.PutStateMetadata.FromString(message.payload)
-        return [Record(type=Record.PUT_STATE_METADATA, key=put.key, collection=put.collection, metadata=put.metadata)]
+        return [Record(type=Record.PUT_STATE_METADATA, key=put.key, collection=put.collection,
+                       metadata=put.metadata)]
     delete = pb.DelState.FromString(message.payload)
     record_type = Record.DEL_STATE if kind == Message.DEL_STATE else Record.PURGE_PRIVATE_DATA
     return [Record(type=record_type, key=delete.key, collection=delete.collection)]

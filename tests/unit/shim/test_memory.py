@@ -6,7 +6,14 @@ from datetime import datetime, timezone
 
 import pytest
 
-from grootboek.chaincode.shim import Chaincode, Context, Contract, ContractError, KeyEndorsementPolicy, transaction
+from grootboek.chaincode.shim import (
+    Chaincode,
+    Context,
+    Contract,
+    ContractError,
+    KeyEndorsementPolicy,
+    transaction,
+)
 from grootboek.chaincode.shim.testing import MemoryLedger, make_identity
 
 
