@@ -9,7 +9,15 @@ from collections import Counter
 from fabric_protos.peer import chaincode_shim_pb2 as pb
 
 from grootboek.chaincode.conformance import chaincode as conformance
-from grootboek.chaincode.shim import Chaincode, Context, Contract, ContractError, PeerError, transaction
+from grootboek.chaincode.shim import (
+    Chaincode,
+    Context,
+    Contract,
+    ContractError,
+    PeerError,
+    Response,
+    transaction,
+)
 
 Message = pb.ChaincodeMessage
 IN_FLIGHT = 40
@@ -224,3 +232,27 @@ def test_a_lost_peer_releases_waiting_transactions_with_a_peer_error(connect):
     peer.submit("read", "k")
     assert watcher.done.wait(timeout=30)
     assert watcher.seen == ["connection to the peer was lost"]
+
+
+class Tally:
+    """A hand-written chaincode (no contracts): Go's Init/Invoke interface."""
+
+    def init(self, stub) -> Response:
+        stub.put_state("count", "0")
+        return Response(200)
+
+    def invoke(self, stub) -> Response:
+        function, params = stub.get_function_and_parameters()
+        if function != "add":
+            return Response(500, f"unknown {function}")
+        total = int(stub.get_state("count") or b"0") + int(params[0])
+        stub.put_state("count", str(total))
+        return Response(200, payload=str(total).encode())
+
+
+def test_a_hand_written_chaincode_is_served_too(connect):
+    peer = connect(Tally())
+    assert peer.response(peer.invoke(init=True)).status == 200
+    assert peer.response(peer.invoke("add", "5")).payload == b"5"
+    assert peer.response(peer.invoke("sub", "5")).message == "unknown sub"
+    assert peer.state[("", "count")] == b"5"
