@@ -135,10 +135,10 @@ class FakePeer:
         `payload` replaces the encoded ChaincodeInput (to send garbage).
         """
         wire = [a.encode() if isinstance(a, str) else a for a in args]
-        proposal_tx_id, proposal = build_signed_proposal(
-            channel_id=channel, chaincode_name="cc", creator=creator, args=wire, transient=transient
+        tx_id, proposal = build_signed_proposal(
+            channel_id=channel, chaincode_name="cc", creator=creator, args=wire,
+            transient=transient, tx_id=tx_id,
         )
-        tx_id = tx_id or proposal_tx_id
         future: Future = Future()
         with self._lock:
             self._txs[(channel, tx_id)] = _Tx(future)

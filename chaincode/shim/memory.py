@@ -75,6 +75,7 @@ class MemoryLedger:
         identity: TestIdentity | bytes | None = None,
         transient: dict[str, bytes | str] | None = None,
         timestamp: datetime | None = None,
+        tx_id: str | None = None,
     ) -> TxResult:
         """Runs one transaction and commits its writes if it succeeds.
 
@@ -91,6 +92,7 @@ class MemoryLedger:
             args=wire_args,
             transient={k: to_argument(v) for k, v in (transient or {}).items()},
             timestamp=timestamp,
+            tx_id=tx_id,
         )
         tx = _Tx(tx_id, timestamp or datetime.now(timezone.utc))
         stub = MemoryStub(self, namespace, tx, wire_args, proposal)

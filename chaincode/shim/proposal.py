@@ -77,13 +77,15 @@ def build_signed_proposal(
     transient: dict[str, bytes] | None = None,
     timestamp: datetime | None = None,
     nonce: bytes | None = None,
+    tx_id: str | None = None,
 ) -> tuple[str, proposal_pb2.SignedProposal]:
     """An unsigned but otherwise well-formed proposal, as a client would send; returns (tx id, it).
 
     For the in-memory ledger and the fake peer: the peer side of the shim never verifies signatures.
+    `tx_id` overrides the id Fabric would derive from nonce and creator.
     """
     nonce = nonce if nonce is not None else os.urandom(24)
-    tx_id = compute_tx_id(nonce, creator)
+    tx_id = tx_id or compute_tx_id(nonce, creator)
     channel_header = common_pb2.ChannelHeader(
         type=common_pb2.ENDORSER_TRANSACTION, channel_id=channel_id, tx_id=tx_id
     )

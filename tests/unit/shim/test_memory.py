@@ -176,9 +176,10 @@ def test_pagination_and_partial_composite_keys(ledger):
 def test_identity_timestamp_and_tx_id_are_settable(ledger):
     clerk = make_identity("RegistryMSP", "clerk")
     when = datetime(2026, 5, 1, 9, 30, tzinfo=timezone.utc)
-    result = ledger.invoke(chaincode, "context", identity=clerk, timestamp=when)
+    result = ledger.invoke(chaincode, "context", identity=clerk, timestamp=when, tx_id="tx-7")
     assert result.json() == {"who": clerk.client_identity.id, "msp": "RegistryMSP",
-                             "when": "2026-05-01T09:30:00Z", "tx": result.tx_id, "channel": "mychannel"}
+                             "when": "2026-05-01T09:30:00Z", "tx": "tx-7", "channel": "mychannel"}
+    assert result.tx_id == "tx-7"
 
 
 def test_chaincode_to_chaincode_calls_share_the_transaction(ledger):
