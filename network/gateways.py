@@ -3,14 +3,13 @@ their configuration, TLS pair and data directory, and how the supervisor runs th
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from grootboek.network import ca
 from grootboek.network.consortium import Organization
 from grootboek.network.layout import Layout
 from grootboek.network.node_config import write_yaml
-from grootboek.network.supervisor import ProcessSpec
+from grootboek.network.supervisor import ProcessSpec, python
 
 
 def api_dir(layout: Layout, org: Organization) -> Path:
@@ -60,6 +59,6 @@ def prepare(layout: Layout, org: Organization, config: dict | None = None) -> No
 def process_spec(layout: Layout, org: Organization, stop_order: int) -> ProcessSpec:
     return ProcessSpec(
         name=layout.api_id(org),
-        argv=[sys.executable, "-m", "grootboek.api", "serve", "--config", str(config_file(layout, org))],
+        argv=[python(), "-m", "grootboek.api", "serve", "--config", str(config_file(layout, org))],
         stop_order=stop_order,
     )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +18,7 @@ from grootboek.network import packaging
 from grootboek.network.consortium import Channel, Chaincode, Consortium
 from grootboek.network.layout import Layout, Peer
 from grootboek.network.peer_admin import Definition, PeerAdmin
-from grootboek.network.supervisor import ProcessSpec
+from grootboek.network.supervisor import ProcessSpec, python
 from grootboek.network.tasks import parallel
 
 if TYPE_CHECKING:
@@ -98,7 +97,7 @@ def server_specs(layout: Layout, packages: dict[tuple[str, str], packaging.Packa
                 tls = server_tls_dir(layout, org_name, cc.name)
                 specs.append(ProcessSpec(
                     name=layout.chaincode_server_id(cc.name, org_name),
-                    argv=cc.command or [sys.executable, "-m", "grootboek.chaincode.shim", "--chaincode", cc.contract],
+                    argv=cc.command or [python(), "-m", "grootboek.chaincode.shim", "--chaincode", cc.contract],
                     env={"CHAINCODE_SERVER_ADDRESS": layout.address(port),
                          "CHAINCODE_ID": packages[(channel.name, cc.name)].id,
                          "CHAINCODE_TLS_CERT": str(tls / "server.crt"),

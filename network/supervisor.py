@@ -42,6 +42,12 @@ class ProcessSpec:
         return cls(**raw)
 
 
+def python() -> str:
+    """The interpreter our own Python processes run on: this environment's, spelled one way
+    whatever path the caller was started with (a changed spelling would restart them on `up`)."""
+    return str(Path(sys.prefix) / "bin" / "python")
+
+
 def socket_address(run_dir: Path) -> str:
     # Abstract socket: no 108-character path limit for deep temporary state directories.
     return "\0grootboek-" + hashlib.sha256(str(run_dir.resolve()).encode()).hexdigest()[:32]
@@ -104,7 +110,7 @@ def start_daemon(run_dir: Path, state_dir: Path) -> None:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "ab") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "grootboek.network.supervisor", str(state_dir)],
+            [python(), "-m", "grootboek.network.supervisor", str(state_dir)],
             stdin=subprocess.DEVNULL, stdout=out, stderr=out, start_new_session=True,
             env={**os.environ, MARKER: str(state_dir)},
         )
