@@ -10,6 +10,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from grootboek.chaincode.budgets.domain.holder_codes import payment_code, query_token
 from grootboek.chaincode.signing import public_key_pem
 
+from .commits import committed_on
+
 CATEGORIES = {"fietsenwinkel": ["bicycles"], "sportwinkel": ["sports"]}
 
 
@@ -20,10 +22,11 @@ def register_shops(gateways) -> None:
         response = registrar.post("/v1/budgets/merchants", {"id": shop, "registration": {
             "kvk": "12345678", "name": shop, "categories": categories, "identity": fabric_id}})
         assert response.status_code == 201, response.text
+        committed_on(gateways["Municipality"].client("officer"), "kindpakket", response)
 
 
-def open_scheme(officer, **terms) -> str:
-    """A new open scheme admitting both shops; returns its id."""
+def open_scheme(officer, till, **terms) -> str:
+    """A new open scheme admitting both shops, committed on the tills' peer too; returns its id."""
     scheme = f"api-{secrets.token_hex(4)}"
     now = datetime.now(timezone.utc)
     body = {"id": scheme, "terms": {"name": "Kindpakket (API tests)", "starts_at": (now - timedelta(days=1)).isoformat(),
@@ -35,19 +38,21 @@ def open_scheme(officer, **terms) -> str:
     for shop in CATEGORIES:
         admitted = officer.post(f"/v1/budgets/schemes/{scheme}/admissions", {"merchant_id": shop})
         assert admitted.status_code == 201, admitted.text
+    committed_on(till, "kindpakket", admitted)
     return scheme
 
 
 class Holder:
     """A parent's app: the budget's key, making payment codes and query tokens."""
 
-    def __init__(self, officer, scheme: str) -> None:
+    def __init__(self, officer, scheme: str, till) -> None:
         self.key = ec.generate_private_key(ec.SECP256R1())
         self.budget_id = f"b-{secrets.token_hex(5)}"
         issued = officer.post("/v1/budgets/budgets", {"id": self.budget_id, "scheme_id": scheme,
                                                       "beneficiary": f"pseudo-{self.budget_id}",
                                                       "holder_key": public_key_pem(self.key)})
         assert issued.status_code == 201, issued.text
+        committed_on(till, "kindpakket", issued)
 
     def code(self) -> str:
         return payment_code(self.key, self.budget_id, datetime.now(timezone.utc) + timedelta(minutes=5))

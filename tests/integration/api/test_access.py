@@ -58,7 +58,7 @@ def test_a_till_acts_only_as_its_own_shop(shops):
     officer = shops["Municipality"].client("officer")
     bike, sports = shops["Merchants"].client("fietsenwinkel"), shops["Merchants"].client("sportwinkel")
     assert bike.get("/v1/budgets/merchants/sportwinkel/statement").status_code == 403
-    holder = Holder(officer, open_scheme(officer))
+    holder = Holder(officer, open_scheme(officer, bike), bike)
     paid = bike.post("/v1/budgets/payments", {"budget_id": holder.budget_id, "amount": 700,
                                               "category": "bicycles", "code": holder.code()})
     assert paid.json()["merchant_id"] == "fietsenwinkel"  # the identity decides, not the request

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from .budgets_world import Holder, open_scheme
+from .commits import committed_on
 from .sse import events
 
 PERSONAL = {"name": "J. de Vries", "bsn": "111222333", "address": "Hoofdstraat 1, 9801 AA Zuidhorn"}
@@ -13,8 +14,8 @@ PERSONAL = {"name": "J. de Vries", "bsn": "111222333", "address": "Hoofdstraat 1
 def test_pay_refund_settle_confirm_with_live_events(shops):
     officer = shops["Municipality"].client("officer")
     bike = shops["Merchants"].client("fietsenwinkel")
-    scheme = open_scheme(officer)
-    holder = Holder(officer, scheme)
+    scheme = open_scheme(officer, bike)
+    holder = Holder(officer, scheme, bike)
     budget = f"/v1/budgets/budgets/{holder.budget_id}"
 
     assert officer.put(f"{budget}/personal-data", PERSONAL).status_code == 204
@@ -43,8 +44,10 @@ def test_pay_refund_settle_confirm_with_live_events(shops):
                                                        "bank_reference": f"NL-{uuid.uuid4().hex[:8]}"})
     assert settled.status_code == 201, settled.text
     assert settled.json()["quantity"] >= 3000
+    committed_on(bike, "kindpakket", settled)
     confirmed = bike.post(f"/v1/budgets/settlements/{settled.json()['id']}/confirm")
     assert confirmed.json()["status"] == "confirmed"
+    committed_on(officer, "kindpakket", confirmed)
 
     statement = bike.get("/v1/budgets/merchants/fietsenwinkel/statement", params={"page_size": 100}).json()
     assert {"payment", "refund"} <= {line["kind"] for line in statement["items"]}
@@ -60,7 +63,7 @@ def test_pay_refund_settle_confirm_with_live_events(shops):
 def test_refusals_keep_the_chaincode_code_and_a_business_status(shops):
     officer = shops["Municipality"].client("officer")
     bike = shops["Merchants"].client("fietsenwinkel")
-    holder = Holder(officer, open_scheme(officer))
+    holder = Holder(officer, open_scheme(officer, bike), bike)
     code = holder.code()
     payment = {"budget_id": holder.budget_id, "amount": 1000, "category": "bicycles", "code": code}
     assert bike.post("/v1/budgets/payments", payment).status_code == 201

@@ -15,7 +15,7 @@ def _pay(till, holder: Holder, category: str, amount: int = 100) -> str:
 
 def test_resume_after_a_disconnect_misses_nothing_and_repeats_nothing(shops):
     officer, bike = shops["Municipality"].client("officer"), shops["Merchants"].client("fietsenwinkel")
-    holder = Holder(officer, open_scheme(officer))
+    holder = Holder(officer, open_scheme(officer, bike), bike)
     height = bike.get("/v1/channels/kindpakket/height").json()["height"]
     first, second = _pay(bike, holder, "bicycles"), _pay(bike, holder, "bicycles")
     with bike.get("/v1/budgets/events", params={"start_block": height}, stream=True) as stream:
@@ -31,7 +31,7 @@ def test_resume_after_a_disconnect_misses_nothing_and_repeats_nothing(shops):
 def test_a_till_sees_only_its_own_shops_payments(shops):
     officer = shops["Municipality"].client("officer")
     bike, sports = shops["Merchants"].client("fietsenwinkel"), shops["Merchants"].client("sportwinkel")
-    holder = Holder(officer, open_scheme(officer))
+    holder = Holder(officer, open_scheme(officer, bike), bike)
     height = sports.get("/v1/channels/kindpakket/height").json()["height"]
     bikes = {_pay(bike, holder, "bicycles"), _pay(bike, holder, "bicycles")}
     own = _pay(sports, holder, "sports")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from grootboek.chaincode.registry.model.statements import StatementType
 
+from .commits import committed_on
 from .parties import Party, designation, parcel_id
 
 
@@ -36,7 +37,10 @@ def test_register_transfer_encumber_split_and_read_the_history(gateways):
 
     refused = registrar.post(f"/v1/registry/transfers/{transfer}/record")
     assert (refused.status_code, refused.json()["code"]) == (409, "PREEMPTION_NOT_WAIVED")
-    assert officer.post(f"/v1/registry/transfers/{transfer}/waive-preemption").status_code == 200
+    waived = officer.post(f"/v1/registry/transfers/{transfer}/waive-preemption")
+    assert waived.status_code == 200
+    status = committed_on(registrar, "kadaster", waived)  # the municipality's peer had it; now ours
+    assert status["valid"] and status["validation_code"] == "VALID" and status["block_number"] > 0
     recorded = registrar.post(f"/v1/registry/transfers/{transfer}/record")
     assert recorded.json()["ownership"]["owners"] == [{"party": bob.id, "share": "1/1"}]
 
@@ -50,6 +54,7 @@ def test_register_transfer_encumber_split_and_read_the_history(gateways):
     assert attachment.status_code == 201, attachment.text
     lifted = officer.delete(f"/v1/registry/parcels/{parcel}/attachments/{attachment.json()['id']}")
     assert lifted.status_code == 204, lifted.text
+    committed_on(registrar, "kadaster", lifted)
 
     parts = [{"designation": designation(), "area_m2": 600}, {"designation": designation(), "area_m2": 400}]
     children = registrar.post(f"/v1/registry/parcels/{parcel}/split", {"parts": parts})
@@ -64,3 +69,4 @@ def test_register_transfer_encumber_split_and_read_the_history(gateways):
     owned = officer.get(f"/v1/registry/parties/{bob.id}/parcels", params={"page_size": 10}).json()
     assert sorted(f["parcel"]["id"] for f in owned["items"]) == sorted(parcel_id(p["designation"]) for p in parts)
     assert officer.get(f"/v1/registry/parcels/{parcel}").json()["parcel"]["status"] == "retired"
+
