@@ -14,9 +14,9 @@ ready Flask response.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from flask import Blueprint, Response, current_app, g, request
+from flask import Blueprint, Response, current_app, request
 from pydantic import BaseModel
 
 from ..auth.authenticate import authenticate
@@ -27,6 +27,9 @@ from ..fabric.calls import ChaincodeCall
 from ..store.idempotency import StoredResponse
 from . import validation
 from .writes import Shape, fingerprint
+
+if TYPE_CHECKING:  # services imports routing: a runtime import would be circular
+    from ..services import Services
 
 JSON = "application/json"
 EVENT_STREAM = "text/event-stream"
@@ -110,7 +113,6 @@ def _view(spec: RouteSpec, handler: Callable) -> Callable:
         user = None
         if not spec.public:
             user = authenticate(request.headers, request.environ, services.users, services.tokens)
-            g.user = user
             if spec.roles is not None and not user.has_any(spec.roles):
                 raise ApiError(403, "FORBIDDEN",
                                f"user {user.name} lacks the role for this (one of: {', '.join(sorted(spec.roles))})")
@@ -126,7 +128,7 @@ def _view(spec: RouteSpec, handler: Callable) -> Callable:
     return view
 
 
-def _render(spec: RouteSpec, services: Any, user: User | None, outcome: Any) -> Response:
+def _render(spec: RouteSpec, services: Services, user: User | None, outcome: Any) -> Response:
     if isinstance(outcome, Response):
         return outcome
     if isinstance(outcome, BaseModel):
