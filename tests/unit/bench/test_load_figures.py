@@ -1,5 +1,6 @@
 """The load engine's pure parts (bench/chaincode.py): percentiles, slice figures and how they add
-up, the ABBA order, how threads are spread over client processes, failure names."""
+up, the ABBA order, how threads are spread over client processes, failure names, /proc readings,
+Python's share of Go's figures."""
 from __future__ import annotations
 
 import os
@@ -7,8 +8,8 @@ from collections import Counter
 
 import pytest
 
-from bench.chaincode import (Client, Figures, Sample, alternate, error_name, percentile, process_usage, spread,
-                             thread_ranges)
+from bench.chaincode import (GO, PYTHON, Client, Figures, Sample, alternate, error_name, percentile, process_usage,
+                             python_share, spread, thread_ranges)
 from grootboek.client import CommitError, EndorseError, ErrorDetail
 
 
@@ -84,3 +85,21 @@ def test_process_usage_reads_this_process_cpu_and_context_switches():
     after = process_usage(os.getpid())
     assert after["user"] + after["system"] >= before["user"] + before["system"] > 0
     assert after["switches"] >= before["switches"] > 0
+
+
+def test_python_share_compares_rates_latency_and_cpu_per_call():
+    def loaded(calls_per_s: float, chaincode_s: float, others_s: float) -> Figures:
+        usage = {"chaincode": chaincode_s, "peers": others_s, "rest": 0.0, "clients": 0.0}
+        return Figures(1.0, [0.01] * int(calls_per_s), int(calls_per_s), usage=Counter(usage))
+
+    figures = {
+        "endorse": {PYTHON: Figures(1.0, [0.02] * 3, 3), GO: Figures(1.0, [0.01] * 3, 3)},
+        "evaluate": {PYTHON: loaded(90, 0.2, 0.6), GO: loaded(100, 0.1, 0.6)},  # 8.9 vs 7 ms per call
+        "submit": {PYTHON: loaded(10, 0.02, 0.1), GO: loaded(10, 0.01, 0.1)},   # 12 vs 11 ms per call
+    }
+    shares = python_share(figures)
+    assert shares["evaluate"] == pytest.approx(0.9)
+    assert shares["endorse p50 latency"] == pytest.approx(0.5)
+    assert shares["evaluate chaincode CPU per call"] == pytest.approx((0.1 / 100) / (0.2 / 90))
+    assert shares["evaluate projected from CPU per call"] == pytest.approx((0.7 / 100) / (0.8 / 90))
+    assert shares["submit projected from CPU per call"] == pytest.approx(11 / 12)
