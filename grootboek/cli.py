@@ -60,4 +60,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as `python -m grootboek.cli`: use the imported module, not this __main__ copy, so the
+    # command groups and this module agree on one CommandError class.
+    from grootboek.cli import main as imported_main
+
+    sys.exit(imported_main())
