@@ -3,8 +3,8 @@
 Side by side in one run on one network (the default consortium, started in a temporary
 directory): a shop pays (`Budgets:pay`, endorsed by both organisations, ordered, committed) from
 N concurrent closed loops, with our Python client in this process (`submit_with_retry`, with the
-gateway's retry policy) and as HTTPS requests to the Merchants organisation's REST gateway
-(gunicorn, as `python -m grootboek.api serve` runs it, with an Idempotency-Key on every request),
+gateway's retry policy) and as HTTPS requests to the Merchants organisation's REST gateway (the
+one `up` runs: gunicorn via `python -m grootboek.api serve`; an Idempotency-Key on every request),
 alternating phases. Each loop pays from a budget of its own, so payments never conflict; every
 request carries a fresh payment code signed by the budget's holder.
 
@@ -42,7 +42,7 @@ from grootboek.network import binaries
 from grootboek.network.identities import Identities
 from grootboek.network.network import Network
 from grootboek.progress import Progress
-from tests.integration.api.conftest import Gateway, write_config
+from tests.integration.api.conftest import Gateway
 
 CHANNEL, CHAINCODE = "kindpakket", "budgets"
 SHOP = "bench-shop"
@@ -110,15 +110,11 @@ def prepare(network: Network, holders_needed: int) -> tuple[Path, list[Holder]]:
     return shop_msp, holders
 
 
-def start_gateway(network: Network, shop_msp: Path, directory: Path) -> Gateway:
-    path = write_config(network, "Merchants", directory)
-    from grootboek.api.config import load
-
-    config = load(path)
-    gateway = Gateway("Merchants", path, f"https://{config.listen}", config.tls.client_ca)
+def till(network: Network, shop_msp: Path) -> Gateway:
+    """The Merchants organisation's gateway (`up` runs it), with the shop as a till user."""
+    gateway = Gateway.of(network, "Merchants")
     gateway.admin("user", "add", SHOP, "--msp-dir", str(shop_msp), "--merchant", SHOP)
     gateway.issue_token(SHOP)
-    gateway.start(directory / "gateway.log")
     return gateway
 
 
@@ -131,10 +127,10 @@ def phase(path: str, network: Network, gateway: Gateway, shop_msp: Path, holders
             request = per_thread(holders, lambda h: submit_with_retry(
                 contract, "Budgets:pay", [h.budget, "1", "bicycles", h.code()], policy=RETRY))
             return closed_loop(request, concurrency, duration)
-    till = gateway.client(SHOP)
+    client = gateway.client(SHOP)
 
     def pay(holder: Holder) -> None:
-        response = till.post("/v1/budgets/payments", {"budget_id": holder.budget, "amount": 1,
+        response = client.post("/v1/budgets/payments", {"budget_id": holder.budget, "amount": 1,
                                                       "category": "bicycles", "code": holder.code()},
                              headers={"Idempotency-Key": secrets.token_hex(16)})
         if response.status_code != 201:
@@ -166,11 +162,10 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="grootboek-bench-") as tmp:
         network = Network(consortium(3), Path(tmp) / "state", Progress.quiet())
-        gateway = None
         try:
             network.up()
             shop_msp, holders = prepare(network, sum(levels) * len(PATHS) * args.rounds)
-            gateway = start_gateway(network, shop_msp, Path(tmp) / "api")
+            gateway = till(network, shop_msp)
             unused = iter(holders)
             for concurrency in levels:
                 outcomes: dict[str, list[dict[str, Any]]] = {path: [] for path in PATHS}
@@ -183,8 +178,6 @@ def main() -> None:
                 rows += [summary(path, concurrency, outcomes[path]) for path in PATHS]
                 print(report.table(rows[-len(PATHS):], COLUMNS), flush=True)
         finally:
-            if gateway is not None:
-                gateway.stop()
             network.down()
     ratios = {}
     for concurrency in levels:

@@ -1,40 +1,25 @@
-"""REST gateways for the shared network (tests/integration/conftest.py `fabric`): one per
-organisation, started as production runs them (`python -m grootboek.api serve`, gunicorn, HTTPS
-with optional client certificates), with users set up through the admin commands.
-
-Until the network's `up` starts gateways itself, this module starts its own on free ports.
+"""The REST gateways of the shared network (tests/integration/conftest.py `fabric`): `up` runs
+one per organisation as production does (`python -m grootboek.api serve` under the supervisor,
+gunicorn, HTTPS with optional client certificates); the tests add their users through the admin
+commands while the gateways run.
 """
 from __future__ import annotations
 
 import contextlib
 import io
-import os
-import signal
-import socket
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 import requests
-import yaml
 from requests.adapters import HTTPAdapter
 
 from grootboek.api.__main__ import main as api_main
 from grootboek.api.accounts import Accounts
 from grootboek.api.config import load as load_config
-from grootboek.network.readiness import wait_for
+from grootboek.network import gateways as network_gateways
 
-CHAINCODES = {"kindpakket": {"budgets": {"channel": "kindpakket", "chaincode": "budgets"}},
-              "kadaster": {"registry": {"channel": "kadaster", "chaincode": "registry"}}}
 SHOPS = ("fietsenwinkel", "sportwinkel")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Client:
@@ -72,18 +57,29 @@ class Client:
 
 @dataclass
 class Gateway:
+    """An organisation's running REST gateway and the tokens the tests issued for it."""
+
     org: str
     config_path: Path
     base_url: str
     ca_file: Path
-    process: subprocess.Popen | None = None
+    users_dir: Path
+    """The organisation's generated users (<name>/msp, <name>/tls)."""
     tokens: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, network, org_name: str) -> Gateway:
+        org = network.consortium.organization(org_name)
+        return cls(org_name, network_gateways.config_file(network.layout, org), network.gateway_url(org),
+                   network_gateways.api_tls_dir(network.layout, org) / "ca.crt",
+                   network.layout.crypto(org_name).root / "users")
 
     def client(self, user: str | None = None, **options) -> Client:
         return Client(self.base_url, self.ca_file, self.tokens.get(user) if user else None, **options)
 
     def admin(self, *args: str) -> str:
-        """Runs `python -m grootboek.api ARGS --config <this gateway>` in-process; its output."""
+        """Runs `python -m grootboek.api ARGS --config <this gateway>` in-process (offline, while
+        the gateway runs); its output."""
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             assert api_main([*args[:2], "--config", str(self.config_path), *args[2:]]) == 0
@@ -94,88 +90,30 @@ class Gateway:
         self.tokens[user] = token
         return token
 
-    def start(self, log: Path) -> None:
-        with open(log, "ab") as output:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "grootboek.api", "serve", "--config", str(self.config_path)],
-                stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
-        wait_for(self._ready, f"REST gateway of {self.org} ready", timeout=60)
-
-    def _ready(self) -> bool:
-        assert self.process is not None and self.process.poll() is None, "the gateway exited"
-        try:
-            return self.client().get("/health/ready", timeout=3).status_code == 200
-        except requests.RequestException:
-            return False
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)  # gunicorn stops its workers first
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-
-
-def write_config(network, org_name: str, directory: Path) -> Path:
-    org = network.consortium.organization(org_name)
-    crypto = network.layout.crypto(org_name)
-    directory.mkdir(parents=True, exist_ok=True)
-    crypto.add_server_tls(directory, f"api.{org.domain}", "127.0.0.1")
-    tls_ca = crypto.root / "tlsca" / "cert.pem"
-    chaincodes: dict = {}
-    for channel in network.consortium.channels_of(org):
-        chaincodes.update(CHAINCODES.get(channel.name, {}))
-    config = {
-        "organization": org.name,
-        "msp_id": org.msp_id,
-        "listen": f"127.0.0.1:{free_port()}",
-        "tls": {"cert": str(directory / "tls" / "server.crt"), "key": str(directory / "tls" / "server.key"),
-                "client_ca": str(tls_ca)},
-        "connection_profile": str(network.layout.profile(org.name)),
-        "data_dir": str(directory / "data"),
-        "chaincodes": chaincodes,
-        "ca": {"url": f"https://127.0.0.1:{org.ca.port}", "ca_name": "ca", "tls_ca": str(tls_ca),
-               "registrar": "admin", "registrar_secret_file": str(crypto.root / "ca-registrar.secret")},
-        "workers": 2,
-    }
-    path = directory / "config.yaml"
-    path.write_text(yaml.safe_dump(config))
-    return path
+    def tls_pair(self, user: str) -> tuple[str, str]:
+        """A generated user's TLS client certificate and key (from the organisation's TLS CA)."""
+        return str(self.users_dir / user / "tls" / "client.crt"), str(self.users_dir / user / "tls" / "client.key")
 
 
 @pytest.fixture(scope="session")
-def gateways(fabric, tmp_path_factory):
-    """{"Municipality": Gateway, "Registry": ..., "Merchants": ...}, running, with users and
-    tokens: officer and operator (Municipality), registrar (Registry), registrar and one till
-    user per shop (Merchants)."""
-    root = tmp_path_factory.mktemp("api")
-    started: dict[str, Gateway] = {}
-    try:
-        for org in ("Municipality", "Registry", "Merchants"):
-            path = write_config(fabric, org, root / org)
-            config = load_config(path)
-            gateway = Gateway(org, path, f"https://{config.listen}", config.tls.client_ca)
-            users = fabric.layout.crypto(org).root / "users"
-            for name in {"Municipality": ["officer"], "Registry": ["registrar"], "Merchants": ["registrar"]}[org]:
-                gateway.admin("user", "add", name, "--msp-dir", str(users / name / "msp"),
-                              "--tls-cert", str(users / name / "tls" / "client.crt"))
-                gateway.issue_token(name)
-            if org == "Municipality":
-                gateway.admin("user", "add", "operator", "--msp-dir", str(users / "admin" / "msp"),
-                              "--role", "operator", "--role", "reader")
-                gateway.issue_token("operator")
-            if org == "Merchants":
-                for shop in SHOPS:
-                    gateway.admin("user", "enroll", shop, "--merchant", shop)
-                    gateway.issue_token(shop)
-            started[org] = gateway
-            gateway.start(root / f"{org}.log")
-        yield started
-    finally:
-        for gateway in started.values():
-            gateway.stop()
+def gateways(fabric):
+    """{"Municipality": Gateway, "Registry": ..., "Merchants": ...}: the gateways `up` started,
+    with users added through the admin commands: officer and operator (Municipality), registrar
+    (Registry), registrar and one till user per shop, enrolled at the CA (Merchants)."""
+    started = {org: Gateway.of(fabric, org) for org in ("Municipality", "Registry", "Merchants")}
+    for org, gateway in started.items():
+        for name in {"Municipality": ["officer"], "Registry": ["registrar"], "Merchants": ["registrar"]}[org]:
+            gateway.admin("user", "add", name, "--msp-dir", str(gateway.users_dir / name / "msp"),
+                          "--tls-cert", gateway.tls_pair(name)[0])
+            gateway.issue_token(name)
+    municipality = started["Municipality"]
+    municipality.admin("user", "add", "operator", "--msp-dir", str(municipality.users_dir / "admin" / "msp"),
+                       "--role", "operator", "--role", "reader")
+    municipality.issue_token("operator")
+    for shop in SHOPS:
+        started["Merchants"].admin("user", "enroll", shop, "--merchant", shop)
+        started["Merchants"].issue_token(shop)
+    return started
 
 
 @pytest.fixture(scope="session")

@@ -33,15 +33,14 @@ def test_unknown_malformed_and_revoked_tokens_are_refused(gateways):
 
 def test_a_client_certificate_logs_its_user_in(gateways):
     gateway = gateways["Municipality"]
-    user_tls = _user_tls(gateways, "Municipality", "officer")
-    me = gateway.client(client_cert=user_tls).get("/v1/me")
+    me = gateway.client(client_cert=gateway.tls_pair("officer")).get("/v1/me")
     assert me.status_code == 200, me.text
     assert me.json()["name"] == "officer" and "officer" in me.json()["roles"]
 
 
 def test_a_certificate_bound_to_nobody_is_refused(gateways):
-    operator_tls = _user_tls(gateways, "Municipality", "admin")  # the operator user has no TLS binding
-    response = gateways["Municipality"].client(client_cert=operator_tls).get("/v1/me")
+    gateway = gateways["Municipality"]  # the operator user (admin's identity) has no TLS binding
+    response = gateway.client(client_cert=gateway.tls_pair("admin")).get("/v1/me")
     assert (response.status_code, response.json()["code"]) == (401, "UNKNOWN_CLIENT_CERTIFICATE")
 
 
@@ -71,8 +70,3 @@ def test_personal_data_is_the_registrars_alone(gateways):
     response = officer.get("/v1/registry/parties/pty_x/details")
     assert (response.status_code, response.json()["code"]) == (403, "FORBIDDEN")
 
-
-def _user_tls(gateways, org: str, user: str) -> tuple[str, str]:
-    config = load_config(gateways[org].config_path)
-    users = config.tls.client_ca.parent.parent / "users" / user / "tls"
-    return str(users / "client.crt"), str(users / "client.key")

@@ -23,7 +23,7 @@ def fuzzer(gateways):
     gateway = gateways["Municipality"]
     roles = [arg for role in ("reader", "officer", "registrar", "merchant-registrar", "operator")
              for arg in ("--role", role)]
-    gateway.admin("user", "add", "fuzzer", "--msp-dir", str(_officer_msp(gateway)), *roles,
+    gateway.admin("user", "add", "fuzzer", "--msp-dir", str(gateway.users_dir / "officer" / "msp"), *roles,
                   "--merchant", "fuzz-shop")
     gateway.issue_token("fuzzer")
     return gateway.client("fuzzer")
@@ -49,9 +49,3 @@ def test_no_server_errors_and_no_responses_outside_the_document(api_schema, fuzz
 
         fuzz()
 
-
-def _officer_msp(gateway):
-    from grootboek.api.config import load
-
-    crypto = load(gateway.config_path).tls.client_ca.parent.parent
-    return crypto / "users" / "officer" / "msp"
