@@ -100,7 +100,8 @@ def _state_dir(args: argparse.Namespace) -> Path:
     from grootboek.network import consortium as consortium_file
     from grootboek.network.layout import default_state_dir
 
-    return default_state_dir(consortium_file.load(getattr(args, "consortium", None) or default_consortium()).name)
+    consortium = consortium_file.load(getattr(args, "consortium", None) or default_consortium())
+    return default_state_dir(consortium.name)
 
 
 def _load_config(args: argparse.Namespace):

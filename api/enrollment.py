@@ -16,7 +16,8 @@ def enroll(config: ApiConfig, name: str, attributes: dict[str, str]) -> WalletEn
     """Registers `name` (or updates its registration) and enrols a fresh key pair for it."""
     ca = config.ca
     if ca is None or ca.tls_ca is None or ca.registrar_secret_file is None:
-        raise AccountError("the configuration's ca section (url, tls_ca, registrar_secret_file) is needed to enrol")
+        raise AccountError("enrolling needs the configuration's ca section "
+                           "(url, tls_ca, registrar_secret_file)")
     client = FabricCAClient(ca.url, ca.tls_ca, ca.ca_name)
     try:
         registrar = client.enroll(ca.registrar, ca.registrar_secret_file.read_text().strip())

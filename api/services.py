@@ -47,6 +47,7 @@ class Services:
         connections = Connections(config.connection_profile, identities)
         invoker = invoker or Invoker(connections)
         ledger = ledger or Ledger(invoker)
-        return cls(config=config, wallet=identities, database=database, users=Users(database), tokens=Tokens(database),
+        return cls(config=config, wallet=identities, database=database, users=Users(database),
+                   tokens=Tokens(database),
                    idempotency=idempotency, connections=connections, invoker=invoker, ledger=ledger,
                    writes=Writes(idempotency, invoker, ledger), metrics=Metrics())

@@ -32,11 +32,10 @@ from bench import report
 from bench.bringup import consortium
 from bench.client import closed_loop, percentile
 from grootboek.chaincode.budgets.domain.holder_codes import payment_code
-from grootboek.chaincode.shim.identity import ClientIdentity
 from grootboek.chaincode.signing import public_key_pem
+from grootboek.api.fabric.identity import fabric_id
 from grootboek.api.fabric.invoker import RETRY
 from grootboek.client import Contract, GatewayError, PrivateKeySigner, X509Identity, submit_with_retry
-from grootboek.client.identity import serialized_identity
 from grootboek.client.profile import connect_with_profile
 from grootboek.network import binaries
 from grootboek.network.identities import Identities
@@ -56,7 +55,8 @@ class Holder:
     def __init__(self, officer: Contract, scheme: str) -> None:
         self.key = ec.generate_private_key(ec.SECP256R1())
         self.budget = f"bench-{secrets.token_hex(5)}"
-        officer.submit("Budgets:issue_budget", [self.budget, scheme, f"p-{self.budget}", public_key_pem(self.key)])
+        officer.submit("Budgets:issue_budget",
+                       [self.budget, scheme, f"p-{self.budget}", public_key_pem(self.key)])
 
     def code(self) -> str:
         return payment_code(self.key, self.budget, datetime.now(timezone.utc) + timedelta(minutes=30))
@@ -83,14 +83,15 @@ class RestError(GatewayError):
 def connect(network: Network, org: str, user: str, msp_dir: Path | None = None):
     msp = msp_dir or network.layout.crypto(org).user_dir(user) / "msp"
     identity = X509Identity.from_msp_directory(network.consortium.organization(org).msp_id, msp)
-    return connect_with_profile(network.layout.profile(org), identity, PrivateKeySigner.from_msp_directory(msp))
+    signer = PrivateKeySigner.from_msp_directory(msp)
+    return connect_with_profile(network.layout.profile(org), identity, signer)
 
 
 def prepare(network: Network, holders_needed: int) -> tuple[Path, list[Holder]]:
     """A scheme, the shop registered and admitted, and budgets; returns the shop's MSP dir."""
     shop_msp = network.layout.crypto("Merchants").user_dir(SHOP) / "msp"
     Identities(network.layout, "Merchants").create(SHOP, msp_dir=shop_msp)
-    shop_id = ClientIdentity(serialized_identity(X509Identity.from_msp_directory("MerchantsMSP", shop_msp))).id
+    shop_id = fabric_id(X509Identity.from_msp_directory("MerchantsMSP", shop_msp))
     scheme = f"bench-{secrets.token_hex(4)}"
     now = datetime.now(timezone.utc)
     terms = {"name": "bench", "starts_at": (now - timedelta(days=1)).isoformat(),
@@ -185,7 +186,8 @@ def main() -> None:
         ratios[str(concurrency)] = by_path["rest"]["tx_per_s"] / by_path["client"]["tx_per_s"]
     print(report.table(rows, COLUMNS))
     for concurrency, ratio in ratios.items():
-        print(f"concurrency {concurrency}: REST gateway at {ratio:.0%} of the client's throughput (target >= 85%)")
+        print(f"concurrency {concurrency}: REST gateway at {ratio:.0%} of the client's throughput "
+              "(target >= 85%)")
     saved = report.save("rest_gateway", {"rows": rows, "rest_to_client_throughput": ratios,
                                          "duration_s": args.duration, "rounds": args.rounds,
                                          "target": 0.85})

@@ -21,6 +21,6 @@ def checkpoint(last_event_id: str | None) -> InMemoryCheckpointer | None:
         return None
     match = _EVENT_ID.fullmatch(last_event_id.strip())
     if match is None:
-        raise ApiError(422, "VALIDATION_ERROR", "Last-Event-ID: expected <block>:<transaction id>",
-                       errors=[FieldError(field="header.Last-Event-ID", message="expected <block>:<transaction id>")])
+        problem = FieldError(field="header.Last-Event-ID", message="expected <block>:<transaction id>")
+        raise ApiError(422, "VALIDATION_ERROR", f"{problem.field}: {problem.message}", errors=[problem])
     return InMemoryCheckpointer(int(match[1]), match[2])

@@ -50,7 +50,8 @@ class Chaincode:
         self.channel = channel
         self.chaincode = chaincode
 
-    def evaluate(self, function: str, *args: Any, endorsing_organizations: tuple[str, ...] = ()) -> ChaincodeCall:
+    def evaluate(self, function: str, *args: Any,
+                 endorsing_organizations: tuple[str, ...] = ()) -> ChaincodeCall:
         return ChaincodeCall(self.channel, self.chaincode, function, tuple(map(argument, args)),
                              endorsing_organizations=endorsing_organizations)
 

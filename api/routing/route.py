@@ -99,7 +99,8 @@ class Routes:
                              roles=None if roles is None else frozenset(roles), public=public,
                              body=body, query=query, response=response, status=status,
                              media_type=media_type, shape=shape, responses=responses,
-                             idempotent=(method != "GET" and not public) if idempotent is None else idempotent)
+                             idempotent=(method != "GET" and not public) if idempotent is None
+                             else idempotent)
             self.blueprint.add_url_rule(rule, endpoint=handler.__name__, methods=[method],
                                         view_func=_view(spec, handler))
             self.specs.append(spec)
@@ -114,8 +115,9 @@ def _view(spec: RouteSpec, handler: Callable) -> Callable:
         if not spec.public:
             user = authenticate(request.headers, request.environ, services.users, services.tokens)
             if spec.roles is not None and not user.has_any(spec.roles):
-                raise ApiError(403, "FORBIDDEN",
-                               f"user {user.name} lacks the role for this (one of: {', '.join(sorted(spec.roles))})")
+                needed = ", ".join(sorted(spec.roles))
+                raise ApiError(403, "FORBIDDEN", f"user {user.name} lacks the role for this (one of: "
+                                                 f"{needed})")
         inputs: dict[str, Any] = validation.path_parameters(path)
         if spec.query is not None:
             inputs["query"] = validation.query(spec.query, request.args)

@@ -83,8 +83,8 @@ class IdempotencyStore:
                 return Replay(StoredResponse(row["status"], row["body"], row["transaction_id"]))
             if row["state"] == PENDING and row["lease_until"] > now:
                 return InProgress()
-            db.execute("UPDATE idempotency SET state = ?, owner = ?, lease_until = ? WHERE user = ? AND key = ?",
-                       (PENDING, owner, now + self.lease_seconds, user, key))
+            db.execute("UPDATE idempotency SET state = ?, owner = ?, lease_until = ?"
+                       " WHERE user = ? AND key = ?", (PENDING, owner, now + self.lease_seconds, user, key))
             return Unresolved(owner, row["transaction_id"])
 
     def record_transaction(self, user: str, key: str, owner: str, transaction_id: str) -> None:

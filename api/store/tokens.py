@@ -54,7 +54,8 @@ class Tokens:
         with self._db.transaction(immediate=True) as db:
             updated = db.execute("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                                  (time.time(), token_id)).rowcount
-            if not updated and db.execute("SELECT 1 FROM tokens WHERE id = ?", (token_id,)).fetchone() is None:
+            exists = db.execute("SELECT 1 FROM tokens WHERE id = ?", (token_id,)).fetchone() is not None
+            if not updated and not exists:
                 raise UnknownToken(token_id)
 
     def list(self, user: str | None = None) -> list[TokenInfo]:

@@ -24,7 +24,8 @@ def add(routes: Routes, budgets: Chaincode) -> None:
     @routes.post("/budgets", body=BudgetIssue, response=Budget, status=201, roles=officer,
                  responses=WRITE_ERRORS, summary="Issue a budget to a beneficiary (pseudonym)")
     def issue_budget(user: User, body: BudgetIssue) -> ChaincodeCall:
-        return budgets.submit("Budgets:issue_budget", body.id, body.scheme_id, body.beneficiary, body.holder_key)
+        return budgets.submit("Budgets:issue_budget", body.id, body.scheme_id, body.beneficiary,
+                              body.holder_key)
 
     @routes.post(BUDGET + "/top-ups", body=Quantity, response=Budget, roles=officer, responses=WRITE_ERRORS,
                  summary="Top up a budget")
@@ -64,9 +65,11 @@ def add(routes: Routes, budgets: Chaincode) -> None:
     @routes.get(BUDGET + "/personal-data", response=PersonalData, roles=officer, responses=READ_ERRORS,
                 summary="The beneficiary's personal data")
     def read_personal_data(user: User, budget_id: str) -> ChaincodeCall:
-        return budgets.evaluate("Budgets:read_personal_data", budget_id, endorsing_organizations=(user.msp_id,))
+        return budgets.evaluate("Budgets:read_personal_data", budget_id,
+                                endorsing_organizations=(user.msp_id,))
 
     @routes.delete(BUDGET + "/personal-data", roles=officer, responses=WRITE_ERRORS,
                    summary="Purge the beneficiary's personal data (the budget stays)")
     def purge_personal_data(user: User, budget_id: str) -> ChaincodeCall:
-        return budgets.submit("Budgets:purge_personal_data", budget_id, endorsing_organizations=(user.msp_id,))
+        return budgets.submit("Budgets:purge_personal_data", budget_id,
+                              endorsing_organizations=(user.msp_id,))

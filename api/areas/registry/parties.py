@@ -39,9 +39,11 @@ def add(routes: Routes, registry: Chaincode) -> None:
     @routes.get("/parties/<party_id>/details", response=PartyDetails, roles=registrar,
                 responses=READ_ERRORS, summary="A party's personal data")
     def get_party_details(user: User, party_id: str) -> ChaincodeCall:
-        return registry.evaluate("Parties:get_party_details", party_id, endorsing_organizations=REGISTRY_PEERS)
+        return registry.evaluate("Parties:get_party_details", party_id,
+                                 endorsing_organizations=REGISTRY_PEERS)
 
     @routes.delete("/parties/<party_id>/details", roles=registrar, responses=(404, 503, 504),
                    summary="Purge a party's personal data (its public record stays)")
     def purge_party_details(user: User, party_id: str) -> ChaincodeCall:
-        return registry.submit("Parties:purge_party_details", party_id, endorsing_organizations=REGISTRY_PEERS)
+        return registry.submit("Parties:purge_party_details", party_id,
+                               endorsing_organizations=REGISTRY_PEERS)

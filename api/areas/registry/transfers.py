@@ -33,7 +33,8 @@ def add(routes: Routes, registry: Chaincode) -> None:
         return registry.submit("Transfers:accept_transfer", transfer_id, body.acceptances)
 
     @routes.post("/transfers/<transfer_id>/waive-preemption", response=Transfer, roles={Role.OFFICER},
-                 responses=WRITE_ERRORS, summary="The municipality waives its pre-emption right for this transfer")
+                 responses=WRITE_ERRORS,
+                 summary="The municipality waives its pre-emption right for this transfer")
     def waive_preemption(user: User, transfer_id: str) -> ChaincodeCall:
         return registry.submit("Transfers:waive_preemption", transfer_id)
 

@@ -29,7 +29,8 @@ def open_scheme(officer, till, **terms) -> str:
     """A new open scheme admitting both shops, committed on the tills' peer too; returns its id."""
     scheme = f"api-{secrets.token_hex(4)}"
     now = datetime.now(timezone.utc)
-    body = {"id": scheme, "terms": {"name": "Kindpakket (API tests)", "starts_at": (now - timedelta(days=1)).isoformat(),
+    body = {"id": scheme, "terms": {"name": "Kindpakket (API tests)",
+                                    "starts_at": (now - timedelta(days=1)).isoformat(),
                                     "ends_at": (now + timedelta(days=30)).isoformat(),
                                     "amount_per_beneficiary": 25_000, "categories": ["bicycles", "sports"],
                                     "max_per_payment": 20_000, **terms}}

@@ -92,7 +92,8 @@ class Gateway:
 
     def tls_pair(self, user: str) -> tuple[str, str]:
         """A generated user's TLS client certificate and key (from the organisation's TLS CA)."""
-        return str(self.users_dir / user / "tls" / "client.crt"), str(self.users_dir / user / "tls" / "client.key")
+        tls = self.users_dir / user / "tls"
+        return str(tls / "client.crt"), str(tls / "client.key")
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,8 @@ _nonces = itertools.count(1)
 class Party:
     def __init__(self, registrar) -> None:
         self.key = ec.generate_private_key(ec.SECP256R1())
-        response = registrar.post("/v1/registry/parties", {"public_key_pem": signing.public_key_pem(self.key)})
+        response = registrar.post("/v1/registry/parties",
+                                  {"public_key_pem": signing.public_key_pem(self.key)})
         assert response.status_code == 201, response.text
         self.id = response.json()["id"]
 

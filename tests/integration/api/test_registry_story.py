@@ -21,7 +21,8 @@ def test_register_transfer_encumber_split_and_read_the_history(gateways):
     assert created.headers["X-Transaction-Id"]
     assert created.json()["parcel"]["id"] == parcel
 
-    preemption = officer.put(f"/v1/registry/parcels/{parcel}/preemption", {"decision": "Raadsbesluit 2024-17"})
+    preemption = officer.put(f"/v1/registry/parcels/{parcel}/preemption",
+                             {"decision": "Raadsbesluit 2024-17"})
     assert preemption.status_code == 201, preemption.text
 
     terms = {"parcel_id": parcel, "sellers": [ann.id], "buyers": [{"party": bob.id, "share": "1/1"}],
@@ -46,7 +47,8 @@ def test_register_transfer_encumber_split_and_read_the_history(gateways):
 
     mortgage = {"lender": bank.id, "amount_cents": 30_000_000, "rank": 1}
     signed = bank.sign(StatementType.MORTGAGE_REGISTRATION, {"parcel_id": parcel, **mortgage})
-    registered = registrar.post(f"/v1/registry/parcels/{parcel}/mortgages", {"terms": mortgage, "signature": signed})
+    registered = registrar.post(f"/v1/registry/parcels/{parcel}/mortgages",
+                                {"terms": mortgage, "signature": signed})
     assert registered.status_code == 201, registered.text
 
     attachment = officer.post(f"/v1/registry/parcels/{parcel}/attachments",
@@ -67,6 +69,7 @@ def test_register_transfer_encumber_split_and_read_the_history(gateways):
     at = officer.get(f"/v1/registry/parcels/{parcel}/ownership", params={"at": first}).json()
     assert at["ownership"]["version"] == 1
     owned = officer.get(f"/v1/registry/parties/{bob.id}/parcels", params={"page_size": 10}).json()
-    assert sorted(f["parcel"]["id"] for f in owned["items"]) == sorted(parcel_id(p["designation"]) for p in parts)
+    children_ids = sorted(parcel_id(part["designation"]) for part in parts)
+    assert sorted(file["parcel"]["id"] for file in owned["items"]) == children_ids
     assert officer.get(f"/v1/registry/parcels/{parcel}").json()["parcel"]["status"] == "retired"
 

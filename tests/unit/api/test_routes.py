@@ -13,8 +13,8 @@ PAYMENT = {"budget_id": "b-1", "amount": 4500, "category": "bicycles", "code": "
 
 def _refusal(code: str, message: str, error=EvaluateError):
     def answer(call):
-        raise error("failed", transaction_id="tx-refused", code=grpc.StatusCode.ABORTED,
-                    details=[ErrorDetail("peer0:7051", "MunicipalityMSP", f"chaincode response 500, {code}: {message}")])
+        detail = ErrorDetail("peer0:7051", "MunicipalityMSP", f"chaincode response 500, {code}: {message}")
+        raise error("failed", transaction_id="tx-refused", code=grpc.StatusCode.ABORTED, details=[detail])
     return answer
 
 
@@ -37,7 +37,8 @@ def test_a_write_answers_with_its_status_and_transaction_id(gateway):
 
 def test_a_write_whose_function_returns_nothing_is_204(gateway):
     gateway.invoker.answers["lift_attachment"] = lambda call: b""
-    response = gateway.client().delete("/v1/registry/parcels/P-1/attachments/att_1", headers=gateway.auth("officer"))
+    response = gateway.client().delete("/v1/registry/parcels/P-1/attachments/att_1",
+                                       headers=gateway.auth("officer"))
     assert (response.status_code, response.data) == (204, b"")
 
 
@@ -73,7 +74,8 @@ def test_malformed_json_is_400_and_not_json_at_all_too(gateway):
 
 def test_roles_refuse_before_fabric_is_asked(gateway):
     client = gateway.client()
-    assert client.post("/v1/budgets/payments", json=PAYMENT, headers=gateway.auth("officer")).status_code == 403
+    officer_paying = client.post("/v1/budgets/payments", json=PAYMENT, headers=gateway.auth("officer"))
+    assert officer_paying.status_code == 403
     assert client.get("/v1/registry/parcels/P-1", headers=gateway.auth("nobody")).status_code == 403
     generic = client.post("/v1/channels/c/chaincodes/cc/submit", json={"function": "f"},
                           headers=gateway.auth("officer"))
@@ -91,7 +93,8 @@ def test_a_till_reads_only_its_own_statement(gateway):
 
 
 def test_chaincode_refusals_keep_their_code_and_transaction_id(gateway):
-    gateway.invoker.answers["pay"] = _refusal("INSUFFICIENT_BALANCE", "balance 100 is lower than 4500", EndorseError)
+    gateway.invoker.answers["pay"] = _refusal("INSUFFICIENT_BALANCE", "balance 100 is lower than 4500",
+                                              EndorseError)
     gateway.invoker.answers["get_parcel"] = _refusal("NOT_FOUND", "parcel P-9 does not exist")
     client = gateway.client()
     paid = client.post("/v1/budgets/payments", json=PAYMENT, headers=gateway.auth("shop"))
@@ -114,10 +117,11 @@ def test_personal_data_travels_as_transient_input_only(gateway):
 
 
 def test_the_generic_endpoint_decodes_results(gateway):
-    gateway.invoker.default = lambda call: {"json": b'{"a": 1}', "text": b"plain", "bin": b"\xff\x00"}[call.function]
+    results = {"json": b'{"a": 1}', "text": b"plain", "bin": b"\xff\x00"}
+    gateway.invoker.default = lambda call: results[call.function]
     client, auth = gateway.client(), gateway.auth("operator")
-    answers = [client.post("/v1/channels/ch/chaincodes/cc/evaluate", json={"function": f}, headers=auth).get_json()
-               for f in ("json", "text", "bin")]
+    path = "/v1/channels/ch/chaincodes/cc/evaluate"
+    answers = [client.post(path, json={"function": f}, headers=auth).get_json() for f in results]
     assert [(a["encoding"], a["result"]) for a in answers] == [("json", {"a": 1}), ("text", "plain"),
                                                                ("base64", "/wA=")]
     submitted = client.post("/v1/channels/ch/chaincodes/cc/submit", json={"function": "json"}, headers=auth)
