@@ -343,7 +343,6 @@ class LoadClients:
         self.processes = [context.Process(target=_client_process, daemon=True, args=(
             network.layout.root, client, threads, channel, commands, self.results))
             for client, threads, commands in zip(clients, thread_ranges(clients), self.commands)]
-        self.threads = sum(c.threads for c in clients)
 
     def __enter__(self) -> "LoadClients":
         for process in self.processes:
