@@ -153,13 +153,15 @@ class Figures:
     def of(cls, samples: list[Sample], start: float, seconds: float, usage: dict[str, float]) -> "Figures":
         """Latencies of the calls that succeeded within [start, start + seconds]; failures and
         calls over the whole slice."""
-        inside = [s.ended - s.started for s in samples if s.error is None and start <= s.ended <= start + seconds]
+        inside = [s.ended - s.started for s in samples
+                  if s.error is None and start <= s.ended <= start + seconds]
         return cls(seconds, inside, len(samples), Counter(s.error for s in samples if s.error),
                    Counter(usage), [len(inside) / seconds])
 
     def __add__(self, other: "Figures") -> "Figures":
-        return Figures(self.seconds + other.seconds, self.latencies + other.latencies, self.calls + other.calls,
-                       self.failures + other.failures, self.usage + other.usage, self.rates + other.rates)
+        return Figures(self.seconds + other.seconds, self.latencies + other.latencies,
+                       self.calls + other.calls, self.failures + other.failures, self.usage + other.usage,
+                       self.rates + other.rates)
 
     @property
     def per_s(self) -> float:
@@ -168,8 +170,10 @@ class Figures:
     def row(self) -> dict:
         """Flat figures for tables and JSON: rates, latency in ms, CPU ms per call by group."""
         return {"completed": len(self.latencies), "per_s": self.per_s,
-                "slowest_slice_per_s": min(self.rates, default=None), "fastest_slice_per_s": max(self.rates, default=None),
-                "p50_ms": percentile(self.latencies, 0.50) * 1000, "p95_ms": percentile(self.latencies, 0.95) * 1000,
+                "slowest_slice_per_s": min(self.rates, default=None),
+                "fastest_slice_per_s": max(self.rates, default=None),
+                "p50_ms": percentile(self.latencies, 0.50) * 1000,
+                "p95_ms": percentile(self.latencies, 0.95) * 1000,
                 "failed": sum(self.failures.values()), "failures": dict(self.failures),
                 **self._usage_per_call()}
 
@@ -316,13 +320,15 @@ def _client_process(state_dir: Path, client: Client, threads: range, channel: st
     try:
         network = Network.from_state(state_dir)
         next_n = dict.fromkeys(threads, 0)
-        with connect_as(network, client.org, client.user) as gateway, ThreadPoolExecutor(len(threads)) as pool:
+        with connect_as(network, client.org, client.user) as gateway, \
+                ThreadPoolExecutor(len(threads)) as pool:
             results.put(("ready", None))
             while (job := commands.get()) is not None:
                 contract = gateway.network(channel).contract(job.chaincode)
                 time.sleep(max(0.0, job.start - time.monotonic()))  # a common start across processes
                 cpu = time.process_time()
-                parts = list(pool.map(lambda t: _calls(contract, job.operation, t, next_n[t], job.until), threads))
+                parts = list(pool.map(
+                    lambda t: _calls(contract, job.operation, t, next_n[t], job.until), threads))
                 for thread, part in zip(threads, parts):
                     next_n[thread] += len(part)
                 results.put(("slice", ([s for part in parts for s in part], time.process_time() - cpu)))
@@ -373,7 +379,8 @@ class LoadClients:
             received.append(payload)
         return received
 
-    def run(self, chaincode: str, operation: Operation, seconds: float, ramp: float) -> tuple[Figures, list[Sample]]:
+    def run(self, chaincode: str, operation: Operation, seconds: float,
+            ramp: float) -> tuple[Figures, list[Sample]]:
         """Every thread calls `operation` for ramp + seconds; figures count the calls that end in
         the last `seconds`. Returns the figures and every sample (ramp-up included)."""
         meter = CpuMeter(self.network, self.channel, chaincode)
@@ -472,14 +479,15 @@ def python_share(figures: dict[str, dict[str, Figures]]) -> dict[str, float]:
     shares["endorse p50 latency"] = (percentile(figures["endorse"][GO].latencies, 0.5)
                                      / percentile(figures["endorse"][PYTHON].latencies, 0.5))
     for w in ("evaluate", "submit"):
-        shares[f"{w} chaincode CPU per call"] = per_call(w, GO, ("chaincode",)) / per_call(w, PYTHON, ("chaincode",))
+        shares[f"{w} chaincode CPU per call"] = (per_call(w, GO, ("chaincode",))
+                                                 / per_call(w, PYTHON, ("chaincode",)))
         shares[f"{w} projected from CPU per call"] = per_call(w, GO, GROUPS) / per_call(w, PYTHON, GROUPS)
     return shares
 
 
-COLUMNS = ["workload", "chaincode", "threads", "completed", "per_s", "slowest_slice_per_s", "fastest_slice_per_s",
-           "p50_ms", "p95_ms", "failed", "cpu_chaincode_ms", "cpu_peers_ms", "cpu_rest_ms", "cpu_clients_ms",
-           "chaincode_system_share", "chaincode_switches"]
+COLUMNS = ["workload", "chaincode", "threads", "completed", "per_s", "slowest_slice_per_s",
+           "fastest_slice_per_s", "p50_ms", "p95_ms", "failed", "cpu_chaincode_ms", "cpu_peers_ms",
+           "cpu_rest_ms", "cpu_clients_ms", "chaincode_system_share", "chaincode_switches"]
 CPU_NOTE = ("cpu_*_ms: CPU milliseconds per call of the chaincode's servers (every organisation's), "
             "the peers, the rest of the network (orderers, CAs, idle servers), the load clients;\n"
             "chaincode_system_share: the part of the chaincode servers' CPU spent in the kernel; "
@@ -495,7 +503,8 @@ def print_failures(rows: list[dict]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--slices", type=int, default=4, help="measured slices per chaincode and load")
-    parser.add_argument("--seconds", type=float, default=6.0, help="measured seconds per slice (after ramp-up)")
+    parser.add_argument("--seconds", type=float, default=6.0,
+                        help="measured seconds per slice (after ramp-up)")
     parser.add_argument("--endorsements", type=int, default=200, help="sequential endorsements per chaincode")
     parser.add_argument("--evaluate-threads", type=int, default=16)
     parser.add_argument("--submit-threads", type=int, default=64)
@@ -527,10 +536,12 @@ def main() -> None:
     print("\nPython as a share of Go:")
     for name, share in shares.items():
         target = targets.get(name)
-        verdict = "" if target is None else f" (target ≥ {target:.0%}: {'met' if share >= target else 'NOT met'})"
+        met = target is not None and share >= target
+        verdict = "" if target is None else f" (target ≥ {target:.0%}: {'met' if met else 'NOT met'})"
         print(f"  {name}: {share:.1%}{verdict}")
     saved = report.save("chaincode", {"settings": vars(args), "rows": rows, "rss_mib": rss,
-                                      "python_share_of_go": shares, "load_average": [load_before, os.getloadavg()]})
+                                      "python_share_of_go": shares,
+                                      "load_average": [load_before, os.getloadavg()]})
     print(f"\nsaved {saved}")
 
 

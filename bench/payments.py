@@ -135,12 +135,13 @@ def prepare(network: Network, threads: int, per_thread: int) -> Pay:
             wait_synced(network, CHANNEL, _commit(registrar, "register_merchant", shop, registration))
             block = _commit(officer, "admit_merchant", SCHEME, shop)
         keys = [ec.generate_private_key(ec.SECP256R1()) for _ in range(budgets)]
-        holders = tuple((f"bench-{i:05d}", key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode())
-            for i, key in enumerate(keys))
+        pems = [key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                  serialization.NoEncryption()).decode() for key in keys]
+        holders = tuple((f"bench-{i:05d}", pem) for i, pem in enumerate(pems))
 
         def issue(i: int) -> int:
-            return _commit(officer, "issue_budget", holders[i][0], SCHEME, f"pseudo-{i:05d}", public_key_pem(keys[i]))
+            return _commit(officer, "issue_budget", holders[i][0], SCHEME, f"pseudo-{i:05d}",
+                           public_key_pem(keys[i]))
 
         with ThreadPoolExecutor(16) as pool:
             block = max(block, *pool.map(issue, range(budgets)))
@@ -171,7 +172,8 @@ class Seen:
 
     @classmethod
     def of(cls, pay: Pay, samples: list[Sample], clients: list[Client]) -> "Seen":
-        shop_of = {t: client.user for client, threads in zip(clients, thread_ranges(clients)) for t in threads}
+        shop_of = {thread: client.user
+                   for client, threads in zip(clients, thread_ranges(clients)) for thread in threads}
         seen = cls(Counter(), Counter(), Counter())
         for sample in samples:
             budget = pay.budgets[pay.budget(sample.thread, sample.n)][0]
@@ -220,13 +222,15 @@ def verify(network: Network, pay: Pay, seen: Seen) -> dict:
             balance = json.loads(officer.evaluate("balance", [budget_id]))
             paid = sum(1 for page in _pages(officer, "history", budget_id)
                        for entry in page["items"] if entry["kind"] == "paid")
-            problems += budget_problems(budget_id, balance, paid, seen.committed[budget_id], seen.unknown[budget_id])
+            problems += budget_problems(budget_id, balance, paid, seen.committed[budget_id],
+                                        seen.unknown[budget_id])
         spent = sum(page["totals"]["spent"] for page in _pages(officer, "scheme_report", SCHEME))
         problems += outside("scheme report spent", spent, AMOUNT * committed, AMOUNT * (committed + unknown))
         for shop in SHOPS:
             lines = sum(1 for page in _pages(officer, "merchant_statement", shop)
                         for line in page["items"] if line["kind"] == "payment")
-            problems += outside(f"{shop} payment lines", lines, seen.by_shop[shop], seen.by_shop[shop] + unknown)
+            problems += outside(f"{shop} payment lines", lines, seen.by_shop[shop],
+                                seen.by_shop[shop] + unknown)
     return {"budgets": len(pay.budgets), "payments_committed": committed, "outcome_unknown": unknown,
             "scheme_spent": spent, "problems": problems,
             "verdict": "nothing overspent, nothing lost" if not problems else "FAILED"}
@@ -239,7 +243,8 @@ def measure(network: Network, pay: Pay, args: argparse.Namespace) -> tuple[dict[
     """Payments and the baseline in alternating slices, after a warm-up slice each; returns the
     figures and what the clients saw of every payment, warm-up included."""
     clients = spread([("Merchants", shop) for shop in SHOPS], args.threads)
-    workloads = {PAYMENT: ("budgets", pay), BASELINE: ("conformance", PutFreshKey(f"baseline-{time.monotonic_ns()}"))}
+    workloads = {PAYMENT: ("budgets", pay),
+                 BASELINE: ("conformance", PutFreshKey(f"baseline-{time.monotonic_ns()}"))}
     figures = {PAYMENT: Figures(), BASELINE: Figures()}
     payments: list[Sample] = []
     turns = [(w, False) for w in workloads] + [(w, True) for w in alternate(PAYMENT, BASELINE, args.slices)]
@@ -259,9 +264,11 @@ def print_figures(figures: dict[str, Figures], threads: int, verdict: dict) -> l
     print(report.table(rows, [c for c in COLUMNS if c != "chaincode"]))
     print(f"\n{CPU_NOTE}")
     print_failures(rows)
-    print(f"\npayments/s as a share of the trivial write's: {figures[PAYMENT].per_s / figures[BASELINE].per_s:.1%}")
-    print(f"\n{verdict['verdict']}: {verdict['payments_committed']} payments committed on {verdict['budgets']} "
-          f"budgets ({verdict['outcome_unknown']} with unknown outcome), scheme report spent {verdict['scheme_spent']}")
+    share = figures[PAYMENT].per_s / figures[BASELINE].per_s
+    print(f"\npayments/s as a share of the trivial write's: {share:.1%}")
+    print(f"\n{verdict['verdict']}: {verdict['payments_committed']} payments committed on "
+          f"{verdict['budgets']} budgets ({verdict['outcome_unknown']} with unknown outcome), "
+          f"scheme report spent {verdict['scheme_spent']}")
     for problem in verdict["problems"]:
         print(f"  {problem}")
     return rows
@@ -270,7 +277,8 @@ def print_figures(figures: dict[str, Figures], threads: int, verdict: dict) -> l
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--slices", type=int, default=4, help="measured slices per workload")
-    parser.add_argument("--seconds", type=float, default=8.0, help="measured seconds per slice (after ramp-up)")
+    parser.add_argument("--seconds", type=float, default=8.0,
+                        help="measured seconds per slice (after ramp-up)")
     parser.add_argument("--threads", type=int, default=64, help="client threads (concurrent payments)")
     parser.add_argument("--budgets-per-thread", type=int, default=3)
     args = parser.parse_args()

@@ -8,8 +8,8 @@ from collections import Counter
 
 import pytest
 
-from bench.chaincode import (GO, PYTHON, Client, Figures, Sample, alternate, error_name, percentile, process_usage,
-                             python_share, spread, thread_ranges)
+from bench.chaincode import (GO, PYTHON, Client, Figures, Sample, alternate, error_name, percentile,
+                             process_usage, python_share, spread, thread_ranges)
 from grootboek.client import CommitError, EndorseError, ErrorDetail
 
 
@@ -72,9 +72,9 @@ def test_thread_numbers_are_unique_across_clients():
 
 def test_failures_are_named_by_validation_code_or_by_what_the_endorser_said():
     assert error_name(CommitError("tx1", 11, "MVCC_READ_CONFLICT", 7)) == "MVCC_READ_CONFLICT"
+    reason = "chaincode response 500, INSUFFICIENT_BALANCE: 10 left\nmore"
     refused = EndorseError("failed to endorse transaction", transaction_id="tx2",
-                           details=[ErrorDetail("peer0:7051", "MerchantsMSP",
-                                                "chaincode response 500, INSUFFICIENT_BALANCE: 10 left\nmore")])
+                           details=[ErrorDetail("peer0:7051", "MerchantsMSP", reason)])
     assert error_name(refused) == "EndorseError: chaincode response 500, INSUFFICIENT_BALANCE: 10 left"
     assert error_name(TimeoutError("deadline")) == "TimeoutError: deadline"
 
