@@ -7,7 +7,6 @@ organisations with one orderer: 5-8 s and ~350 MiB measured before), each from z
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -18,8 +17,7 @@ from grootboek.network import consortium as consortium_file
 from grootboek.network.network import Network
 from grootboek.progress import Progress
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "integration"))
-from conftest import with_conformance  # noqa: E402  (the test consortium, shared on purpose)
+from tests.integration.conftest import with_conformance  # the test consortium, shared on purpose
 
 
 def consortium(orderers: int):

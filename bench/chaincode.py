@@ -59,7 +59,6 @@ from grootboek.network.network import Network
 from grootboek.progress import Progress
 # The integration tests' consortium pieces and way to connect as a generated user, shared on purpose.
 from tests.integration.conftest import CONFORMANCE
-from tests.integration.conftest import _connect_as as connect_as
 
 GO_SOURCE = Path(__file__).resolve().parent / "go_chaincode"
 CHANNEL = "bench"
@@ -320,7 +319,7 @@ def _client_process(state_dir: Path, client: Client, threads: range, channel: st
     try:
         network = Network.from_state(state_dir)
         next_n = dict.fromkeys(threads, 0)
-        with connect_as(network, client.org, client.user) as gateway, \
+        with network.gateway(client.org, client.user) as gateway, \
                 ThreadPoolExecutor(len(threads)) as pool:
             results.put(("ready", None))
             while (job := commands.get()) is not None:
@@ -444,7 +443,7 @@ def loaded(network: Network, threads: int, workload: Callable[[str], Operation],
 
 def measure(network: Network, args: argparse.Namespace) -> dict[str, dict[str, Figures]]:
     orgs = network.consortium.channel(CHANNEL).organizations
-    with connect_as(network, orgs[0]) as gateway:
+    with network.gateway(orgs[0]) as gateway:
         contracts = {cc: gateway.network(CHANNEL).contract(cc) for cc in (PYTHON, GO)}
         for contract in contracts.values():
             contract.submit("State:put", [KEY, "value"])

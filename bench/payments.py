@@ -54,8 +54,6 @@ from grootboek.network.consortium import Consortium
 from grootboek.network.network import Network
 from grootboek.progress import Progress
 from tests.integration.budgets.conftest import SHOPS, with_shops
-from tests.integration.conftest import _connect_as as connect_as
-from tests.integration.conftest import _wait_synced as wait_synced
 from tests.integration.conftest import with_conformance
 
 CHANNEL, SCHEME, CATEGORY = "kindpakket", "bench-kindpakket", "bicycles"
@@ -123,8 +121,8 @@ def prepare(network: Network, threads: int, per_thread: int) -> Pay:
     terms = {"name": "Kindpakket (benchmark)", "starts_at": (now - timedelta(days=1)).isoformat(),
              "ends_at": (now + timedelta(days=30)).isoformat(), "amount_per_beneficiary": GRANTED,
              "categories": [CATEGORY]}
-    with connect_as(network, "Municipality", "officer") as municipality, \
-            connect_as(network, "Merchants", "registrar") as merchants:
+    with network.gateway("Municipality", "officer") as municipality, \
+            network.gateway("Merchants", "registrar") as merchants:
         officer = municipality.network(CHANNEL).contract("budgets")
         registrar = merchants.network(CHANNEL).contract("budgets")
         _commit(officer, "create_scheme", SCHEME, terms)
@@ -132,7 +130,7 @@ def prepare(network: Network, threads: int, per_thread: int) -> Pay:
         for shop in SHOPS:
             registration = {"kvk": "12345678", "name": shop, "categories": [CATEGORY],
                             "identity": _fabric_id(network, "Merchants", shop)}
-            wait_synced(network, CHANNEL, _commit(registrar, "register_merchant", shop, registration))
+            network.wait_synced(CHANNEL, _commit(registrar, "register_merchant", shop, registration))
             block = _commit(officer, "admit_merchant", SCHEME, shop)
         keys = [ec.generate_private_key(ec.SECP256R1()) for _ in range(budgets)]
         pems = [key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
@@ -145,7 +143,7 @@ def prepare(network: Network, threads: int, per_thread: int) -> Pay:
 
         with ThreadPoolExecutor(16) as pool:
             block = max(block, *pool.map(issue, range(budgets)))
-        wait_synced(network, CHANNEL, block)
+        network.wait_synced(CHANNEL, block)
     return Pay(holders, per_thread)
 
 
@@ -213,10 +211,10 @@ def verify(network: Network, pay: Pay, seen: Seen) -> dict:
     channel = network.consortium.channel(CHANNEL)
     heights = [network.peer_operations(p).metric("ledger_blockchain_height", channel=CHANNEL) or 0
                for p in network.layout.peers() if p.org.name in channel.organizations]
-    wait_synced(network, CHANNEL, int(max(heights)) - 1)
+    network.wait_synced(CHANNEL, int(max(heights)) - 1)
     committed, unknown = sum(seen.committed.values()), sum(seen.unknown.values())
     problems: list[str] = []
-    with connect_as(network, "Municipality", "officer") as municipality:
+    with network.gateway("Municipality", "officer") as municipality:
         officer = municipality.network(CHANNEL).contract("budgets")
         for budget_id, _ in pay.budgets:
             balance = json.loads(officer.evaluate("balance", [budget_id]))

@@ -356,6 +356,35 @@ class Network:
                 wait_for(lambda p=peer, c=channel.name, n=len(peers) - 1: self.gossip_members(p, c) >= n,
                          f"peer {peer.id} sees the other {len(peers) - 1} peers of channel {channel.name}")
 
+    # -- applications -------------------------------------------------------------------------
+
+    def gateway(self, org: str, user: str = "admin", peer: str | None = None):
+        """A Fabric Gateway connection to one of `org`'s peers (default its first) as a user our
+        tooling generated for it. Close it, or use it as a context manager."""
+        from grootboek.client.identity import X509Identity
+        from grootboek.client.profile import connect_with_profile
+        from grootboek.client.signer import PrivateKeySigner
+
+        msp = self.layout.crypto(org).user_dir(user) / "msp"
+        if not msp.is_dir():
+            raise NetworkError(f"no user {user!r} in {org} (its MSP directory {msp} does not exist)")
+        identity = X509Identity.from_msp_directory(self.consortium.organization(org).msp_id, msp)
+        return connect_with_profile(self.layout.profile(org), identity, PrivateKeySigner.from_msp_directory(msp),
+                                    peer=self.layout.peer(peer).host if peer else None)
+
+    def wait_synced(self, channel: str, block_number: int, timeout: float = 30.0) -> None:
+        """Until every peer of the channel has committed block `block_number`. A submit through a
+        gateway waits for its own peer only; whoever then reads or endorses through another
+        organisation's peer waits for this first."""
+        spec = self.consortium.channel(channel)
+        peers = [p for org in spec.organizations for p in self.layout.peers(self.consortium.organization(org))]
+
+        def synced() -> bool:
+            return all((self.peer_operations(p).metric("ledger_blockchain_height", channel=channel) or 0)
+                       > block_number for p in peers)
+
+        wait_for(synced, f"every peer of {channel} past block {block_number}", timeout=timeout)
+
     # -- stop ---------------------------------------------------------------------------------
 
     def down(self, purge: bool = False) -> list[int]:

@@ -92,35 +92,11 @@ def fabric(start_network) -> Network:
     return start_network(make_consortium(), "shared")
 
 
-def _connect_as(network: Network, org: str, user: str = "admin"):
-    from grootboek.client.identity import X509Identity
-    from grootboek.client.profile import connect_with_profile
-    from grootboek.client.signer import PrivateKeySigner
-
-    msp = network.layout.crypto(org).user_dir(user) / "msp"
-    identity = X509Identity.from_msp_directory(network.consortium.organization(org).msp_id, msp)
-    return connect_with_profile(network.layout.profile(org), identity, PrivateKeySigner.from_msp_directory(msp))
-
-
 @pytest.fixture(scope="session")
 def connect_as():
     """`connect_as(network, org, user="admin")`: a Gateway connection to the org's first peer as a
     user our tooling generated (use it as a context manager)."""
-    return _connect_as
-
-
-def _wait_synced(network: Network, channel: str, block_number: int, timeout: float = 30.0) -> None:
-    from grootboek.network.readiness import wait_for
-
-    channel_spec = network.consortium.channel(channel)
-    peers = [p for org in channel_spec.organizations
-             for p in network.layout.peers(network.consortium.organization(org))]
-
-    def synced() -> bool:
-        return all((network.peer_operations(p).metric("ledger_blockchain_height", channel=channel) or 0)
-                   > block_number for p in peers)
-
-    wait_for(synced, f"every peer of {channel} past block {block_number}", timeout=timeout)
+    return lambda network, org, user="admin": network.gateway(org, user)
 
 
 @pytest.fixture(scope="session")
@@ -128,4 +104,4 @@ def wait_synced():
     """`wait_synced(network, channel, block_number)`: until every peer of the channel has committed
     that block. A submit only guarantees the commit on the submitting gateway's own peer; tests
     that then read or endorse through another organisation's peer wait for it first."""
-    return _wait_synced
+    return lambda network, channel, block_number: network.wait_synced(channel, block_number)
