@@ -40,6 +40,7 @@ from grootboek.client.profile import connect_with_profile
 from grootboek.network import binaries
 from grootboek.network.identities import Identities
 from grootboek.network.network import Network
+from grootboek.network.readiness import wait_for
 from grootboek.progress import Progress
 from tests.integration.api.conftest import Gateway
 
@@ -105,10 +106,19 @@ def prepare(network: Network, holders_needed: int) -> tuple[Path, list[Holder]]:
         officer.submit("Budgets:open_scheme", [scheme])
         registrar.submit("Budgets:register_merchant", [SHOP, json.dumps(
             {"kvk": "12345678", "name": SHOP, "categories": ["bicycles"], "identity": shop_id})])
+        # Committed on the merchants' peer; the admission is endorsed by the municipality's too.
+        wait_for(lambda: _exists(officer, SHOP), "merchant registered on the municipality's peer")
         officer.submit("Budgets:admit_merchant", [scheme, SHOP])
         with ThreadPoolExecutor(16) as pool:
             holders = list(pool.map(lambda _: Holder(officer, scheme), range(holders_needed)))
     return shop_msp, holders
+
+
+def _exists(contract: Contract, merchant: str) -> bool:
+    try:
+        return bool(contract.evaluate("Budgets:get_merchant", [merchant]))
+    except GatewayError:
+        return False
 
 
 def till(network: Network, shop_msp: Path) -> Gateway:
