@@ -23,11 +23,14 @@ class Users:
         self._db = database
 
     def add(self, user: User, replace: bool = False) -> None:
-        verb = "INSERT OR REPLACE" if replace else "INSERT"
+        """`replace` updates an existing user in place (its tokens stay valid)."""
+        upsert = (" ON CONFLICT(name) DO UPDATE SET msp_id = excluded.msp_id, roles = excluded.roles,"
+                  " merchant = excluded.merchant, certificate_sha256 = excluded.certificate_sha256,"
+                  " tls_cert_sha256 = excluded.tls_cert_sha256") if replace else ""
         try:
             with self._db.transaction(immediate=True) as db:
-                db.execute(f"{verb} INTO users (name, msp_id, roles, merchant, certificate_sha256,"
-                           " tls_cert_sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                db.execute("INSERT INTO users (name, msp_id, roles, merchant, certificate_sha256,"
+                           " tls_cert_sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)" + upsert,
                            (user.name, user.msp_id, json.dumps(sorted(user.roles)), user.merchant,
                             user.certificate_sha256, user.tls_cert_sha256, time.time()))
         except sqlite3.IntegrityError as exc:

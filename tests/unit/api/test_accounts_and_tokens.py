@@ -34,8 +34,10 @@ def test_a_merchant_user_names_its_merchant(accounts, organisation):
     assert Role.MERCHANT in till.roles and till.merchant == "fietsenwinkel"
     with pytest.raises(AccountError):
         accounts.import_identity("till", msp, merchant="fietsenwinkel")  # exists; needs replace
+    token, _ = accounts.tokens.issue("till")
     replaced = accounts.import_identity("till", msp, merchant="sportwinkel", replace=True)
-    assert replaced.merchant == "sportwinkel"
+    assert replaced.merchant == "sportwinkel" and accounts.users.get("till").merchant == "sportwinkel"
+    assert accounts.tokens.user_of(token) == "till"  # replacing a user keeps its tokens
 
 
 def test_only_the_tokens_hash_is_stored(accounts, organisation, tmp_path):
