@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
+from fabric_protos.peer import transaction_pb2
+
 from grootboek.client import CommitError
 
 from ..auth.user import User
@@ -132,7 +134,8 @@ class Writes:
         elif record.validation_code in _START_AFRESH:
             return WriteResult(self._submit(user, key, claim.owner, call, shape))
         else:
-            invalid = CommitError(record.transaction_id, 0, record.validation_code, record.block_number)
+            code = transaction_pb2.TxValidationCode.Value(record.validation_code)
+            invalid = CommitError(record.transaction_id, code, record.validation_code, record.block_number)
             response = stored_error(to_api_error(invalid))
         self._store.finish(user.name, key, claim.owner, response)
         return WriteResult(response, replayed=True)
