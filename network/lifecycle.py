@@ -18,6 +18,7 @@ from grootboek.network import packaging
 from grootboek.network.consortium import Channel, Chaincode, Consortium
 from grootboek.network.layout import Layout, Peer
 from grootboek.network.peer_admin import Definition, PeerAdmin
+from grootboek.network.readiness import wait_for
 from grootboek.network.supervisor import ProcessSpec, python
 from grootboek.network.tasks import parallel
 
@@ -199,8 +200,15 @@ class Lifecycle:
                 continue
             endorsers = [org_admins[0] for org_admins in self._admins(channel).values()]
             address, ca = self._orderer(channel)
-            tasks.append(lambda e=endorsers, ch=channel, d=Definition.of(cc), o=address, c=ca:
-                         e[0].commit(ch.name, d, e, o, c))
+
+            def commit(e=endorsers, ch=channel, d=Definition.of(cc), o=address, c=ca) -> None:
+                # Each approval was awaited on its own organisation's peer only; the endorsers of
+                # the commit must all have seen every approval, or their answers differ.
+                wait_for(lambda: all(all(a.commit_readiness(ch.name, d).values()) for a in e),
+                         f"every endorser of {ch.name} sees all approvals of {d.name}")
+                e[0].commit(ch.name, d, e, o, c)
+
+            tasks.append(commit)
         parallel(tasks)
 
     def _committed_sequence(self, channel: Channel, chaincode: Chaincode) -> int | None:
