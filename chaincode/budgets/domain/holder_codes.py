@@ -16,7 +16,9 @@ used once. A query token's statement:
 lets whoever holds it read that budget's balance and history until it expires.
 
 Apps and tests create codes with `payment_code` / `query_token`; the chaincode reads them with
-`read_payment_code` / `read_query_token`, which depend only on their arguments (deterministic).
+`read_payment_code` / `read_query_token`, which depend only on their arguments (deterministic). A
+payment reads its code in two steps (`SealedCode`): what the code claims first, parsed once (the
+nonce names a key to read together with the payment's other keys), then the checks, in their turn.
 """
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ import json
 import re
 import secrets
 from datetime import datetime, timedelta
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Generic, Literal, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from pydantic import Field
@@ -80,11 +82,11 @@ def query_token(private_key: ec.EllipticCurvePrivateKey, budget_id: str, expires
 
 def read_payment_code(code: str, budget_id: str, holder_key: str, now: datetime) -> PaymentAuthorisation:
     """The verified authorisation, or CODE_INVALID / CODE_EXPIRED. Replay is the caller's check."""
-    return _open(code, PaymentAuthorisation, budget_id, holder_key, now)
+    return SealedCode(code, PaymentAuthorisation).open(budget_id, holder_key, now)
 
 
 def read_query_token(token: str, budget_id: str, holder_key: str, now: datetime) -> QueryAuthorisation:
-    return _open(token, QueryAuthorisation, budget_id, holder_key, now)
+    return SealedCode(token, QueryAuthorisation).open(budget_id, holder_key, now)
 
 
 def _seal(private_key: ec.EllipticCurvePrivateKey, statement: Record) -> str:
@@ -93,35 +95,51 @@ def _seal(private_key: ec.EllipticCurvePrivateKey, statement: Record) -> str:
     return base64.urlsafe_b64encode(canonical_json(envelope)).rstrip(b"=").decode()
 
 
-def _open(text: str, kind: type[Statement], budget_id: str, holder_key: str, now: datetime) -> Statement:
-    what = "payment code" if kind is PaymentAuthorisation else "query token"
-    body, signature = _envelope(text, what)
-    try:
-        statement = parse(kind, body)
-    except BudgetError as exc:
-        raise BudgetError(ErrorCode.CODE_INVALID, f"{what} is malformed: {exc.message}") from None
-    require(statement.budget == budget_id, ErrorCode.CODE_INVALID, f"{what} is for another budget")
-    try:
-        verify(holder_key, body, signature)
-    except SignatureError:
-        raise BudgetError(ErrorCode.CODE_INVALID, f"{what} is not signed by the budget's key") from None
-    seconds = now.timestamp()
-    require(seconds < statement.expires, ErrorCode.CODE_EXPIRED, f"{what} has expired")
-    require(statement.expires - seconds <= MAX_VALIDITY.total_seconds(), ErrorCode.CODE_INVALID,
-            f"{what} is valid for more than {MAX_VALIDITY}")
-    return statement
+class SealedCode(Generic[Statement]):
+    """A payment code or query token as read from its text: what it claims, nothing checked yet.
+
+    Reading never refuses; `open` does, so a malformed code is still refused in its turn among an
+    operation's checks."""
+
+    def __init__(self, text: str, kind: type[Statement]) -> None:
+        self._what = "payment code" if kind is PaymentAuthorisation else "query token"
+        envelope = _envelope(text)
+        self._body, self._signature = envelope or ({}, "")
+        self._problem = f"{self._what} is malformed"
+        self.claimed: Statement | None = None
+        if envelope is not None:
+            try:
+                self.claimed = parse(kind, self._body)
+            except BudgetError as exc:
+                self._problem = f"{self._what} is malformed: {exc.message}"
+
+    def open(self, budget_id: str, holder_key: str, now: datetime) -> Statement:
+        """The statement, once it is for this budget, signed by its key and valid at `now`."""
+        what, statement = self._what, self.claimed
+        if statement is None:
+            raise BudgetError(ErrorCode.CODE_INVALID, self._problem)
+        require(statement.budget == budget_id, ErrorCode.CODE_INVALID, f"{what} is for another budget")
+        try:
+            verify(holder_key, self._body, self._signature)
+        except SignatureError:
+            raise BudgetError(ErrorCode.CODE_INVALID, f"{what} is not signed by the budget's key") from None
+        seconds = now.timestamp()
+        require(seconds < statement.expires, ErrorCode.CODE_EXPIRED, f"{what} has expired")
+        require(statement.expires - seconds <= MAX_VALIDITY.total_seconds(), ErrorCode.CODE_INVALID,
+                f"{what} is valid for more than {MAX_VALIDITY}")
+        return statement
 
 
-def _envelope(text: str, what: str) -> tuple[dict, str]:
-    malformed = BudgetError(ErrorCode.CODE_INVALID, f"{what} is malformed")
+def _envelope(text: str) -> tuple[dict, str] | None:
+    """The statement and signature of a well-formed envelope; None for anything else."""
     if not isinstance(text, str) or len(text) > MAX_LENGTH or not _BASE64URL.match(text):
-        raise malformed
+        return None
     try:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
         envelope = json.loads(raw)
     except (binascii.Error, ValueError):
-        raise malformed from None
+        return None
     if not (isinstance(envelope, dict) and set(envelope) == {"statement", "signature"}
             and isinstance(envelope["statement"], dict) and isinstance(envelope["signature"], str)):
-        raise malformed
+        return None
     return envelope["statement"], envelope["signature"]

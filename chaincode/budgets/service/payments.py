@@ -1,16 +1,18 @@
 """Payments by merchants with the holder's code, and refunds."""
 from __future__ import annotations
 
-from ..domain.holder_codes import read_payment_code
+from ..domain.holder_codes import PaymentAuthorisation, SealedCode
 from ..domain.payment import Payment, PaymentChange
 from ..domain.tx import Tx
 from ..storage.records import Records
 
 
 def pay(records: Records, tx: Tx, budget_id: str, amount: int, category: str, code: str) -> Payment:
+    sealed = SealedCode(code, PaymentAuthorisation)
+    records.prefetch_payment(tx.caller, budget_id, sealed.claimed and sealed.claimed.nonce)
     merchant = records.merchant_acting_as(tx.caller)
     budget = records.budget(budget_id)
-    authorisation = read_payment_code(code, budget.id, budget.holder_key, tx.now)
+    authorisation = sealed.open(budget.id, budget.holder_key, tx.now)
     scheme = records.scheme(budget.scheme_id)
     change = Payment.take(tx=tx, merchant=merchant, budget=budget, scheme=scheme, code=authorisation,
                           code_used=records.code_used(budget.id, authorisation.nonce),

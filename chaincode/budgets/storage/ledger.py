@@ -7,14 +7,31 @@ queries (the peer refuses paginated reads in a transaction that writes).
 """
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, Sequence
+
+from ..domain.errors import ErrorCode
+from ..domain.fields import require
 
 # (object type, attribute, ...): one composite key. Parts must not contain U+0000 or U+10FFFF.
 Key = tuple[str, ...]
 
 
+def is_valid(key: Key) -> bool:
+    """Whether every part of `key` is free of the two characters composite keys reserve."""
+    return not any("\x00" in part or "\U0010ffff" in part for part in key)
+
+
+def require_valid(key: Key) -> None:
+    # Ids come from callers; the two characters composite keys reserve make them not ours.
+    require(is_valid(key), ErrorCode.INVALID_ARGUMENT, "ids must not contain U+0000 or U+10FFFF")
+
+
 class Ledger(Protocol):
     def get(self, key: Key) -> bytes | None: ...
+
+    def get_many(self, keys: Sequence[Key]) -> list[bytes | None]:
+        """The values of `keys` in order (None: absent), read in one round trip to the peer."""
+        ...
 
     def put(self, key: Key, value: bytes) -> None: ...
 

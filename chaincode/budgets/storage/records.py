@@ -19,6 +19,11 @@ Key layout (composite keys; `at` is a fixed-width UTC timestamp, so keys sort by
 
 A payment writes only keys of its own budget and keys new to this transaction, so payments on
 different budgets never conflict, whatever shop or scheme they share.
+
+Reads go to the peer once per key and transaction: Fabric's reads see the state before the
+transaction, never its own writes, so what was read stays valid until the end. Every round trip
+to the peer costs the chaincode server thread hand-offs, so operations that read several records
+name them up front (the read plans) and they arrive together, in one round trip per step.
 """
 from __future__ import annotations
 
@@ -43,7 +48,7 @@ from ..domain.payment import Payment
 from ..domain.personal_data import COLLECTION, PersonalData
 from ..domain.scheme import Scheme
 from ..domain.settlement import Settlement
-from .ledger import Key, Ledger
+from .ledger import Key, Ledger, is_valid
 
 R = TypeVar("R", bound=BaseModel)
 
@@ -51,6 +56,23 @@ R = TypeVar("R", bound=BaseModel)
 class Records:
     def __init__(self, ledger: Ledger) -> None:
         self._ledger = ledger
+        self._values: dict[Key, bytes | None] = {}  # what this transaction has read
+        self._records: dict[Key, BaseModel] = {}  # ... and decoded
+
+    # -- read plans: what an operation reads, in as few round trips as its keys allow -------
+
+    def prefetch_payment(self, caller: Caller, budget_id: str, nonce: str | None) -> None:
+        """What a payment reads, in two round trips instead of six: the caller's certificate
+        binding, the budget and the code's used mark; then the merchant, the budget's scheme and
+        the merchant's admission to it. Missing records are refused later, in the till's order."""
+        binding, budget_key = _identity_key(caller.id), ("budget", budget_id)
+        self._prefetch(binding, budget_key, None if nonce is None else ("code", budget_id, nonce))
+        bound, budget = self._get(binding), self._prefetched(budget_key, Budget)
+        merchant_id = None if bound is None else bound.decode()
+        scheme_id = None if budget is None else budget.scheme_id
+        self._prefetch(None if merchant_id is None else ("merchant", merchant_id),
+                       None if scheme_id is None else ("scheme", scheme_id),
+                       None if merchant_id is None or scheme_id is None else ("admission", scheme_id, merchant_id))
 
     # -- schemes and merchants ------------------------------------------------------------
 
@@ -68,7 +90,7 @@ class Records:
 
     def merchant_acting_as(self, caller: Caller) -> Merchant:
         """The merchant whose certificate the caller presents (FORBIDDEN if none)."""
-        merchant_id = self._ledger.get(_identity_key(caller.id))
+        merchant_id = self._get(_identity_key(caller.id))
         require(merchant_id is not None, ErrorCode.FORBIDDEN, "the caller is not a registered merchant")
         merchant = self.merchant(merchant_id.decode())
         merchant.require_acting(caller)
@@ -78,7 +100,7 @@ class Records:
         """Registers the merchant and binds its certificate identity, which must be unbound."""
         self._insert(("merchant", merchant.id), merchant)
         identity = _identity_key(merchant.registration.identity)
-        require(self._ledger.get(identity) is None, ErrorCode.ALREADY_EXISTS,
+        require(self._get(identity) is None, ErrorCode.ALREADY_EXISTS,
                 "this certificate identity is bound to another merchant")
         self._ledger.put(identity, merchant.id.encode())
 
@@ -86,7 +108,7 @@ class Records:
         self._save(("merchant", merchant.id), merchant)
 
     def is_admitted(self, scheme_id: str, merchant_id: str) -> bool:
-        return self._ledger.get(("admission", scheme_id, merchant_id)) is not None
+        return self._get(("admission", scheme_id, merchant_id)) is not None
 
     def insert_admission(self, admission: Admission) -> None:
         self._insert(("admission", admission.scheme_id, admission.merchant_id), admission)
@@ -100,7 +122,7 @@ class Records:
         """Stores a new budget; a beneficiary holds at most one budget per scheme."""
         self._insert(("budget", budget.id), budget)
         beneficiary: Key = ("beneficiary", budget.scheme_id, budget.beneficiary)
-        require(self._ledger.get(beneficiary) is None, ErrorCode.ALREADY_EXISTS,
+        require(self._get(beneficiary) is None, ErrorCode.ALREADY_EXISTS,
                 f"beneficiary {budget.beneficiary} already has a budget in scheme {budget.scheme_id}")
         self._ledger.put(beneficiary, budget.id.encode())
 
@@ -118,7 +140,7 @@ class Records:
         return self._decoded_page(("budget-entry", budget_id), BudgetEntry, page_size, bookmark)
 
     def code_used(self, budget_id: str, nonce: str) -> bool:
-        return self._ledger.get(("code", budget_id, nonce)) is not None
+        return self._get(("code", budget_id, nonce)) is not None
 
     def use_code(self, budget_id: str, nonce: str, payment_id: str) -> None:
         self._ledger.put(("code", budget_id, nonce), payment_id.encode())
@@ -172,14 +194,43 @@ class Records:
 
     # -- generic --------------------------------------------------------------------------
 
+    def _prefetch(self, *keys: Key | None) -> None:
+        """Reads `keys` in one round trip, for the accessors to find. Skips None, keys read before
+        and invalid ids (the accessor that reads one refuses it in its turn).
+
+        Only for keys the operation reads anyway: each key read joins the transaction's read set,
+        and so decides its conflicts."""
+        wanted = [key for key in dict.fromkeys(keys)
+                  if key is not None and key not in self._values and is_valid(key)]
+        if wanted:
+            self._values.update(zip(wanted, self._ledger.get_many(wanted)))
+
+    def _get(self, key: Key) -> bytes | None:
+        if key not in self._values:
+            self._values[key] = self._ledger.get(key)
+        return self._values[key]
+
+    def _find(self, key: Key, model: type[R]) -> R | None:
+        record = self._records.get(key)
+        if record is None:
+            value = self._get(key)
+            if value is None:
+                return None
+            record = self._records[key] = model.model_validate_json(value)
+        return record  # type: ignore[return-value]  # a key's object type fixes its model
+
+    def _prefetched(self, key: Key, model: type[R]) -> R | None:
+        """The record if `prefetch` read it, without going to the peer (nor refusing the key)."""
+        return self._find(key, model) if key in self._values else None
+
     def _load(self, key: Key, model: type[R]) -> R:
-        value = self._ledger.get(key)
-        if value is None:
+        record = self._find(key, model)
+        if record is None:
             raise BudgetError(ErrorCode.NOT_FOUND, f"{key[0]} {'/'.join(key[1:])} does not exist")
-        return model.model_validate_json(value)
+        return record
 
     def _insert(self, key: Key, record: BaseModel) -> None:
-        require(self._ledger.get(key) is None, ErrorCode.ALREADY_EXISTS, f"{key[0]} {'/'.join(key[1:])} already exists")
+        require(self._get(key) is None, ErrorCode.ALREADY_EXISTS, f"{key[0]} {'/'.join(key[1:])} already exists")
         self._save(key, record)
 
     def _save(self, key: Key, record: BaseModel) -> None:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import base64
 import binascii
 from itertools import islice
-from typing import Any
+from typing import Any, Sequence
 
 from ..domain.errors import BudgetError, ErrorCode
 from ..domain.fields import require
-from .ledger import Key
+from .ledger import Key, require_valid
 
 
 class StubLedger:
@@ -21,13 +21,14 @@ class StubLedger:
         self._stub = stub
 
     def _key(self, key: Key) -> str:
-        # Ids come from callers; the two characters composite keys reserve make them not ours.
-        require(not any("\x00" in part or "\U0010ffff" in part for part in key), ErrorCode.INVALID_ARGUMENT,
-                "ids must not contain U+0000 or U+10FFFF")
+        require_valid(key)
         return self._stub.create_composite_key(key[0], key[1:])
 
     def get(self, key: Key) -> bytes | None:
         return self._stub.get_state(self._key(key))
+
+    def get_many(self, keys: Sequence[Key]) -> list[bytes | None]:
+        return self._stub.get_multiple_states([self._key(key) for key in keys])
 
     def put(self, key: Key, value: bytes) -> None:
         self._stub.put_state(self._key(key), value)

@@ -1,4 +1,5 @@
-"""Recording which keys a transaction reads, scans and writes, to reason about MVCC conflicts.
+"""Recording which keys a transaction reads, scans and writes, to reason about MVCC conflicts, and
+how many times it goes to the peer for them.
 
 Fabric validates a transaction against the blocks committed after its endorsement: it fails if a
 key it read was written since (MVCC_READ_CONFLICT) or a range it scanned changed (PHANTOM_READ_CONFLICT).
@@ -6,6 +7,7 @@ key it read was written since (MVCC_READ_CONFLICT) or a range it scanned changed
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Sequence
 
 from grootboek.chaincode.budgets.contract import Budgets, BudgetsContext
 from grootboek.chaincode.budgets.storage.ledger import Key, Ledger
@@ -18,6 +20,7 @@ class Access:
     reads: set[Key] = field(default_factory=set)
     ranges: set[Key] = field(default_factory=set)
     writes: set[Key] = field(default_factory=set)
+    round_trips: int = 0  # requests to the peer that read keys or ranges
 
     def fails_after(self, earlier: "Access") -> bool:
         """Whether this transaction, endorsed concurrently with `earlier`, fails once `earlier` commits."""
@@ -31,7 +34,13 @@ class RecordingLedger:
 
     def get(self, key: Key) -> bytes | None:
         self._access.reads.add(key)
+        self._access.round_trips += 1
         return self._inner.get(key)
+
+    def get_many(self, keys: Sequence[Key]) -> list[bytes | None]:
+        self._access.reads.update(keys)
+        self._access.round_trips += 1
+        return self._inner.get_many(keys)
 
     def put(self, key: Key, value: bytes) -> None:
         self._access.writes.add(key)
@@ -43,13 +52,16 @@ class RecordingLedger:
 
     def scan(self, prefix: Key, limit: int) -> list[bytes]:
         self._access.ranges.add(prefix)
+        self._access.round_trips += 1
         return self._inner.scan(prefix, limit)
 
     def page(self, prefix: Key, page_size: int, bookmark: str) -> tuple[list[bytes], str]:
         self._access.ranges.add(prefix)
+        self._access.round_trips += 1
         return self._inner.page(prefix, page_size, bookmark)
 
     def get_private(self, collection: str, key: Key) -> bytes | None:
+        self._access.round_trips += 1
         return self._inner.get_private(collection, key)
 
     def put_private(self, collection: str, key: Key, value: bytes) -> None:

@@ -127,6 +127,19 @@ def test_code_refusals(world):
     world.refused(ErrorCode.CODE_INVALID, CLERK, "balance", "b-0001", world.token("b-0002"))
 
 
+def test_pay_refuses_in_the_tills_order(world):
+    """Reading a payment's records up front changes which refusal comes first in no case."""
+    world.refused(ErrorCode.FORBIDDEN, UNREGISTERED_SHOP, "pay", "b-9999", 100, "bicycles", "garbage")
+    world.refused(ErrorCode.FORBIDDEN, UNREGISTERED_SHOP, "pay", "b\x00", 100, "bicycles", world.code())
+    world.refused(ErrorCode.INVALID_ARGUMENT, BIKE_SHOP, "pay", "b\x00", 100, "bicycles", world.code())
+    world.refused(ErrorCode.NOT_FOUND, BIKE_SHOP, "pay", "b-9999", 100, "bicycles", "garbage")
+    world.refused(ErrorCode.NOT_FOUND, BIKE_SHOP, "pay", "b-9999", 100, "bicycles", world.code())
+    world.refused(ErrorCode.CODE_INVALID, LIQUOR_STORE, "pay", "b-0001", 100, "liquor", "garbage")
+    world.ok(REGISTRAR, "suspend_merchant", "fietsenwinkel")
+    world.refused(ErrorCode.CODE_EXPIRED, BIKE_SHOP, "pay", "b-0001", 100, "bicycles",
+                  world.code(at=NOW - timedelta(minutes=10)))
+
+
 def test_a_failed_payment_leaves_its_code_usable(world):
     code = world.code()
     world.refused(ErrorCode.AMOUNT_ABOVE_MAXIMUM, BIKE_SHOP, "pay", "b-0001", 20_001, "bicycles", code)
