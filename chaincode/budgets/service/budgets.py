@@ -11,6 +11,7 @@ from ..storage.records import Records
 
 
 def issue(records: Records, tx: Tx, budget_id: str, scheme_id: str, beneficiary: str, holder_key: str) -> Budget:
+    records.prefetch_issue(scheme_id, budget_id, beneficiary)
     budget, entry = Budget.issue(budget_id, records.scheme(scheme_id), beneficiary, holder_key, tx)
     records.insert_budget(budget)
     records.add_budget_entry(entry)

@@ -22,6 +22,7 @@ def pay(records: Records, tx: Tx, budget_id: str, amount: int, category: str, co
 
 
 def refund(records: Records, tx: Tx, payment_id: str, amount: int) -> Payment:
+    records.prefetch_refund(tx.caller, payment_id)
     merchant = records.merchant_acting_as(tx.caller)
     payment = records.payment(payment_id)
     return _store(records, payment.refund(merchant, records.budget(payment.budget_id), amount, tx))

@@ -67,12 +67,29 @@ class Records:
         the merchant's admission to it. Missing records are refused later, in the till's order."""
         binding, budget_key = _identity_key(caller.id), ("budget", budget_id)
         self._prefetch(binding, budget_key, None if nonce is None else ("code", budget_id, nonce))
-        bound, budget = self._get(binding), self._prefetched(budget_key, Budget)
-        merchant_id = None if bound is None else bound.decode()
+        merchant_id, budget = self._bound_merchant_id(binding), self._prefetched(budget_key, Budget)
         scheme_id = None if budget is None else budget.scheme_id
         self._prefetch(None if merchant_id is None else ("merchant", merchant_id),
                        None if scheme_id is None else ("scheme", scheme_id),
                        None if merchant_id is None or scheme_id is None else ("admission", scheme_id, merchant_id))
+
+    def prefetch_refund(self, caller: Caller, payment_id: str) -> None:
+        """What a refund reads, in two round trips instead of four: the caller's certificate
+        binding and the payment; then the merchant and the payment's budget."""
+        binding, payment_key = _identity_key(caller.id), ("payment", payment_id)
+        self._prefetch(binding, payment_key)
+        merchant_id, payment = self._bound_merchant_id(binding), self._prefetched(payment_key, Payment)
+        self._prefetch(None if merchant_id is None else ("merchant", merchant_id),
+                       None if payment is None else ("budget", payment.budget_id))
+
+    def prefetch_issue(self, scheme_id: str, budget_id: str, beneficiary: str) -> None:
+        """What issuing a budget reads, in one round trip instead of three: the scheme, and
+        whether the budget id and the beneficiary are still free."""
+        self._prefetch(("scheme", scheme_id), ("budget", budget_id), ("beneficiary", scheme_id, beneficiary))
+
+    def _bound_merchant_id(self, binding: Key) -> str | None:
+        value = self._get(binding)
+        return None if value is None else value.decode()
 
     # -- schemes and merchants ------------------------------------------------------------
 
@@ -130,8 +147,10 @@ class Records:
         self._save(("budget", budget.id), budget)
 
     def scheme_budgets(self, scheme_id: str, page_size: int, bookmark: str) -> Page[Budget]:
-        ids, next_bookmark = self._page(("beneficiary", scheme_id), page_size, bookmark)
-        return Page[Budget](items=[self.budget(budget_id.decode()) for budget_id in ids], bookmark=next_bookmark)
+        values, next_bookmark = self._page(("beneficiary", scheme_id), page_size, bookmark)
+        ids = [value.decode() for value in values]
+        self._prefetch(*(("budget", budget_id) for budget_id in ids))
+        return Page[Budget](items=[self.budget(budget_id) for budget_id in ids], bookmark=next_bookmark)
 
     def add_budget_entry(self, entry: BudgetEntry) -> None:
         self._save(("budget-entry", entry.budget_id, f"{entry.seq:010d}"), entry)
