@@ -175,10 +175,11 @@ class Records:
     def add_merchant_entry(self, entry: MerchantEntry) -> None:
         """A statement line, announced as the transaction's event (tills follow their own);
         payment and refund lines are also open receivables until settled."""
-        self._save(("statement", entry.merchant_id, _at(entry.at), entry.id), entry)
+        value = _encode(entry)  # the same bytes three times
+        self._ledger.put(("statement", entry.merchant_id, _at(entry.at), entry.id), value)
         if entry.kind is not MerchantEntryKind.SETTLEMENT:
-            self._save(_receivable_key(entry), entry)
-        self._ledger.emit(entry.event_name, _encode(entry))
+            self._ledger.put(_receivable_key(entry), value)
+        self._ledger.emit(entry.event_name, value)
 
     def open_entries(self, merchant_id: str, scheme_id: str, limit: int) -> tuple[list[MerchantEntry], bool]:
         """The oldest `limit` open receivables, and whether they are all there are."""
