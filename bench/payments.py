@@ -42,8 +42,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from fabric_protos.msp import identities_pb2
 
 from bench import report
-from bench.chaincode import (CPU_NOTE, COLUMNS, Client, Figures, LoadClients, PutFreshKey, Sample, alternate,
-                             print_failures, spread, thread_ranges)
+from bench.chaincode import PutFreshKey
+from bench.load import (CPU_NOTE, COLUMNS, Client, Figures, LoadClients, Sample, alternate, print_failures, spread,
+                        thread_ranges)
 from grootboek.chaincode.budgets.domain.holder_codes import payment_code
 from grootboek.chaincode.shim import ClientIdentity
 from grootboek.chaincode.signing import public_key_pem

@@ -8,8 +8,9 @@ from collections import Counter
 
 import pytest
 
-from bench.chaincode import (GO, PYTHON, Client, Figures, Sample, alternate, error_name, percentile,
-                             process_usage, python_share, spread, thread_ranges)
+from bench.chaincode import GO, PYTHON, python_share
+from bench.load import (Client, Figures, Sample, alternate, error_name, percentile, process_usage, spread,
+                        thread_ranges)
 from grootboek.client import CommitError, EndorseError, ErrorDetail
 
 

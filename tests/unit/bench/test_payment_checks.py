@@ -2,7 +2,7 @@
 the clients saw, and the checks that call a run overspent or lossy."""
 from __future__ import annotations
 
-from bench.chaincode import Client, Sample
+from bench.load import Client, Sample
 from bench.payments import AMOUNT, Pay, Seen, budget_problems, outside
 
 GRANTED = 10_000
