@@ -10,6 +10,7 @@ import yaml
 from grootboek.api import cli
 from grootboek.api.__main__ import main
 from grootboek.cli import CommandError
+from grootboek.cli import main as grootboek_main
 
 
 @pytest.fixture
@@ -78,5 +79,6 @@ def test_org_means_the_networks_gateway_and_its_generated_user(capsys, tmp_path)
     (gateway / "config.yaml").write_text(yaml.safe_dump({
         "organization": "Municipality", "msp_id": "MunicipalityMSP", "connection_profile": "p.json",
         "data_dir": "."}))
-    added = run(capsys, "-s", str(state), "user", "add", "officer", "--org", "Municipality")
+    assert grootboek_main(["-s", str(state), "api", "user", "add", "officer", "--org", "Municipality"]) == 0
+    added = capsys.readouterr().out
     assert "roles officer, reader" in added and (gateway / "wallet" / "officer.id").exists()
