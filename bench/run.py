@@ -11,11 +11,7 @@ def main() -> int:
     failed = []
     for name in BENCHES:
         print(f"\n=== bench.{name} ===", flush=True)
-        try:
-            module = importlib.import_module(f"bench.{name}")
-        except ModuleNotFoundError:
-            print(f"(bench.{name} is not there)")
-            continue
+        module = importlib.import_module(f"bench.{name}")
         sys.argv = [f"bench.{name}"]
         try:
             module.main()
