@@ -107,9 +107,9 @@ class Records:
 
     def merchant_acting_as(self, caller: Caller) -> Merchant:
         """The merchant whose certificate the caller presents (FORBIDDEN if none)."""
-        merchant_id = self._get(_identity_key(caller.id))
+        merchant_id = self._bound_merchant_id(_identity_key(caller.id))
         require(merchant_id is not None, ErrorCode.FORBIDDEN, "the caller is not a registered merchant")
-        merchant = self.merchant(merchant_id.decode())
+        merchant = self.merchant(merchant_id)
         merchant.require_acting(caller)
         return merchant
 
