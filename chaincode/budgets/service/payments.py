@@ -9,7 +9,7 @@ from ..storage.records import Records
 
 def pay(records: Records, tx: Tx, budget_id: str, amount: int, category: str, code: str) -> Payment:
     sealed = SealedCode(code, PaymentAuthorisation)
-    records.prefetch_payment(tx.caller, budget_id, sealed.claimed and sealed.claimed.nonce)
+    records.prefetch_payment(tx.caller, budget_id, None if sealed.claimed is None else sealed.claimed.nonce)
     merchant = records.merchant_acting_as(tx.caller)
     budget = records.budget(budget_id)
     authorisation = sealed.open(budget.id, budget.holder_key, tx.now)

@@ -1,21 +1,8 @@
 """Which transactions can run side by side: payments never serialise on a shop or a scheme, two
 payments on one budget can never both commit, and a settlement never fails a payment."""
-import pytest
-
-from grootboek.chaincode.shim import Chaincode
-
 from .access import Access, RecordingBudgets
-from .kindpakket import BIKE_SHOP, OFFICER, SCHEME, SPORTS_SHOP, Kindpakket
+from .kindpakket import BIKE_SHOP, OFFICER, SCHEME, SPORTS_SHOP
 from .scenario import END
-
-
-@pytest.fixture
-def recorded() -> tuple[Kindpakket, RecordingBudgets]:
-    contract = RecordingBudgets()
-    world = Kindpakket(Chaincode(contract)).setup()
-    for budget_id in ("b-1", "b-2", "b-3"):
-        world.issue(budget_id)
-    return world, contract
 
 
 def _access(contract: RecordingBudgets, run) -> Access:
