@@ -1,24 +1,24 @@
 """The shim side of one peer's chaincode stream: registration, concurrent transactions, replies.
 
-Transport-agnostic: the server feeds every message from the peer to `handle()` (on its event loop)
-and gives a `send` callable that queues a message for the stream's single writer. Every TRANSACTION
-runs on a worker thread from a shared pool, so one slow transaction never delays another; a worker
-waits for the peer's reply to its request on the transaction's own queue, found by
-(channel id, tx id). Why an event loop plus worker threads: see README.md.
+Transport-agnostic: the server feeds every message from the peer to `handle()` and gives a `send`
+callable that queues a message for the stream's single writer; both run on the server's event loop
+thread. Every TRANSACTION runs in a greenlet of its own on that thread: a stub request sends its
+message and switches back to the loop, and `handle()` switches into the transaction again with the
+peer's reply, found by (channel id, tx id). Contract code stays synchronous, and no message
+crosses a thread on its way in or out. Why: see README.md.
 """
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Executor
 from dataclasses import dataclass
-from queue import SimpleQueue
 from typing import Callable
 
+import greenlet
 from fabric_protos.peer import chaincode_pb2
 from fabric_protos.peer import chaincode_shim_pb2 as pb
 from fabric_protos.peer import proposal_response_pb2
 
-from .errors import PeerError
+from .errors import PeerError, ShimError
 from .interface import ChaincodeInterface
 from .response import ERROR_THRESHOLD
 from .stub import ChaincodeStub
@@ -53,17 +53,13 @@ class Connection:
     """One peer's stream: `start()`, then `handle()` each message from the peer, then `close()`."""
 
     def __init__(
-        self,
-        chaincode: ChaincodeInterface,
-        chaincode_id: str,
-        workers: Executor,
-        send: Callable[[Message], None],
+        self, chaincode: ChaincodeInterface, chaincode_id: str, send: Callable[[Message], None]
     ) -> None:
         self._chaincode = chaincode
         self._chaincode_id = chaincode_id
-        self._workers = workers
         self._send = send
-        self._pending: dict[tuple[str, str], SimpleQueue] = {}
+        self._running: dict[tuple[str, str], greenlet.greenlet] = {}
+        self._waiting: set[tuple[str, str]] = set()  # running ones that await the peer's reply
         self._registered = self._ready = self._closed = False
         self.capabilities = Capabilities()
 
@@ -79,20 +75,24 @@ class Connection:
     def close(self) -> None:
         """The stream ended: transactions still waiting for the peer fail with PeerError."""
         self._closed = True
-        for replies in list(self._pending.values()):
-            replies.put(_LOST)
+        while self._waiting:
+            self._running[self._waiting.pop()].switch(_LOST)
 
-    def request(
-        self, kind: int, payload: bytes, channel_id: str, tx_id: str, replies: SimpleQueue
-    ) -> bytes:
+    def request(self, kind: int, payload: bytes, channel_id: str, tx_id: str) -> bytes:
         """Sends one request of a transaction and returns the RESPONSE payload.
 
-        Raises PeerError if the peer answers ERROR: the request was not applied.
+        Called from the transaction's greenlet, which waits for the reply without blocking the
+        loop. Raises PeerError if the peer answers ERROR: the request was not applied.
         """
         if self._closed:
             raise PeerError(_LOST.payload.decode())
+        key = (channel_id, tx_id)
+        current = greenlet.getcurrent()
+        if self._running.get(key) is not current:
+            raise ShimError("stub calls must come from the thread running the transaction")
         self._send(Message(type=kind, payload=payload, txid=tx_id, channel_id=channel_id))
-        reply = replies.get()
+        self._waiting.add(key)
+        reply = current.parent.switch()
         if reply.type == Message.RESPONSE:
             return reply.payload
         if reply.type == Message.ERROR:
@@ -103,13 +103,14 @@ class Connection:
         """Dispatches one message from the peer; raises PeerError for a protocol violation."""
         kind = message.type
         if kind == Message.RESPONSE or kind == Message.ERROR:
-            replies = self._pending.get((message.channel_id, message.txid))
-            if replies is None:
-                log.warning("reply for no running transaction", extra={"txid": message.txid})
+            key = (message.channel_id, message.txid)
+            if key in self._waiting:
+                self._waiting.remove(key)
+                self._running[key].switch(message)
             else:
-                replies.put(message)
+                log.warning("reply for no waiting transaction", extra={"txid": message.txid})
         elif (kind == Message.TRANSACTION or kind == Message.INIT) and self._ready:
-            self._workers.submit(self._execute, message)
+            greenlet.greenlet(self._execute).switch(message)
         elif kind == Message.KEEPALIVE:
             self._send(message)
         elif kind == Message.REGISTERED and not self._registered:
@@ -123,19 +124,19 @@ class Connection:
 
     def _execute(self, message: Message) -> None:
         key = (message.channel_id, message.txid)
-        replies: SimpleQueue = SimpleQueue()
-        if self._pending.setdefault(key, replies) is not replies:
+        if key in self._running:
             self._send(_error_reply(message, "a transaction with this id is already running"))
             return
+        self._running[key] = greenlet.getcurrent()
         try:
-            reply = self._run(message, replies)
+            reply = self._run(message)
         finally:
-            del self._pending[key]
+            del self._running[key]
         self._send(reply)
 
-    def _run(self, message: Message, replies: SimpleQueue) -> Message:
+    def _run(self, message: Message) -> Message:
         try:
-            stub = ChaincodeStub(self, message, replies)
+            stub = ChaincodeStub(self, message)
             if message.type == Message.INIT:
                 response = self._chaincode.init(stub)
             else:

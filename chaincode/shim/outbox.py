@@ -1,9 +1,8 @@
-"""Outgoing messages of one peer stream: put from any thread, written by one task on the loop."""
+"""Outgoing messages of one peer stream, written by one task on the server's event loop."""
 from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 
 import grpc
 
@@ -11,41 +10,26 @@ log = logging.getLogger(__name__)
 
 
 class Outbox:
-    """A stream's outgoing messages, put from any thread. Wakes the event loop once per batch
-    rather than once per message: each wake-up is a thread hand-off, the shim's main cost."""
+    """A stream's outgoing messages. `put` is called on the loop's thread (by transactions and
+    the reader); the writer task takes whatever has gathered at each turn."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
-        self._lock = threading.Lock()
+    def __init__(self) -> None:
         self._messages: list = []
-        self._wake_pending = False
         self._ready = asyncio.Event()
 
     def put(self, message) -> None:
-        with self._lock:
-            self._messages.append(message)
-            if self._wake_pending:
-                return
-            self._wake_pending = True
-        try:
-            self._loop.call_soon_threadsafe(self._ready.set)
-        except RuntimeError:  # the server has stopped: there is no stream to write to
-            log.debug("message dropped after shutdown")
+        self._messages.append(message)
+        self._ready.set()
 
     async def write_to(self, context: grpc.aio.ServicerContext) -> None:
-        """The stream's only writer (a task on the loop): one message in flight at a time, as
-        gRPC requires, in the order they were put."""
+        """The stream's only writer: one message in flight at a time, as gRPC requires, in the
+        order they were put."""
         try:
             while True:
-                for message in await self._take():
+                await self._ready.wait()
+                self._ready.clear()
+                messages, self._messages = self._messages, []
+                for message in messages:
                     await context.write(message)
         except (grpc.aio.AioRpcError, grpc.aio.UsageError, ConnectionError) as exc:
             log.info("cannot write to peer", extra={"reason": str(exc)})
-
-    async def _take(self) -> list:
-        await self._ready.wait()
-        with self._lock:
-            self._ready.clear()
-            self._wake_pending = False
-            messages, self._messages = self._messages, []
-        return messages

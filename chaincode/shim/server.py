@@ -4,7 +4,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,9 +18,6 @@ from .outbox import Outbox
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_SIZE = 100 * 1024 * 1024  # Fabric's limit, both directions
-# Transactions run on their own threads. A cap far above any useful concurrency: a lower one
-# could deadlock chaincode-to-chaincode calls that come back to this process.
-MAX_TRANSACTION_THREADS = 1024
 
 _OPTIONS = [
     ("grpc.max_send_message_length", MAX_MESSAGE_SIZE),
@@ -61,15 +57,14 @@ class TlsConfig:
 
 
 class _Servicer(rpc.ChaincodeServicer):
-    def __init__(self, chaincode: ChaincodeInterface, chaincode_id: str, workers: ThreadPoolExecutor):
+    def __init__(self, chaincode: ChaincodeInterface, chaincode_id: str):
         self._chaincode = chaincode
         self._chaincode_id = chaincode_id
-        self._workers = workers
 
     async def Connect(self, request_iterator, context):  # noqa: N802 (gRPC's name)
         log.info("peer connected", extra={"peer": context.peer()})
-        outbox = Outbox(asyncio.get_running_loop())
-        connection = Connection(self._chaincode, self._chaincode_id, self._workers, outbox.put)
+        outbox = Outbox()
+        connection = Connection(self._chaincode, self._chaincode_id, outbox.put)
         writer = asyncio.create_task(outbox.write_to(context))
         connection.start()
         try:
@@ -86,17 +81,17 @@ class _Servicer(rpc.ChaincodeServicer):
 class ChaincodeServer:
     """A started server; `port` is the bound port (useful with address "127.0.0.1:0").
 
-    gRPC runs on an asyncio loop in a thread of its own; `serve()` and `stop()` are plain calls.
+    gRPC runs on an asyncio loop in a thread of its own, and every transaction in a greenlet on
+    that loop (see connection.py); `serve()` and `stop()` are plain calls.
     """
 
     def __init__(
         self, chaincode: ChaincodeInterface, address: str, chaincode_id: str, tls: TlsConfig | None
     ) -> None:
-        self._workers = ThreadPoolExecutor(MAX_TRANSACTION_THREADS, thread_name_prefix="tx")
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="grpc", daemon=True)
         self._thread.start()
-        servicer = _Servicer(chaincode, chaincode_id, self._workers)
+        servicer = _Servicer(chaincode, chaincode_id)
         try:
             self._server, self.port = self._run(_start(servicer, address, tls))
         except BaseException:
@@ -108,12 +103,11 @@ class ChaincodeServer:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
 
     def stop(self, grace: float | None = 5.0) -> None:
-        """Stops accepting streams, ends open ones after `grace` seconds, then the workers."""
+        """Stops accepting streams and ends open ones after `grace` seconds."""
         if self._loop.is_closed():
             return
         self._run(self._server.stop(grace))
         self._shutdown_loop()
-        self._workers.shutdown(wait=True, cancel_futures=True)
 
     def _shutdown_loop(self) -> None:
         self._loop.call_soon_threadsafe(self._loop.stop)

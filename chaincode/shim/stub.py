@@ -1,8 +1,6 @@
 """`ChaincodeStub`: the stub API carried out by requests to the peer over the chaincode stream."""
 from __future__ import annotations
 
-import threading
-from queue import SimpleQueue
 from typing import TYPE_CHECKING, Callable, TypeVar
 
 from fabric_protos.ledger.queryresult import kv_query_result_pb2 as qr
@@ -34,7 +32,7 @@ class ChaincodeStub(BaseStub):
     transaction just the same.
     """
 
-    def __init__(self, connection: Connection, message: Message, replies: SimpleQueue) -> None:
+    def __init__(self, connection: Connection, message: Message) -> None:
         chaincode_input = chaincode_pb2.ChaincodeInput.FromString(message.payload)
         super().__init__(
             message.channel_id,
@@ -44,20 +42,13 @@ class ChaincodeStub(BaseStub):
             chaincode_input.decorations,
         )
         self._connection = connection
-        self._replies = replies
-        # The peer drops a second request of a tx while one is pending: serialise them, in
-        # case contract code uses threads.
-        self._lock = threading.Lock()
         self._capabilities = connection.capabilities
         self._batch: dict[tuple[str, str, bool], pb.WriteRecord] | None = (
             {} if self._capabilities.write_batch else None
         )
 
     def _call(self, kind: int, request) -> bytes:
-        with self._lock:
-            return self._connection.request(
-                kind, request.SerializeToString(), self.channel_id, self.tx_id, self._replies
-            )
+        return self._connection.request(kind, request.SerializeToString(), self.channel_id, self.tx_id)
 
     def flush(self) -> None:
         """Sends batched writes; the runtime calls this before COMPLETED."""

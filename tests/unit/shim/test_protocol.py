@@ -16,6 +16,7 @@ from grootboek.chaincode.shim import (
     ContractError,
     PeerError,
     Response,
+    ShimError,
     transaction,
 )
 
@@ -24,15 +25,24 @@ IN_FLIGHT = 40
 
 
 class Gate(Contract):
-    """Transactions that can only finish if all of them run at the same time."""
+    """Transactions that can only finish if all of them are in flight at the same time: each
+    one asks the peer again until every party has arrived. Run one after another, the first
+    would ask in vain until its budget of requests is spent."""
 
     def __init__(self, parties: int) -> None:
-        self.barrier = threading.Barrier(parties)
+        self.parties = parties
+        self.arrived = 0
 
     @transaction
     def meet(self, ctx: Context, key: str) -> str:
+        self.arrived += 1
         before = ctx.stub.get_state(key)
-        self.barrier.wait(timeout=30)  # a safety net: broken, not slow, if they are serialised
+        for _ in range(100 * self.parties):
+            if self.arrived >= self.parties:
+                break
+            ctx.stub.get_state(key)  # waits for the peer; the others run meanwhile
+        else:
+            raise ContractError("ALONE", f"{self.arrived} of {self.parties} arrived")
         ctx.stub.put_state(key, ctx.tx_id)
         return (before or b"").decode() + ctx.tx_id
 
@@ -200,6 +210,34 @@ def test_init_messages_are_dispatched_like_transactions(connect):
     peer = connect(conformance)
     assert peer.response(peer.invoke("State:put", "i", "1", init=True)).status == 200
     assert peer.state[("", "i")] == b"1"
+
+
+class Sideways(Contract):
+    """Calls the stub from a thread of its own, which the runtime refuses."""
+
+    @transaction
+    def read(self, ctx: Context, key: str) -> str:
+        failures: list[Exception] = []
+
+        def read_elsewhere() -> None:
+            try:
+                ctx.stub.get_state(key)
+            except ShimError as exc:
+                failures.append(exc)
+
+        helper = threading.Thread(target=read_elsewhere)
+        helper.start()
+        helper.join()
+        return f"{failures[0]} / {ctx.stub.get_state(key).decode()}"
+
+
+def test_stub_calls_from_another_thread_are_refused_and_the_transaction_goes_on(connect):
+    peer = connect(Chaincode(Sideways()))
+    peer.state[("", "k")] = b"v"
+    reply = peer.invoke("read", "k")
+    assert peer.response(reply).payload == (
+        b"stub calls must come from the thread running the transaction / v")
+    assert len(peer.of_type(Message.GET_STATE)) == 1
 
 
 class Watcher(Contract):
