@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from functools import lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -25,6 +26,7 @@ def canonical_json(statement: Any) -> bytes:
     return json.dumps(statement, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+@lru_cache(maxsize=4096)  # a holder's key is verified again on every payment
 def load_public_key(pem: str) -> ec.EllipticCurvePublicKey:
     """Parses a PEM public key and insists on ECDSA P-256."""
     try:
