@@ -21,6 +21,7 @@ from fabric_protos.peer import proposal_response_pb2
 from .errors import PeerError, ShimError
 from .interface import ChaincodeInterface
 from .response import ERROR_THRESHOLD
+from .runners import Runners
 from .stub import ChaincodeStub
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ class Connection:
         self._chaincode = chaincode
         self._chaincode_id = chaincode_id
         self._send = send
+        self._runners = Runners()
         self._running: dict[tuple[str, str], greenlet.greenlet] = {}
         self._waiting: set[tuple[str, str]] = set()  # running ones that await the peer's reply
         self._registered = self._ready = self._closed = False
@@ -110,7 +112,7 @@ class Connection:
             else:
                 log.warning("reply for no waiting transaction", extra={"txid": message.txid})
         elif (kind == Message.TRANSACTION or kind == Message.INIT) and self._ready:
-            greenlet.greenlet(self._execute).switch(message)
+            self._runners.start(self._execute, message)
         elif kind == Message.KEEPALIVE:
             self._send(message)
         elif kind == Message.REGISTERED and not self._registered:
