@@ -5,7 +5,7 @@
 The chaincode server runs in its own process, as in production; the fake peer drives it from this
 one. CPU per transaction of the chaincode process is the figure that matters on a real network,
 where the peer needs the same cores: it is what the shim costs the peer. Context switches per
-transaction explain most of it (thread hand-offs inside gRPC and between our threads).
+transaction show the hand-offs between threads (see README.md, Design and performance).
 """
 from __future__ import annotations
 

@@ -1,8 +1,7 @@
 """The shim side of one peer's chaincode stream: registration, concurrent transactions, replies.
 
 Transport-agnostic: the server feeds every message from the peer to `handle()` and gives a `send`
-callable that queues a message for the stream's single writer; both run on the server's event loop
-thread. Every TRANSACTION runs in a greenlet of its own on that thread: a stub request sends its
+callable that queues a message on the stream; both run on the server's event loop thread. Every TRANSACTION runs in a greenlet of its own on that thread: a stub request sends its
 message and switches back to the loop, and `handle()` switches into the transaction again with the
 peer's reply, found by (channel id, tx id). Contract code stays synchronous, and no message
 crosses a thread on its way in or out. Why: see README.md.
@@ -73,6 +72,11 @@ class Connection:
                 payload=chaincode_pb2.ChaincodeID(name=self._chaincode_id).SerializeToString(),
             )
         )
+
+    @property
+    def busy(self) -> bool:
+        """Some transaction is running (waiting for the peer's reply to one of its requests)."""
+        return bool(self._running)
 
     def close(self) -> None:
         """The stream ended: transactions still waiting for the peer fail with PeerError."""

@@ -3,31 +3,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-import grpc
-from fabric_protos.peer import chaincode_shim_pb2_grpc as rpc
+from fabric_protos.peer.chaincode_shim_pb2 import ChaincodeMessage as Message
+from google.protobuf.message import DecodeError
 
+from . import http2
 from .connection import Connection
 from .errors import PeerError
 from .interface import ChaincodeInterface
-from .outbox import Outbox
 
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_SIZE = 100 * 1024 * 1024  # Fabric's limit, both directions
-
-_OPTIONS = [
-    ("grpc.max_send_message_length", MAX_MESSAGE_SIZE),
-    ("grpc.max_receive_message_length", MAX_MESSAGE_SIZE),
-    # Like Fabric's Go shim server: ping idle peers every minute, tolerate the peer's pings.
-    ("grpc.keepalive_time_ms", 60_000),
-    ("grpc.keepalive_timeout_ms", 20_000),
-    ("grpc.keepalive_permit_without_calls", 1),
-    ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
-]
+_CONNECT = "/protos.Chaincode/Connect"
 
 
 @dataclass(frozen=True)
@@ -48,66 +41,99 @@ class TlsConfig:
             Path(client_ca).read_bytes() if client_ca else None,
         )
 
-    def credentials(self) -> grpc.ServerCredentials:
-        return grpc.ssl_server_credentials(
-            [(self.key, self.cert)],
-            root_certificates=self.client_ca,
-            require_client_auth=self.client_ca is not None,
+    def ssl_context(self) -> ssl.SSLContext:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.minimum_version = ssl.TLSVersion.TLSv1_2  # HTTP/2 needs 1.2 or later
+        context.options |= ssl.OP_NO_COMPRESSION | ssl.OP_NO_RENEGOTIATION
+        with tempfile.TemporaryDirectory() as directory:  # ssl loads a key only from a file
+            cert, key = Path(directory, "cert.pem"), Path(directory, "key.pem")
+            cert.write_bytes(self.cert)
+            key.write_bytes(self.key)
+            context.load_cert_chain(cert, key)
+        if self.client_ca is not None:
+            context.load_verify_locations(cadata=self.client_ca.decode())
+            context.verify_mode = ssl.CERT_REQUIRED
+        context.set_alpn_protocols(["h2"])  # gRPC clients insist on it
+        return context
+
+
+class _PeerStream:
+    """The peer's `Chaincode/Connect` stream, handed to a Connection (see connection.py)."""
+
+    def __init__(self, stream: http2.Stream, chaincode: ChaincodeInterface, chaincode_id: str) -> None:
+        self._connection = Connection(
+            chaincode, chaincode_id, lambda message: stream.send(message.SerializeToString())
         )
+        log.info("peer connected")
+        self._connection.start()
 
+    @property
+    def busy(self) -> bool:
+        return self._connection.busy
 
-class _Servicer(rpc.ChaincodeServicer):
-    def __init__(self, chaincode: ChaincodeInterface, chaincode_id: str):
-        self._chaincode = chaincode
-        self._chaincode_id = chaincode_id
-
-    async def Connect(self, request_iterator, context):  # noqa: N802 (gRPC's name)
-        log.info("peer connected", extra={"peer": context.peer()})
-        outbox = Outbox()
-        connection = Connection(self._chaincode, self._chaincode_id, outbox.put)
-        writer = asyncio.create_task(outbox.write_to(context))
-        connection.start()
+    def message(self, data: bytes) -> None:
         try:
-            while (message := await context.read()) is not grpc.aio.EOF:
-                connection.handle(message)
+            message = Message.FromString(data)
+        except DecodeError:
+            raise http2.StreamError(http2.INTERNAL, "not a ChaincodeMessage") from None
+        try:
+            self._connection.handle(message)
         except PeerError as exc:
-            log.warning("peer broke the chaincode protocol", extra={"reason": str(exc)})
-        finally:
-            connection.close()
-            writer.cancel()
-        log.info("peer disconnected", extra={"peer": context.peer()})
+            reason = f"peer broke the chaincode protocol: {exc}"
+            raise http2.StreamError(http2.INTERNAL, reason) from None
+
+    def closed(self) -> None:
+        self._connection.close()
+        log.info("peer disconnected")
 
 
 class ChaincodeServer:
     """A started server; `port` is the bound port (useful with address "127.0.0.1:0").
 
-    gRPC runs on an asyncio loop in a thread of its own, and every transaction in a greenlet on
-    that loop (see connection.py); `serve()` and `stop()` are plain calls.
+    The server runs on an asyncio loop in a thread of its own, and every transaction in a greenlet
+    on that loop (see connection.py and http2.py); `serve()` and `stop()` are plain calls.
     """
 
     def __init__(
         self, chaincode: ChaincodeInterface, address: str, chaincode_id: str, tls: TlsConfig | None
     ) -> None:
+        host, port = _split(address)
+        methods = {_CONNECT: lambda stream: _PeerStream(stream, chaincode, chaincode_id)}
+        self._connections: set[http2.ServerConnection] = set()
+
+        def connection() -> http2.ServerConnection:
+            return http2.ServerConnection(methods, MAX_MESSAGE_SIZE, self._connections)
+
+        ssl_context = tls.ssl_context() if tls is not None else None
         self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="grpc", daemon=True)
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="chaincode-server", daemon=True
+        )
         self._thread.start()
-        servicer = _Servicer(chaincode, chaincode_id)
         try:
-            self._server, self.port = self._run(_start(servicer, address, tls))
-        except BaseException:
+            self._server = self._run(
+                self._loop.create_server(connection, host, port, ssl=ssl_context, reuse_address=True)
+            )
+        except OSError as exc:
             self._shutdown_loop()
-            raise
+            raise OSError(f"cannot listen on {address}: {exc.strerror or exc}") from None
+        self.port = self._server.sockets[0].getsockname()[1]
         log.info("chaincode server listening", extra={"address": address, "port": self.port})
 
     def _run(self, coroutine):
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
 
     def stop(self, grace: float | None = 5.0) -> None:
-        """Stops accepting streams and ends open ones after `grace` seconds."""
+        """Stops accepting connections, lets running transactions finish for up to `grace`
+        seconds, then ends every stream."""
         if self._loop.is_closed():
             return
-        self._run(self._server.stop(grace))
+        self._run(self._stop(grace))
         self._shutdown_loop()
+
+    async def _stop(self, grace: float | None) -> None:
+        self._server.close()
+        await asyncio.gather(*(connection.shut_down(grace) for connection in list(self._connections)))
 
     def _shutdown_loop(self) -> None:
         self._loop.call_soon_threadsafe(self._loop.stop)
@@ -121,20 +147,12 @@ class ChaincodeServer:
         self.stop(grace=None)
 
 
-async def _start(servicer: _Servicer, address: str, tls: TlsConfig | None):
-    server = grpc.aio.server(options=_OPTIONS)
-    rpc.add_ChaincodeServicer_to_server(servicer, server)
-    try:
-        if tls is None:
-            port = server.add_insecure_port(address)
-        else:
-            port = server.add_secure_port(address, tls.credentials())
-    except RuntimeError as exc:
-        raise OSError(f"cannot listen on {address}: {exc}") from None
-    if port == 0:
-        raise OSError(f"cannot listen on {address}")
-    await server.start()
-    return server, port
+def _split(address: str) -> tuple[str | None, int]:
+    host, separator, port = address.rpartition(":")
+    if not separator or not port.isdigit():
+        raise ValueError(f"expected host:port, got {address!r}")
+    host = host.strip("[]")
+    return (host or None), int(port)
 
 
 def serve(
