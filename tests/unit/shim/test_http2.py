@@ -124,20 +124,23 @@ def test_a_message_over_the_limit_is_refused_and_names_its_size(channel, server)
     assert f"message of {LIMIT + 1} bytes" in refused.value.details()
 
 
-def test_a_cancelled_call_closes_its_handler(channel, server):
+def open_call(channel):
+    """A call in progress: its requests queue (None ends it) and its responses."""
     requests: queue.Queue = queue.Queue()
     responses = channel.stream_stream(METHOD)(iter(requests.get, None))
     requests.put(b"ping")
     assert next(responses) == b"ping"
+    return requests, responses
+
+
+def test_a_cancelled_call_closes_its_handler(channel, server):
+    _, responses = open_call(channel)
     responses.cancel()
     assert server.events.get(timeout=5) == "closed"
 
 
 def test_stopping_ends_open_calls_as_unavailable(channel, server):
-    requests: queue.Queue = queue.Queue()
-    responses = channel.stream_stream(METHOD)(iter(requests.get, None))
-    requests.put(b"ping")
-    assert next(responses) == b"ping"
+    requests, responses = open_call(channel)
     server.shut_down_connections()
     with pytest.raises(grpc.RpcError) as ended:
         next(responses)
