@@ -110,6 +110,25 @@ def test_a_killed_chaincode_server_is_restarted_and_serves_again(own, put):
     assert "starting " + name in own.layout.log_file(name).read_text()
 
 
+def test_a_killed_peer_is_restarted_and_its_running_chaincode_server_serves_it_again(own, put):
+    peer = own.layout.peers(own.consortium.organization("Merchants"))[0]
+    server = own.layout.chaincode_server_id("conformance", "Merchants")
+    processes = {p["name"]: p for p in supervisor.request(own.run_dir, {"cmd": "status"})["processes"]}
+    os.kill(processes[peer.id]["pid"], signal.SIGKILL)
+
+    def back():
+        status = next(p for p in supervisor.request(own.run_dir, {"cmd": "status"})["processes"]
+                      if p["name"] == peer.id)
+        return status["running"] and status["pid"] != processes[peer.id]["pid"] and status
+
+    wait_for(back, f"{peer.id} restarted", timeout=30)
+    wait_for(lambda: own.gossip_members(peer, "kindpakket") >= 1, f"{peer.id} back in gossip", timeout=60)
+    # kindpakket's MAJORITY needs both peers: this one endorses through the server it dialled anew.
+    put(own, "Merchants", "kindpakket", "after-peer-restart", "served")
+    after = next(p for p in supervisor.request(own.run_dir, {"cmd": "status"})["processes"] if p["name"] == server)
+    assert after["pid"] == processes[server]["pid"] and after["restarts"] == processes[server]["restarts"]
+
+
 def test_cli_status_and_logs(own):
     cli = [sys.executable, "-m", "grootboek.cli", "--state-dir", str(own.layout.root)]
     status = subprocess.run([*cli, "status"], capture_output=True, text=True, timeout=60)
