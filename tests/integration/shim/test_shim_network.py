@@ -35,6 +35,13 @@ def test_put_get_delete(conformance, key):
     assert conformance.evaluate("State:get", [key]) == b""
 
 
+def test_a_value_of_several_megabytes_crosses_both_ways(conformance, key):
+    # Larger than any HTTP/2 window the peer opens at first: flow control in both directions.
+    value = (hashlib.sha256(key.encode()).hexdigest() * (4 * 1024 * 1024 // 64))
+    conformance.submit("State:put", [key, value])
+    assert conformance.evaluate("State:get", [key]) == value.encode()
+
+
 def test_batched_writes_and_multiple_key_reads(conformance, key):
     entries = {f"{key}-{i:04}": str(i) for i in range(1500)}  # more than one batch of 1000
     assert conformance.submit("State:put_many", [json.dumps(entries)]) == b"1500"
