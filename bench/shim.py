@@ -1,11 +1,12 @@
-"""Measures the shim against the fake peer: transactions per second and chaincode CPU per transaction.
+"""The chaincode shim alone against the fake peer: transactions/s and chaincode CPU per transaction.
 
-    python -m grootboek.chaincode.shim.benchmark [--transactions N] [--in-flight K]
+    python -m bench.shim [--transactions N] [--in-flight K]
 
 The chaincode server runs in its own process, as in production; the fake peer drives it from this
 one. CPU per transaction of the chaincode process is the figure that matters on a real network,
 where the peer needs the same cores: it is what the shim costs the peer. Context switches per
-transaction show the hand-offs between threads (see README.md, Design and performance).
+transaction show the hand-offs between threads (see chaincode/shim/README.md, Design and
+performance). bench.chaincode measures the same shim on a real network, next to a Go chaincode.
 """
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ import time
 from concurrent.futures import wait
 from dataclasses import asdict, dataclass
 
-from .fakepeer import FakePeer
+from bench import report
+from grootboek.chaincode.shim.fakepeer import FakePeer
 
 _TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -116,16 +118,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--transactions", type=int, default=5000)
     parser.add_argument("--in-flight", type=int, default=32)
-    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     options = parser.parse_args()
-    results = run(options.transactions, options.in_flight)
-    if options.json:
-        print(json.dumps([asdict(r) for r in results], indent=1))
-        return
-    print(f"{'workload':28} {'tx/s':>8} {'chaincode CPU µs/tx':>20} {'switches/tx':>12}")
-    for r in results:
-        print(f"{r.workload:28} {r.tx_per_second:>8} {r.chaincode_cpu_us_per_tx:>20}"
-              f" {r.context_switches_per_tx:>12}")
+    rows = [asdict(r) for r in run(options.transactions, options.in_flight)]
+    print(report.table(rows, ["workload", "tx_per_second", "chaincode_cpu_us_per_tx", "context_switches_per_tx"]))
+    print(f"\nsaved {report.save('shim', {'rows': rows})}")
 
 
 if __name__ == "__main__":
