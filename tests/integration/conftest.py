@@ -10,6 +10,7 @@ own network with `start_network` and stop it when done.
 from __future__ import annotations
 
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,25 @@ def wait_synced():
     that block. A submit only guarantees the commit on the submitting gateway's own peer; tests
     that then read or endorse through another organisation's peer wait for it first."""
     return lambda network, channel, block_number: network.wait_synced(channel, block_number)
+
+
+# -- the conformance chaincode on the shared network's kindpakket channel (client and shim tests)
+
+@pytest.fixture(scope="module")
+def municipality(fabric, connect_as):
+    """A gateway to the shared network as the Municipality's admin."""
+    with connect_as(fabric, "Municipality") as gateway:
+        yield gateway
+
+
+@pytest.fixture
+def conformance(municipality):
+    """The conformance chaincode on kindpakket (Municipality and Merchants; collection "private")."""
+    return municipality.network("kindpakket").contract("conformance")
+
+
+@pytest.fixture
+def key(request) -> str:
+    """A fresh key (and key prefix) per test, named after its package: the shared network's state
+    outlives every test."""
+    return f"{request.module.__name__.split('.')[-2]}-{uuid.uuid4().hex[:12]}"

@@ -1,9 +1,6 @@
-"""Client integration fixtures: gateways on the shared network (see tests/integration/conftest.py)
-as each organisation's admin, and the conformance chaincode on the kindpakket channel
-(Municipality and Merchants; private data collection "private")."""
+"""Client integration fixtures, besides the shared ones (`municipality`, `conformance`, `key` in
+tests/integration/conftest.py): the Merchants' gateway and the Municipality admin's credentials."""
 from __future__ import annotations
-
-import uuid
 
 import pytest
 
@@ -14,26 +11,9 @@ CHANNEL = "kindpakket"
 
 
 @pytest.fixture(scope="module")
-def municipality(fabric, connect_as):
-    with connect_as(fabric, "Municipality") as gateway:
-        yield gateway
-
-
-@pytest.fixture(scope="module")
 def merchants(fabric, connect_as):
     with connect_as(fabric, "Merchants") as gateway:
         yield gateway
-
-
-@pytest.fixture
-def conformance(municipality):
-    return municipality.network(CHANNEL).contract("conformance")
-
-
-@pytest.fixture
-def key() -> str:
-    """A fresh key per test: the shared network's state outlives every test."""
-    return f"client-{uuid.uuid4().hex[:12]}"
 
 
 @pytest.fixture(scope="module")
