@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Self, TypeVar
+from typing import Annotated, Literal, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -115,6 +115,11 @@ class Encumbrances(_Record):
         """Equal encumbrances apart from which parcel they sit on (a merge requires this)."""
         return self.model_dump(exclude={"parcel_id"}) == other.model_dump(exclude={"parcel_id"})
 
+    def without(self, kind: Literal["limited_rights", "mortgages", "attachments"], entry_id: str) -> Self:
+        """These encumbrances with the entry `entry_id` of `kind` ended."""
+        remaining = tuple(e for e in getattr(self, kind) if e.id != entry_id)
+        return self.model_copy(update={kind: remaining})
+
     def moved_to(self, parcel_id: str) -> Encumbrances:
         """The same encumbrances on a parcel created by a split or merge: rights follow the land."""
         return self.model_copy(update={"parcel_id": parcel_id})
@@ -129,7 +134,3 @@ def find_entry(entries: tuple[Entry, ...], entry_id: str, parcel_id: str) -> Ent
         if entry.id == entry_id:
             return entry
     raise RegistryError(ErrorCode.NOT_FOUND, f"parcel {parcel_id} has no {entry_id}")
-
-
-def without_entry(entries: tuple[Entry, ...], entry_id: str) -> tuple[Entry, ...]:
-    return tuple(e for e in entries if e.id != entry_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..errors import ErrorCode, RegistryError
-from ..model.encumbrances import Attachment, AttachmentTerms, find_entry, without_entry
+from ..model.encumbrances import Attachment, AttachmentTerms, find_entry
 from ..model.ids import derive_id
 from ..model.roles import is_registrar, require_statement_submitter
 from .parcel_files import load_active_file
@@ -34,5 +34,4 @@ class Attachments(Service):
             raise RegistryError(
                 ErrorCode.FORBIDDEN, f"attachment {attachment_id} was laid by {attachment.registered_by}"
             )
-        remaining = without_entry(encumbrances.attachments, attachment_id)
-        self.records.encumbrances.put(parcel_id, encumbrances.model_copy(update={"attachments": remaining}))
+        self.records.encumbrances.put(parcel_id, encumbrances.without("attachments", attachment_id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..model.encumbrances import LimitedRight, LimitedRightTerms, find_entry, without_entry
+from ..model.encumbrances import LimitedRight, LimitedRightTerms, find_entry
 from ..model.ids import derive_id
 from ..model.roles import require_registrar
 from ..model.statements import PartySignature, StatementType
@@ -47,8 +47,5 @@ class LimitedRights(Service):
             [signature],
             [right.holder],
         )
-        remaining = without_entry(encumbrances.limited_rights, right_id)
-        self.records.encumbrances.put(
-            parcel_id, encumbrances.model_copy(update={"limited_rights": remaining})
-        )
+        self.records.encumbrances.put(parcel_id, encumbrances.without("limited_rights", right_id))
         spend_nonces(self.records, [signature], self.act.tx_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..errors import ErrorCode, RegistryError
-from ..model.encumbrances import Mortgage, MortgageTerms, find_entry, without_entry
+from ..model.encumbrances import Mortgage, MortgageTerms, find_entry
 from ..model.ids import derive_id
 from ..model.roles import require_statement_submitter
 from ..model.statements import PartySignature, StatementType
@@ -47,6 +47,5 @@ class Mortgages(Service):
             [signature],
             [mortgage.lender],
         )
-        remaining = without_entry(encumbrances.mortgages, mortgage_id)
-        self.records.encumbrances.put(parcel_id, encumbrances.model_copy(update={"mortgages": remaining}))
+        self.records.encumbrances.put(parcel_id, encumbrances.without("mortgages", mortgage_id))
         spend_nonces(self.records, [signature], self.act.tx_id)
