@@ -10,8 +10,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from grootboek.chaincode.shim.identity import ClientIdentity
-from grootboek.client import FileWallet, WalletEntry, X509Identity, msp_directory
-from grootboek.client.identity import serialized_identity
+from grootboek.client import FileWallet, WalletEntry, X509Identity
+from grootboek.client.identity import msp_directory, serialized_identity
 
 from .auth.roles import Role, roles_from_certificate
 from .auth.user import User

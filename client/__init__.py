@@ -42,14 +42,20 @@ from .errors import (
 )
 from .event_stream import EventStream
 from .gateway import Gateway, connect
-from .identity import Identity, X509Identity
+from .identity import (
+    FileWallet,
+    Identity,
+    PrivateKeySigner,
+    Signer,
+    SignerUnavailableError,
+    WalletEntry,
+    X509Identity,
+)
 from .network import Network
 from .profile import ConnectionProfile, connect_with_profile
 from .proposal import Proposal
 from .retry import RetryPolicy, submit_with_retry
-from .signer import PrivateKeySigner, Signer, SignerUnavailableError
 from .transaction import Transaction
-from .wallet import FileWallet, WalletEntry
 
 __all__ = [
     "BroadcastError", "ChaincodeEvent", "ChaincodeEventsError", "Commit", "CommitError",

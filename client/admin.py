@@ -9,10 +9,10 @@ from google.protobuf.message import Message
 
 from .endorser import Endorser
 from .envelope import assemble_transaction
+from .identity.signing_identity import SigningIdentity
 from .invocation import Invocation
 from .orderer import Orderer
 from .proposal_builder import sign_proposal
-from .signing_identity import SigningIdentity
 
 M = TypeVar("M", bound=Message)
 

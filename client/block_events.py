@@ -7,8 +7,8 @@ from fabric_protos.peer import events_pb2
 
 from .deliver import PeerDeliver
 from .event_stream import EventStream
+from .identity.signing_identity import SigningIdentity
 from .signable import Signable
-from .signing_identity import SigningIdentity
 
 
 class _BlockEventsRequest(Signable):

@@ -8,8 +8,8 @@ from fabric_protos.gateway import gateway_pb2
 from . import seek
 from .event_stream import EventStream
 from .gateway_client import GatewayClient
+from .identity.signing_identity import SigningIdentity
 from .signable import Signable
-from .signing_identity import SigningIdentity
 
 
 @dataclass(frozen=True)

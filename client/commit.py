@@ -8,8 +8,8 @@ from fabric_protos.peer import transaction_pb2
 
 from .errors import CommitError
 from .gateway_client import GatewayClient
+from .identity.signing_identity import SigningIdentity
 from .signable import Signable
-from .signing_identity import SigningIdentity
 
 
 @dataclass(frozen=True)

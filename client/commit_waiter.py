@@ -9,7 +9,7 @@ from . import seek
 from .commit import Status
 from .deliver import PeerDeliver
 from .errors import DeliverError
-from .signing_identity import SigningIdentity
+from .identity.signing_identity import SigningIdentity
 
 
 class CommitWaiter:

@@ -9,9 +9,9 @@ from fabric_protos.peer import proposal_pb2
 from .commit import SubmittedTransaction
 from .deadlines import Deadlines
 from .gateway_client import GatewayClient
+from .identity.signing_identity import SigningIdentity
 from .proposal import Proposal
 from .proposal_builder import build_proposal
-from .signing_identity import SigningIdentity
 
 Args = Sequence[bytes | str]
 Transient = Mapping[str, bytes | str]

@@ -17,7 +17,7 @@ from fabric_protos.peer import events_pb2, events_pb2_grpc
 from . import seek
 from .errors import DeliverError
 from .event_stream import EventStream
-from .signing_identity import SigningIdentity
+from .identity.signing_identity import SigningIdentity
 
 
 def _stream(method: Callable, envelope: common_pb2.Envelope, field: str,

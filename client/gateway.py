@@ -16,7 +16,6 @@ import grpc
 from fabric_protos.common import common_pb2
 from fabric_protos.gateway import gateway_pb2
 
-from . import hashing
 from .block_events import (
     BlockAndPrivateDataEventsRequest,
     BlockEventsRequest,
@@ -27,12 +26,13 @@ from .commit import Commit
 from .deadlines import Deadlines
 from .endpoint import Endpoint
 from .gateway_client import GatewayClient
-from .identity import Identity
+from .identity import hashing
+from .identity.identity import Identity
+from .identity.signer import Signer
+from .identity.signing_identity import SigningIdentity
 from .network import Network
 from .proposal import Proposal
 from .signable import Signable
-from .signer import Signer
-from .signing_identity import SigningIdentity
 from .transaction import Transaction
 
 S = TypeVar("S", bound=Signable)

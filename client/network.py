@@ -14,7 +14,7 @@ from .chaincode_events import ChaincodeEvent, ChaincodeEventsRequest, chaincode_
 from .contract import Contract
 from .event_stream import EventStream
 from .gateway_client import GatewayClient
-from .signing_identity import SigningIdentity
+from .identity.signing_identity import SigningIdentity
 
 
 class Network:

@@ -16,8 +16,8 @@ import yaml
 
 from .endpoint import Endpoint
 from .gateway import Gateway, connect
-from .identity import Identity
-from .signer import Signer
+from .identity.identity import Identity
+from .identity.signer import Signer
 
 
 class ConnectionProfile:

@@ -6,8 +6,8 @@ from fabric_protos.gateway import gateway_pb2
 from fabric_protos.peer import proposal_pb2
 
 from .gateway_client import GatewayClient
+from .identity.signing_identity import SigningIdentity
 from .signable import Signable
-from .signing_identity import SigningIdentity
 from .transaction import Transaction
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from google.protobuf.message import Message
 
-from .signing_identity import SigningIdentity
+from .identity.signing_identity import SigningIdentity
 
 
 class Signable:

@@ -6,8 +6,8 @@ from fabric_protos.gateway import gateway_pb2
 from .commit import SubmittedTransaction
 from .envelope import transaction_info
 from .gateway_client import GatewayClient
+from .identity.signing_identity import SigningIdentity
 from .signable import Signable
-from .signing_identity import SigningIdentity
 
 
 class Transaction(Signable):

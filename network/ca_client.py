@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from grootboek.client.signer import PrivateKeySigner
+from grootboek.client.identity import PrivateKeySigner
 
 API = "/api/v1"
 IDENTITY_TYPES = ("client", "admin", "peer", "orderer")

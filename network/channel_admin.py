@@ -21,10 +21,8 @@ from grootboek.client import seek
 from grootboek.client.deliver import fetch_block, fetch_config_block
 from grootboek.client.endpoint import Endpoint
 from grootboek.client.errors import BroadcastError, DeliverError
-from grootboek.client.identity import X509Identity
+from grootboek.client.identity import PrivateKeySigner, SigningIdentity, X509Identity
 from grootboek.client.orderer import Orderer
-from grootboek.client.signer import PrivateKeySigner
-from grootboek.client.signing_identity import SigningIdentity
 from grootboek.network.config_elements import differences
 from grootboek.network.config_policies import Signer, choose_signers, unsatisfied
 from grootboek.network.config_transaction import ConfigTransaction

@@ -11,9 +11,7 @@ from pathlib import Path
 import yaml
 
 from grootboek.cli import CommandError
-from grootboek.client.identity import X509Identity
-from grootboek.client.signer import PrivateKeySigner
-from grootboek.client.signing_identity import SigningIdentity
+from grootboek.client.identity import PrivateKeySigner, SigningIdentity, X509Identity
 from grootboek.network import channels, config_edits, configtxlator
 from grootboek.network.channel_admin import ChannelAdmin, admin_signing
 from grootboek.network.channel_view import describe

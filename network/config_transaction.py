@@ -18,7 +18,7 @@ from fabric_protos.msp import identities_pb2
 from google.protobuf.message import DecodeError
 
 from grootboek.client.atomic_file import write_atomically
-from grootboek.client.signing_identity import SigningIdentity
+from grootboek.client.identity import SigningIdentity
 from grootboek.client.transaction_context import TransactionContext, channel_header
 from grootboek.network.config_policies import Signer
 

@@ -22,7 +22,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from grootboek.client.wallet import FileWallet, WalletEntry
+from grootboek.client.identity import FileWallet, WalletEntry
 from grootboek.network import ca
 from grootboek.network.ca_client import CAError, Credentials, FabricCAClient, Registration
 from grootboek.network.layout import Layout

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from grootboek.cli import CommandError
-from grootboek.client.wallet import FileWallet
+from grootboek.client.identity import FileWallet
 from grootboek.network.ca_client import IDENTITY_TYPES
 from grootboek.network.cli import open_network
 from grootboek.network.cli_support import command, emit, known

@@ -361,9 +361,8 @@ class Network:
     def gateway(self, org: str, user: str = "admin", peer: str | None = None):
         """A Fabric Gateway connection to one of `org`'s peers (default its first) as a user our
         tooling generated for it. Close it, or use it as a context manager."""
-        from grootboek.client.identity import X509Identity
+        from grootboek.client.identity import PrivateKeySigner, X509Identity
         from grootboek.client.profile import connect_with_profile
-        from grootboek.client.signer import PrivateKeySigner
 
         msp = self.layout.crypto(org).user_dir(user) / "msp"
         if not msp.is_dir():

@@ -17,10 +17,8 @@ from grootboek.client.deliver import PeerDeliver
 from grootboek.client.endorser import Endorser
 from grootboek.client.endpoint import Endpoint
 from grootboek.client.errors import GatewayError
-from grootboek.client.identity import X509Identity
+from grootboek.client.identity import PrivateKeySigner, SigningIdentity, X509Identity
 from grootboek.client.orderer import Orderer
-from grootboek.client.signer import PrivateKeySigner
-from grootboek.client.signing_identity import SigningIdentity
 from grootboek.network.consortium import Chaincode, Collection
 from grootboek.network.layout import Layout, Peer
 

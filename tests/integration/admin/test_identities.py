@@ -11,9 +11,8 @@ import pytest
 from grootboek.client import admin, lifecycle
 from grootboek.client.endorser import Endorser
 from grootboek.client.errors import EndorseError, EndorserError
+from grootboek.client.identity import FileWallet, SigningIdentity
 from grootboek.client.profile import connect_with_profile
-from grootboek.client.signing_identity import SigningIdentity
-from grootboek.client.wallet import FileWallet
 from grootboek.network.identities import Identities
 
 from .endorsing import first_peer, peer_channel

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grootboek.client.identity import X509Identity
-from grootboek.client.signer import PrivateKeySigner
+from grootboek.client.identity import PrivateKeySigner, X509Identity
 
 CHANNEL = "kindpakket"
 

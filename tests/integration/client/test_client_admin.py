@@ -12,12 +12,10 @@ from grootboek.client.deliver import PeerDeliver, fetch_block, fetch_config_bloc
 from grootboek.client.endorser import Endorser
 from grootboek.client.endpoint import Endpoint
 from grootboek.client.errors import BroadcastError
-from grootboek.client.identity import X509Identity
+from grootboek.client.identity import PrivateKeySigner, SigningIdentity, X509Identity
 from grootboek.client.invocation import Invocation
 from grootboek.client.orderer import Orderer
 from grootboek.client.profile import ConnectionProfile
-from grootboek.client.signer import PrivateKeySigner
-from grootboek.client.signing_identity import SigningIdentity
 
 CHANNEL = "kindpakket"
 

@@ -1,10 +1,9 @@
 """An application's path: identity from a wallet, connection from the organisation's profile."""
 from __future__ import annotations
 
-from grootboek.client import msp_directory
+from grootboek.client.identity import FileWallet, WalletEntry, msp_directory
 from grootboek.client.profile import connect_with_profile
 from grootboek.client.retry import submit_with_retry
-from grootboek.client.wallet import FileWallet, WalletEntry
 
 
 def test_wallet_identity_and_profile_connect_and_submit(fabric, key, tmp_path):

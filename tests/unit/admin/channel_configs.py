@@ -10,9 +10,7 @@ from fabric_protos.orderer.etcdraft import configuration_pb2 as etcdraft
 from fabric_protos.peer import configuration_pb2 as peer_config
 from google.protobuf.message import Message
 
-from grootboek.client.identity import X509Identity
-from grootboek.client.signer import PrivateKeySigner
-from grootboek.client.signing_identity import SigningIdentity
+from grootboek.client.identity import PrivateKeySigner, SigningIdentity, X509Identity
 from grootboek.client.signature_policy import parse_signature_policy
 from grootboek.network.config_policies import Signer
 from grootboek.network.crypto import Authority, subject

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
-from grootboek.client.signer import CURVE_ORDERS
+from grootboek.client.identity.signer import CURVE_ORDERS
 from grootboek.network import ca_client
 from grootboek.network.ca_client import (
     CAError,

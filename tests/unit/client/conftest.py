@@ -3,10 +3,8 @@ from __future__ import annotations
 import grpc
 import pytest
 
-from grootboek.client import hashing
 from grootboek.client.gateway import Gateway, connect
-from grootboek.client.identity import X509Identity
-from grootboek.client.signer import PrivateKeySigner
+from grootboek.client.identity import PrivateKeySigner, X509Identity, hashing
 
 from .fake_fabric import FakeFabric
 from .fake_peer import ChaincodeFailure, Outcome

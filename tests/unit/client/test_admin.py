@@ -9,11 +9,9 @@ from grootboek.client.commit_waiter import CommitWaiter
 from grootboek.client.deliver import PeerDeliver, fetch_block, fetch_config_block
 from grootboek.client.endorser import Endorser
 from grootboek.client.errors import BroadcastError, DeliverError, EndorserError
-from grootboek.client.identity import X509Identity
+from grootboek.client.identity import PrivateKeySigner, SigningIdentity, X509Identity
 from grootboek.client.invocation import Invocation
 from grootboek.client.orderer import Orderer, envelope_transaction_id
-from grootboek.client.signer import PrivateKeySigner
-from grootboek.client.signing_identity import SigningIdentity
 
 from .credentials import issue
 

@@ -8,8 +8,7 @@ from cryptography.hazmat.primitives import serialization
 from grootboek.client.endpoint import Endpoint
 from grootboek.client.errors import EvaluateError
 from grootboek.client.gateway import connect
-from grootboek.client.identity import X509Identity
-from grootboek.client.signer import PrivateKeySigner
+from grootboek.client.identity import PrivateKeySigner, X509Identity
 
 from .conftest import budget_chaincode
 from .credentials import issue

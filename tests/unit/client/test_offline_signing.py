@@ -6,7 +6,7 @@ from fabric_protos.gateway import gateway_pb2
 
 from grootboek.client.errors import EvaluateError
 from grootboek.client.gateway import connect
-from grootboek.client.signer import PrivateKeySigner, SignerUnavailableError
+from grootboek.client.identity import PrivateKeySigner, SignerUnavailableError
 
 
 @pytest.fixture

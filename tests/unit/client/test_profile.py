@@ -6,9 +6,8 @@ import yaml
 
 from grootboek.client.endpoint import Endpoint
 from grootboek.client.errors import EvaluateError
-from grootboek.client.identity import X509Identity
+from grootboek.client.identity import PrivateKeySigner, X509Identity
 from grootboek.client.profile import ConnectionProfile, connect_with_profile
-from grootboek.client.signer import PrivateKeySigner
 
 from .conftest import budget_chaincode
 from .credentials import issue

@@ -3,10 +3,8 @@ import hashlib
 from fabric_protos.common import common_pb2
 from fabric_protos.peer import chaincode_pb2, proposal_pb2
 
-from grootboek.client.identity import X509Identity
+from grootboek.client.identity import PrivateKeySigner, SigningIdentity, X509Identity
 from grootboek.client.proposal_builder import build_proposal, sign_proposal
-from grootboek.client.signer import PrivateKeySigner
-from grootboek.client.signing_identity import SigningIdentity
 from grootboek.client.transaction_context import NONCE_BYTES
 
 from .credentials import issue

@@ -10,16 +10,14 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
-from grootboek.client import hashing
-from grootboek.client.identity import X509Identity
-from grootboek.client.signer import (
-    CURVE_ORDERS,
+from grootboek.client.identity import (
     PrivateKeySigner,
     SignerUnavailableError,
-    as_sign,
-    low_s,
+    SigningIdentity,
+    X509Identity,
+    hashing,
 )
-from grootboek.client.signing_identity import SigningIdentity
+from grootboek.client.identity.signer import CURVE_ORDERS, as_sign, low_s
 
 from .credentials import issue
 

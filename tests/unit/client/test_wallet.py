@@ -6,8 +6,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 
-from grootboek.client import hashing
-from grootboek.client.wallet import FileWallet, WalletEntry
+from grootboek.client.identity import FileWallet, WalletEntry, hashing
 
 from .credentials import issue
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .atomic_file import write_atomically
+from ..atomic_file import write_atomically
 from .identity import X509Identity
 from .signer import PrivateKeySigner
 
