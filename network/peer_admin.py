@@ -11,14 +11,15 @@ import grpc
 from fabric_protos.common import common_pb2
 from fabric_protos.peer import collection_pb2
 
-from grootboek.client import admin, lifecycle, system_chaincodes
-from grootboek.client.commit_waiter import CommitWaiter
+from grootboek.client import admin
+from grootboek.client.admin import lifecycle, system_chaincodes
+from grootboek.client.admin.commit_waiter import CommitWaiter
+from grootboek.client.admin.endorser import Endorser
+from grootboek.client.admin.orderer import Orderer
 from grootboek.client.deliver import PeerDeliver
-from grootboek.client.endorser import Endorser
 from grootboek.client.endpoint import Endpoint
 from grootboek.client.errors import GatewayError
 from grootboek.client.identity import PrivateKeySigner, SigningIdentity, X509Identity
-from grootboek.client.orderer import Orderer
 from grootboek.network.consortium import Chaincode, Collection
 from grootboek.network.layout import Layout, Peer
 

@@ -6,13 +6,13 @@ from contextlib import ExitStack
 from typing import Sequence
 
 from grootboek.client import admin
+from grootboek.client.admin.commit_waiter import CommitWaiter
+from grootboek.client.admin.endorser import Endorser
+from grootboek.client.admin.invocation import Invocation
+from grootboek.client.admin.orderer import Orderer
 from grootboek.client.commit import Status
-from grootboek.client.commit_waiter import CommitWaiter
 from grootboek.client.deliver import PeerDeliver
-from grootboek.client.endorser import Endorser
 from grootboek.client.endpoint import Endpoint
-from grootboek.client.invocation import Invocation
-from grootboek.client.orderer import Orderer
 from grootboek.network.channel_admin import ChannelAdmin, admin_signing
 from grootboek.network.layout import Peer
 from grootboek.network.network import Network

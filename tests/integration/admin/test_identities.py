@@ -8,8 +8,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from grootboek.client import admin, lifecycle
-from grootboek.client.endorser import Endorser
+from grootboek.client import admin
+from grootboek.client.admin import lifecycle
+from grootboek.client.admin.endorser import Endorser
 from grootboek.client.errors import EndorseError, EndorserError
 from grootboek.client.identity import FileWallet, SigningIdentity
 from grootboek.client.profile import connect_with_profile

@@ -16,8 +16,9 @@ from fabric_protos.peer import transaction_pb2
 from grootboek.chaincode.budgets.domain.holder_codes import payment_code
 from grootboek.chaincode.shim import ClientIdentity
 from grootboek.chaincode.signing import public_key_pem
-from grootboek.client import admin, system_chaincodes
-from grootboek.client.endorser import Endorser
+from grootboek.client import admin
+from grootboek.client.admin import system_chaincodes
+from grootboek.client.admin.endorser import Endorser
 from grootboek.network import config_edits, supervisor
 from grootboek.network.channel_admin import ChannelAdmin
 from grootboek.network.channel_view import describe

@@ -10,8 +10,8 @@ from fabric_protos.orderer.etcdraft import configuration_pb2 as etcdraft
 from fabric_protos.peer import configuration_pb2 as peer_config
 from google.protobuf.message import Message
 
+from grootboek.client.admin.signature_policy import parse_signature_policy
 from grootboek.client.identity import PrivateKeySigner, SigningIdentity, X509Identity
-from grootboek.client.signature_policy import parse_signature_policy
 from grootboek.network.config_policies import Signer
 from grootboek.network.crypto import Authority, subject
 

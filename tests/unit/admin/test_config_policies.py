@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from fabric_protos.common import configtx_pb2
 
-from grootboek.client.signature_policy import parse_signature_policy
+from grootboek.client.admin.signature_policy import parse_signature_policy
 from grootboek.network.config_elements import differences, guarding_policies
 from grootboek.network.config_policies import (
     PolicyEvaluator,

@@ -2,8 +2,8 @@ import pytest
 from fabric_protos.msp import msp_principal_pb2
 from fabric_protos.peer import policy_pb2
 
-from grootboek.client import lifecycle
-from grootboek.client.signature_policy import PolicyError, parse_signature_policy
+from grootboek.client.admin import lifecycle
+from grootboek.client.admin.signature_policy import PolicyError, parse_signature_policy
 
 ROLE = msp_principal_pb2.MSPRole
 

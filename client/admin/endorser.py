@@ -6,7 +6,7 @@ import grpc
 from fabric_protos.common import common_pb2
 from fabric_protos.peer import peer_pb2_grpc, proposal_pb2, proposal_response_pb2
 
-from .errors import EndorserError
+from ..errors import EndorserError
 
 
 def proposal_transaction_id(signed: proposal_pb2.SignedProposal) -> str:

@@ -1,18 +1,24 @@
 """Gateway-less calls for admin tooling: query one peer, or run a channel transaction by
 collecting endorsements from chosen peers and broadcasting to an orderer (as the peer CLI does
-for `peer channel join`, `peer lifecycle chaincode approveformyorg / commit`)."""
+for `peer channel join`, `peer lifecycle chaincode approveformyorg / commit`).
+
+`query` and `transact` (here) send an `Invocation` (`invocation`), made by `system_chaincodes`
+(cscc, qscc) or `lifecycle` (_lifecycle; policies compiled by `signature_policy`), through a
+peer's `Endorser` (`endorser`) and an `Orderer` (`orderer`, AtomicBroadcast). `CommitWaiter`
+(`commit_waiter`) waits for the commit on one peer. Applications use the gateway API instead.
+"""
 from __future__ import annotations
 
 from typing import Sequence, TypeVar
 
 from google.protobuf.message import Message
 
+from ..envelope import assemble_transaction
+from ..identity.signing_identity import SigningIdentity
+from ..proposal_builder import sign_proposal
 from .endorser import Endorser
-from .envelope import assemble_transaction
-from .identity.signing_identity import SigningIdentity
 from .invocation import Invocation
 from .orderer import Orderer
-from .proposal_builder import sign_proposal
 
 M = TypeVar("M", bound=Message)
 
