@@ -1,5 +1,5 @@
 """Grootboek's Python client for Hyperledger Fabric's Gateway (modelled on the official Go client,
-fabric-gateway pkg/client), plus the low-level pieces admin tooling needs.
+fabric-gateway pkg/client with pkg/identity beside it), plus the admin calls our tooling makes.
 
 Applications:
 
@@ -15,9 +15,19 @@ Applications:
 
 or `connect_with_profile("profiles/Municipality.json", identity, signer)`.
 
-Admin tooling (no gateway): `admin.query` / `admin.transact` with invocations from
-`system_chaincodes` (cscc, qscc) and `lifecycle` (_lifecycle), `Endorser`, `Orderer`,
-`deliver.fetch_config_block`, `CommitWaiter`.
+Layout:
+
+- here, the application API (its public names are exported by `grootboek.client`):
+  `gateway` (connect), `profile` (connect_with_profile), `endpoint`, `deadlines`, `network`,
+  `contract`, `proposal`, `transaction`, `commit`, `chaincode_events`, `block_events`,
+  `event_stream`, `checkpoint`, `retry` (submit_with_retry), `errors`; under them `signable`
+  (offline signing), `gateway_client` (the Gateway service's calls) and `atomic_file`.
+- `identity/`: who signs and how: identities, signers, hashes, `SigningIdentity`, `FileWallet`.
+- `protocol/`: Fabric's messages and block streams beneath both: transaction ids and headers,
+  proposals, transaction envelopes, seek requests, the Deliver services.
+- `admin/`: gateway-less calls for admin tooling: `admin.query` / `admin.transact` with
+  invocations from `system_chaincodes` (cscc, qscc) and `lifecycle` (_lifecycle), `Endorser`,
+  `Orderer`, `CommitWaiter`.
 
 grpc channels are not fork-safe: in a pre-forking server, connect in each worker after the fork.
 """

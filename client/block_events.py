@@ -5,9 +5,9 @@ from __future__ import annotations
 from fabric_protos.common import common_pb2
 from fabric_protos.peer import events_pb2
 
-from .deliver import PeerDeliver
 from .event_stream import EventStream
 from .identity.signing_identity import SigningIdentity
+from .protocol.deliver import PeerDeliver
 from .signable import Signable
 
 

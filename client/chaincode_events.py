@@ -5,10 +5,10 @@ from dataclasses import dataclass
 
 from fabric_protos.gateway import gateway_pb2
 
-from . import seek
 from .event_stream import EventStream
 from .gateway_client import GatewayClient
 from .identity.signing_identity import SigningIdentity
+from .protocol import seek
 from .signable import Signable
 
 

@@ -11,7 +11,7 @@ from .deadlines import Deadlines
 from .gateway_client import GatewayClient
 from .identity.signing_identity import SigningIdentity
 from .proposal import Proposal
-from .proposal_builder import build_proposal
+from .protocol.proposal_builder import build_proposal
 
 Args = Sequence[bytes | str]
 Transient = Mapping[str, bytes | str]

@@ -8,7 +8,6 @@ import grpc
 from fabric_protos.gateway import gateway_pb2, gateway_pb2_grpc
 
 from .deadlines import Deadlines
-from .deliver import PeerDeliver
 from .errors import (
     ChaincodeEventsError,
     CommitStatusError,
@@ -17,6 +16,7 @@ from .errors import (
     SubmitError,
 )
 from .event_stream import EventStream
+from .protocol.deliver import PeerDeliver
 
 T = TypeVar("T")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from fabric_protos.common import common_pb2
 from fabric_protos.peer import events_pb2
 
-from . import seek
 from .block_events import (
     BlockAndPrivateDataEventsRequest,
     BlockEventsRequest,
@@ -15,6 +14,7 @@ from .contract import Contract
 from .event_stream import EventStream
 from .gateway_client import GatewayClient
 from .identity.signing_identity import SigningIdentity
+from .protocol import seek
 
 
 class Network:

@@ -4,9 +4,9 @@ from __future__ import annotations
 from fabric_protos.gateway import gateway_pb2
 
 from .commit import SubmittedTransaction
-from .envelope import transaction_info
 from .gateway_client import GatewayClient
 from .identity.signing_identity import SigningIdentity
+from .protocol.envelope import transaction_info
 from .signable import Signable
 
 

@@ -17,12 +17,12 @@ from typing import Callable, Collection, Iterator, Sequence
 
 from fabric_protos.common import common_pb2, configtx_pb2
 
-from grootboek.client import seek
 from grootboek.client.admin.orderer import Orderer
-from grootboek.client.deliver import fetch_block, fetch_config_block
 from grootboek.client.endpoint import Endpoint
 from grootboek.client.errors import BroadcastError, DeliverError
 from grootboek.client.identity import PrivateKeySigner, SigningIdentity, X509Identity
+from grootboek.client.protocol import seek
+from grootboek.client.protocol.deliver import fetch_block, fetch_config_block
 from grootboek.network.config_elements import differences
 from grootboek.network.config_policies import Signer, choose_signers, unsatisfied
 from grootboek.network.config_transaction import ConfigTransaction

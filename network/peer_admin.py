@@ -16,10 +16,10 @@ from grootboek.client.admin import lifecycle, system_chaincodes
 from grootboek.client.admin.commit_waiter import CommitWaiter
 from grootboek.client.admin.endorser import Endorser
 from grootboek.client.admin.orderer import Orderer
-from grootboek.client.deliver import PeerDeliver
 from grootboek.client.endpoint import Endpoint
 from grootboek.client.errors import GatewayError
 from grootboek.client.identity import PrivateKeySigner, SigningIdentity, X509Identity
+from grootboek.client.protocol.deliver import PeerDeliver
 from grootboek.network.consortium import Chaincode, Collection
 from grootboek.network.layout import Layout, Peer
 

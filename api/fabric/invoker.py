@@ -18,7 +18,7 @@ from grootboek.client import (
     RetryPolicy,
     submit_with_retry,
 )
-from grootboek.client.seek import Checkpoint
+from grootboek.client.protocol.seek import Checkpoint
 
 from ..auth.user import User
 from .calls import ChaincodeCall

@@ -8,7 +8,7 @@ from fabric_protos.common import common_pb2, ledger_pb2
 
 from grootboek.client import EvaluateError
 from grootboek.client.commit import validation_code_name
-from grootboek.client.envelope import transaction_info
+from grootboek.client.protocol.envelope import transaction_info
 
 from ..auth.user import User
 from .invoker import Invoker

@@ -13,9 +13,9 @@ from typing import Sequence, TypeVar
 
 from google.protobuf.message import Message
 
-from ..envelope import assemble_transaction
 from ..identity.signing_identity import SigningIdentity
-from ..proposal_builder import sign_proposal
+from ..protocol.envelope import assemble_transaction
+from ..protocol.proposal_builder import sign_proposal
 from .endorser import Endorser
 from .invocation import Invocation
 from .orderer import Orderer

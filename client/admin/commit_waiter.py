@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from fabric_protos.peer import events_pb2
 
-from .. import seek
 from ..commit import Status
-from ..deliver import PeerDeliver
 from ..errors import DeliverError
 from ..identity.signing_identity import SigningIdentity
+from ..protocol import seek
+from ..protocol.deliver import PeerDeliver
 
 
 class CommitWaiter:

@@ -9,7 +9,7 @@ from typing import Generic, TypeVar
 from fabric_protos.common import common_pb2
 from google.protobuf.message import Message
 
-from ..proposal_builder import BuiltProposal, as_bytes, build_proposal
+from ..protocol.proposal_builder import BuiltProposal, as_bytes, build_proposal
 
 M = TypeVar("M", bound=Message)
 

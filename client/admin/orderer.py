@@ -5,8 +5,8 @@ import grpc
 from fabric_protos.common import common_pb2
 from google.protobuf.message import DecodeError
 
-from ..deliver import OrdererDeliver
 from ..errors import BroadcastError
+from ..protocol.deliver import OrdererDeliver
 
 
 def envelope_transaction_id(envelope: common_pb2.Envelope) -> str | None:

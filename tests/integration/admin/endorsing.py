@@ -11,8 +11,8 @@ from grootboek.client.admin.endorser import Endorser
 from grootboek.client.admin.invocation import Invocation
 from grootboek.client.admin.orderer import Orderer
 from grootboek.client.commit import Status
-from grootboek.client.deliver import PeerDeliver
 from grootboek.client.endpoint import Endpoint
+from grootboek.client.protocol.deliver import PeerDeliver
 from grootboek.network.channel_admin import ChannelAdmin, admin_signing
 from grootboek.network.layout import Peer
 from grootboek.network.network import Network

@@ -6,17 +6,18 @@ import pytest
 from fabric_protos.common import common_pb2
 from fabric_protos.peer import collection_pb2
 
-from grootboek.client import admin, seek
+from grootboek.client import admin
 from grootboek.client.admin import lifecycle, system_chaincodes
 from grootboek.client.admin.commit_waiter import CommitWaiter
 from grootboek.client.admin.endorser import Endorser
 from grootboek.client.admin.invocation import Invocation
 from grootboek.client.admin.orderer import Orderer
-from grootboek.client.deliver import PeerDeliver, fetch_block, fetch_config_block
 from grootboek.client.endpoint import Endpoint
 from grootboek.client.errors import BroadcastError
 from grootboek.client.identity import PrivateKeySigner, SigningIdentity, X509Identity
 from grootboek.client.profile import ConnectionProfile
+from grootboek.client.protocol import seek
+from grootboek.client.protocol.deliver import PeerDeliver, fetch_block, fetch_config_block
 
 CHANNEL = "kindpakket"
 

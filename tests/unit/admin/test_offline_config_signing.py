@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from fabric_protos.common import common_pb2, configtx_pb2
 from fabric_protos.msp import identities_pb2
 
-from grootboek.client.transaction_context import TransactionContext, channel_header
+from grootboek.client.protocol.transaction_context import TransactionContext, channel_header
 from grootboek.network.config_policies import Signer, unsatisfied
 from grootboek.network.config_transaction import ConfigTransaction, ConfigTransactionError
 from grootboek.network.config_update import compute_update

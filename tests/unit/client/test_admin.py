@@ -4,15 +4,16 @@ from fabric_protos.common import common_pb2, ledger_pb2
 from fabric_protos.peer import transaction_pb2
 from fabric_protos.peer.lifecycle import lifecycle_pb2
 
-from grootboek.client import admin, seek
+from grootboek.client import admin
 from grootboek.client.admin import lifecycle, system_chaincodes
 from grootboek.client.admin.commit_waiter import CommitWaiter
 from grootboek.client.admin.endorser import Endorser
 from grootboek.client.admin.invocation import Invocation
 from grootboek.client.admin.orderer import Orderer, envelope_transaction_id
-from grootboek.client.deliver import PeerDeliver, fetch_block, fetch_config_block
 from grootboek.client.errors import BroadcastError, DeliverError, EndorserError
 from grootboek.client.identity import PrivateKeySigner, SigningIdentity, X509Identity
+from grootboek.client.protocol import seek
+from grootboek.client.protocol.deliver import PeerDeliver, fetch_block, fetch_config_block
 
 from .credentials import issue
 

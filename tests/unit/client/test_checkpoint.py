@@ -1,8 +1,8 @@
 import json
 from dataclasses import dataclass
 
-from grootboek.client import seek
 from grootboek.client.checkpoint import FileCheckpointer, InMemoryCheckpointer
+from grootboek.client.protocol import seek
 
 
 @dataclass

@@ -2,9 +2,9 @@ import pytest
 from fabric_protos.common import common_pb2
 from fabric_protos.peer import proposal_pb2, transaction_pb2
 
-from grootboek.client.envelope import assemble_transaction, transaction_info, transaction_payload
 from grootboek.client.identity import PrivateKeySigner, SigningIdentity, X509Identity
-from grootboek.client.proposal_builder import build_proposal, sign_proposal
+from grootboek.client.protocol.envelope import assemble_transaction, transaction_info, transaction_payload
+from grootboek.client.protocol.proposal_builder import build_proposal, sign_proposal
 
 from .credentials import issue
 from .fake_peer import ChaincodeFailure, FakePeer, verify_signature

@@ -4,8 +4,8 @@ from fabric_protos.common import common_pb2
 from fabric_protos.peer import chaincode_pb2, proposal_pb2
 
 from grootboek.client.identity import PrivateKeySigner, SigningIdentity, X509Identity
-from grootboek.client.proposal_builder import build_proposal, sign_proposal
-from grootboek.client.transaction_context import NONCE_BYTES
+from grootboek.client.protocol.proposal_builder import build_proposal, sign_proposal
+from grootboek.client.protocol.transaction_context import NONCE_BYTES
 
 from .credentials import issue
 from .fake_peer import parse_proposal, verify_signature

@@ -14,10 +14,10 @@ from fabric_protos.common import common_pb2
 from fabric_protos.orderer import ab_pb2, ab_pb2_grpc
 from fabric_protos.peer import events_pb2, events_pb2_grpc
 
+from ..errors import DeliverError
+from ..event_stream import EventStream
+from ..identity.signing_identity import SigningIdentity
 from . import seek
-from .errors import DeliverError
-from .event_stream import EventStream
-from .identity.signing_identity import SigningIdentity
 
 
 def _stream(method: Callable, envelope: common_pb2.Envelope, field: str,

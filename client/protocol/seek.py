@@ -6,7 +6,7 @@ from typing import Protocol
 from fabric_protos.common import common_pb2
 from fabric_protos.orderer import ab_pb2
 
-from .identity.signing_identity import SigningIdentity
+from ..identity.signing_identity import SigningIdentity
 from .transaction_context import TransactionContext, channel_header
 
 MAX_BLOCK_NUMBER = 2**64 - 1

@@ -11,7 +11,7 @@ from typing import Mapping, Sequence
 from fabric_protos.common import common_pb2
 from fabric_protos.peer import chaincode_pb2, proposal_pb2
 
-from .identity.signing_identity import SigningIdentity
+from ..identity.signing_identity import SigningIdentity
 from .transaction_context import TransactionContext, channel_header
 
 

@@ -12,7 +12,7 @@ from typing import Sequence
 from fabric_protos.common import common_pb2
 from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_pb2
 
-from .identity.signing_identity import SigningIdentity
+from ..identity.signing_identity import SigningIdentity
 
 
 @dataclass(frozen=True)
