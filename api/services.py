@@ -9,8 +9,8 @@ from .config import ApiConfig
 from .fabric.connections import Connections
 from .fabric.invoker import Invoker
 from .fabric.ledger import Ledger
+from .fabric.writes import Writes
 from .metrics import Metrics
-from .routing.writes import Writes
 from .store.database import Database
 from .store.idempotency import IdempotencyStore
 from .store.tokens import Tokens

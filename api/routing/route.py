@@ -24,9 +24,9 @@ from ..auth.roles import Role
 from ..auth.user import User
 from ..errors import ApiError
 from ..fabric.calls import ChaincodeCall
+from ..fabric.writes import Shape, fingerprint
 from ..store.idempotency import StoredResponse
 from . import validation
-from .writes import Shape, fingerprint
 
 if TYPE_CHECKING:  # services imports routing: a runtime import would be circular
     from ..services import Services

@@ -12,8 +12,8 @@ from grootboek.api.auth.user import User
 from grootboek.api.errors import ApiError
 from grootboek.api.fabric.calls import ChaincodeCall
 from grootboek.api.fabric.ledger import TransactionRecord
+from grootboek.api.fabric.writes import Writes
 from grootboek.api.routing.route import json_result
-from grootboek.api.routing.writes import Writes
 from grootboek.api.store.database import Database
 from grootboek.api.store.idempotency import IdempotencyStore
 from grootboek.client import CommitError, CommitStatusError, EndorseError, ErrorDetail

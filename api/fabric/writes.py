@@ -18,9 +18,6 @@ from grootboek.client import CommitError
 
 from ..auth.user import User
 from ..errors import ApiError, Disposition, to_api_error
-from ..fabric.calls import ChaincodeCall
-from ..fabric.invoker import Invoker
-from ..fabric.ledger import Ledger
 from ..store.idempotency import (
     Claimed,
     IdempotencyStore,
@@ -30,6 +27,9 @@ from ..store.idempotency import (
     StoredResponse,
     Unresolved,
 )
+from .calls import ChaincodeCall
+from .invoker import Invoker
+from .ledger import Ledger
 
 Shape = Callable[[bytes, str], StoredResponse]
 """Turns a chaincode result and its transaction id into the route's response."""
