@@ -27,6 +27,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 ENV_PREFIX = "GROOTBOEK_API_"
+# Where gunicorn workers write their Prometheus samples: prometheus_client reads it when first
+# imported, so `serve` sets it before that and metrics.py sums the workers' files when it is set.
+MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 

@@ -19,7 +19,7 @@ from prometheus_client import (
     multiprocess,
 )
 
-from .server import MULTIPROCESS_ENV
+from .config import MULTIPROCESS_ENV
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 

@@ -16,14 +16,13 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from . import config as config_file
-from .config import ApiConfig
+from .config import MULTIPROCESS_ENV, ApiConfig
 
 # Requests mostly wait for Fabric (a commit takes a block's time), and a keep-alive connection stays
 # with the worker that accepted it, so each worker gets enough threads to serve everyone itself.
 THREADS_PER_WORKER = 64
 REQUEST_TIMEOUT_SECONDS = 180  # longer than a commit wait with retries
 METRICS_DIR = "metrics"
-MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"  # read by prometheus_client when it is imported (metrics.py)
 
 
 class GatewayServer(BaseApplication):
