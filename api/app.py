@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask
 
 from . import config as config_file
 from . import health
@@ -13,9 +13,8 @@ from .openapi.document import document
 from .config import ApiConfig
 from .errors import handlers
 from .routing import Routes
-from .services import Services
+from .services import Services, current_services
 
-EXTENSION = "grootboek.api"
 TITLE = "Grootboek REST gateway"
 VERSION = "1.0.0"
 DESCRIPTION = ("The HTTP face of the Grootboek Fabric network: budgets (Kindpakket, Stadjerspas) and "
@@ -34,7 +33,7 @@ def create_app(config: ApiConfig | str | Path, services: Services | None = None)
     app = Flask("grootboek.api")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.extensions[EXTENSION] = services
+    services.install(app)
     handlers.register(app, lambda error: services.metrics.fabric_errors.labels(error.code).inc())
     services.metrics.install(app)
     areas = [health.routes(), _operations(), generic.routes(), *domain_areas(config)]
@@ -61,6 +60,6 @@ def _operations() -> Routes:
     @operations.get("/metrics", public=True, media_type="text/plain", response=str,
                     summary="Prometheus metrics")
     def metrics():
-        return current_app.extensions[EXTENSION].metrics.exposition()
+        return current_services().metrics.exposition()
 
     return operations

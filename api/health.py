@@ -1,11 +1,11 @@
 """Liveness (the process answers) and readiness (its peer connection is up)."""
 from __future__ import annotations
 
-from flask import current_app
 from pydantic import BaseModel
 
 from .errors import ApiError
 from .routing import Routes
+from .services import current_services
 
 READY_TIMEOUT_SECONDS = 2.0
 
@@ -24,7 +24,7 @@ def routes() -> Routes:
     @health.get("/ready", public=True, response=HealthStatus, responses=(503,),
                 summary="The gateway can reach its organisation's peer")
     def ready() -> HealthStatus:
-        if not current_app.extensions["grootboek.api"].connections.ready(READY_TIMEOUT_SECONDS):
+        if not current_services().connections.ready(READY_TIMEOUT_SECONDS):
             raise ApiError(503, "PEER_UNAVAILABLE", "the organisation's peer is not reachable",
                            headers={"Retry-After": "2"})
         return HealthStatus(status="ready")

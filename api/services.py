@@ -1,7 +1,10 @@
-"""Everything a request handler needs, built once per app from the configuration."""
+"""Everything a request handler needs, built once per app from the configuration, and
+`current_services()` to reach it during a request (as flaskr's `get_db()`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from flask import Flask, current_app
 
 from grootboek.client import FileWallet
 
@@ -17,6 +20,7 @@ from .store.tokens import Tokens
 from .store.users import Users
 
 WALLET_DIR = "wallet"
+_EXTENSION = "grootboek.api"
 
 
 def wallet(config: ApiConfig) -> FileWallet:
@@ -51,3 +55,12 @@ class Services:
                    tokens=Tokens(database),
                    idempotency=idempotency, connections=connections, invoker=invoker, ledger=ledger,
                    writes=Writes(idempotency, invoker, ledger), metrics=Metrics())
+
+    def install(self, app: Flask) -> None:
+        """Makes these the services `current_services()` returns in `app`'s requests."""
+        app.extensions[_EXTENSION] = self
+
+
+def current_services() -> Services:
+    """The services of the app handling the current request."""
+    return current_app.extensions[_EXTENSION]

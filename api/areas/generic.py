@@ -6,7 +6,7 @@ import base64
 import json
 from typing import Callable
 
-from flask import Response, current_app, request
+from flask import Response, request
 
 from ..auth.roles import Role
 from ..auth.user import User
@@ -17,6 +17,7 @@ from ..fabric.calls import ChaincodeCall
 from ..fabric.identity import fabric_id
 from ..routing import Routes
 from ..routing.route import EVENT_STREAM
+from ..services import current_services
 from ..store.idempotency import StoredResponse
 from .generic_models import (
     ChannelHeight,
@@ -61,7 +62,7 @@ def routes() -> Routes:
 
     @generic.get("/me", response=Me, summary="The calling user, its roles and Fabric identity")
     def me(user: User) -> Me:
-        identity = current_app.extensions["grootboek.api"].wallet.get(user.name).identity
+        identity = current_services().wallet.get(user.name).identity
         return Me(name=user.name, msp_id=user.msp_id, roles=sorted(user.roles), merchant=user.merchant,
                   fabric_id=fabric_id(identity))
 
@@ -80,13 +81,13 @@ def routes() -> Routes:
     @generic.get("/channels/<channel>/height", response=ChannelHeight, responses=(404, 503, 504),
                  summary="The channel's block height on the organisation's peer")
     def height(user: User, channel: str) -> ChannelHeight:
-        info = current_app.extensions["grootboek.api"].ledger.chain_info(user, channel)
+        info = current_services().ledger.chain_info(user, channel)
         return ChannelHeight(channel=channel, height=info.height, current_block_hash=info.current_block_hash)
 
     @generic.get("/channels/<channel>/transactions/<transaction_id>", response=TransactionStatus,
                  responses=(404, 503, 504), summary="Whether and how a transaction committed")
     def transaction(user: User, channel: str, transaction_id: str) -> TransactionStatus:
-        record = current_app.extensions["grootboek.api"].ledger.transaction(user, channel, transaction_id)
+        record = current_services().ledger.transaction(user, channel, transaction_id)
         if record is None:
             raise ApiError(404, "TRANSACTION_NOT_FOUND",
                            f"the peer has not committed transaction {transaction_id} on {channel}")
@@ -106,6 +107,6 @@ def follow(user: User, channel: str, chaincode: str, query: EventsQuery,
            keep: Callable[[EventMessage], bool]) -> Response:
     """An SSE response of `chaincode`'s events `keep` accepts, resuming after Last-Event-ID."""
     checkpoint = positions.checkpoint(request.headers.get("Last-Event-ID"))
-    invoker = current_app.extensions["grootboek.api"].invoker
+    invoker = current_services().invoker
     stream = invoker.events(user, channel, chaincode, None if checkpoint else query.start_block, checkpoint)
     return event_stream(stream, keep)

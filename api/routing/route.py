@@ -14,9 +14,9 @@ ready Flask response.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 from pydantic import BaseModel
 
 from ..auth.authenticate import authenticate
@@ -25,11 +25,9 @@ from ..auth.user import User
 from ..errors import ApiError
 from ..fabric.calls import ChaincodeCall
 from ..fabric.writes import Shape, fingerprint
+from ..services import Services, current_services
 from ..store.idempotency import StoredResponse
 from . import validation
-
-if TYPE_CHECKING:  # services imports routing: a runtime import would be circular
-    from ..services import Services
 
 JSON = "application/json"
 EVENT_STREAM = "text/event-stream"
@@ -110,7 +108,7 @@ class Routes:
 
 def _view(spec: RouteSpec, handler: Callable) -> Callable:
     def view(**path: str) -> Response:
-        services = current_app.extensions["grootboek.api"]
+        services = current_services()
         user = None
         if not spec.public:
             user = authenticate(request.headers, request.environ, services.users, services.tokens)

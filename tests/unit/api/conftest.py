@@ -52,6 +52,7 @@ class Gateway:
     ledger: FakeLedger
     tokens: dict[str, str]
     accounts: Accounts
+    services: Services
 
     def client(self):
         return self.app.test_client()
@@ -69,5 +70,5 @@ def gateway(tmp_path, organisation) -> Gateway:
         accounts.import_identity(name, organisation.user_dir(name) / "msp", roles, merchant)
         tokens[name], _ = accounts.tokens.issue(name)
     invoker, ledger = FakeInvoker(), FakeLedger()
-    app = create_app(config, Services.open(config, invoker=invoker, ledger=ledger))  # type: ignore[arg-type]
-    return Gateway(app, invoker, ledger, tokens, accounts)
+    services = Services.open(config, invoker=invoker, ledger=ledger)  # type: ignore[arg-type]
+    return Gateway(create_app(config, services), invoker, ledger, tokens, accounts, services)

@@ -10,11 +10,11 @@ def test_liveness_needs_no_peer_and_readiness_reports_it(gateway):
     client = gateway.client()
     assert client.get("/health/live").get_json() == {"status": "live"}
     # The profile names no reachable peer in unit tests.
-    gateway.app.extensions["grootboek.api"].connections.ready = lambda timeout: False
+    gateway.services.connections.ready = lambda timeout: False
     ready = client.get("/health/ready")
     assert (ready.status_code, ready.get_json()["code"]) == (503, "PEER_UNAVAILABLE")
     assert ready.headers["Retry-After"] == "2"
-    gateway.app.extensions["grootboek.api"].connections.ready = lambda timeout: True
+    gateway.services.connections.ready = lambda timeout: True
     assert client.get("/health/ready").get_json() == {"status": "ready"}
 
 
