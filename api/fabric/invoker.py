@@ -8,16 +8,9 @@ knows which transaction to ask about if the worker dies mid-request.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Callable
 
-from grootboek.client import (
-    ChaincodeEvent,
-    Contract,
-    EventStream,
-    Proposal,
-    RetryPolicy,
-    submit_with_retry,
-)
+from grootboek.client import ChaincodeEvent, Contract, EventStream, RetryPolicy, submit_with_retry
 from grootboek.client.protocol.seek import Checkpoint
 
 from ..auth.user import User
@@ -31,26 +24,6 @@ RETRY = RetryPolicy(attempts=4)
 class Submitted:
     result: bytes
     transaction_id: str
-
-
-class _ProposalWatcher:
-    """Stands in for a Contract in `submit_with_retry` and reports every new proposal's id."""
-
-    def __init__(self, contract: Contract, on_proposal: Callable[[str], None]) -> None:
-        self._contract = contract
-        self._on_proposal = on_proposal
-        self.transaction_id = ""
-
-    @property
-    def deadlines(self):
-        return self._contract.deadlines
-
-    def new_proposal(self, name: str, args: Sequence[Any] = (), transient: Any = None,
-                     endorsing_organizations: Sequence[str] = ()) -> Proposal:
-        proposal = self._contract.new_proposal(name, args, transient, endorsing_organizations)
-        self.transaction_id = proposal.transaction_id
-        self._on_proposal(proposal.transaction_id)
-        return proposal
 
 
 class Invoker:
@@ -68,10 +41,16 @@ class Invoker:
 
     def submit(self, user: User, call: ChaincodeCall,
                on_proposal: Callable[[str], None] = lambda _: None) -> Submitted:
-        watcher = _ProposalWatcher(self.contract(user, call.channel, call.chaincode), on_proposal)
-        result = submit_with_retry(watcher, call.function, call.args,  # type: ignore[arg-type]
-                                   call.transient or None, call.endorsing_organizations, RETRY)
-        return Submitted(result, watcher.transaction_id)
+        proposed: list[str] = []
+
+        def report(transaction_id: str) -> None:
+            proposed.append(transaction_id)
+            on_proposal(transaction_id)
+
+        contract = self.contract(user, call.channel, call.chaincode)
+        result = submit_with_retry(contract, call.function, call.args, call.transient or None,
+                                   call.endorsing_organizations, RETRY, on_proposal=report)
+        return Submitted(result, proposed[-1])  # the last proposal is the one that committed
 
     def events(self, user: User, channel: str, chaincode: str, start_block: int | None = None,
                checkpoint: Checkpoint | None = None) -> EventStream[ChaincodeEvent]:
