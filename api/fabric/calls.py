@@ -50,12 +50,14 @@ class Chaincode:
         self.channel = channel
         self.chaincode = chaincode
 
-    def evaluate(self, function: str, *args: Any,
-                 endorsing_organizations: tuple[str, ...] = ()) -> ChaincodeCall:
+    def read(self, function: str, *args: Any,
+             endorsing_organizations: tuple[str, ...] = ()) -> ChaincodeCall:
+        """A call the gateway evaluates: nothing is recorded."""
         return ChaincodeCall(self.channel, self.chaincode, function, tuple(map(argument, args)),
                              endorsing_organizations=endorsing_organizations)
 
-    def submit(self, function: str, *args: Any, transient: Mapping[str, bytes] | None = None,
-               endorsing_organizations: tuple[str, ...] = ()) -> ChaincodeCall:
+    def write(self, function: str, *args: Any, transient: Mapping[str, bytes] | None = None,
+              endorsing_organizations: tuple[str, ...] = ()) -> ChaincodeCall:
+        """A call the gateway submits, at most once per Idempotency-Key."""
         return ChaincodeCall(self.channel, self.chaincode, function, tuple(map(argument, args)),
                              dict(transient or {}), endorsing_organizations, write=True)

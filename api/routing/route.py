@@ -5,7 +5,7 @@
     @routes.post("/parcels", body=ParcelRegistration, response=ParcelFile, status=201,
                  roles={Role.REGISTRAR}, summary="Register a parcel")
     def register_parcel(user: User, body: ParcelRegistration) -> ChaincodeCall:
-        return registry.submit("Parcels:register_parcel", body)
+        return registry.write("Parcels:register_parcel", body)
 
 A handler gets the authenticated user, the path parameters and the validated `query`/`body`, and
 returns a ChaincodeCall (evaluated, or submitted idempotently, by the gateway), a model, or a

@@ -23,25 +23,25 @@ def add(routes: Routes, budgets: Chaincode) -> None:
                  responses=WRITE_ERRORS, summary="Register a shop, bound to its own certificate identity")
     def register_merchant(user: User, body: MerchantCreation) -> ChaincodeCall:
         """`registration.identity` is the shop's Fabric id (what GET /v1/me shows the shop's user)."""
-        return budgets.submit("Budgets:register_merchant", body.id, body.registration)
+        return budgets.write("Budgets:register_merchant", body.id, body.registration)
 
     @routes.get(MERCHANT, response=Merchant, roles=ANYONE, responses=READ_ERRORS, summary="A merchant")
     def get_merchant(user: User, merchant_id: str) -> ChaincodeCall:
-        return budgets.evaluate("Budgets:get_merchant", merchant_id)
+        return budgets.read("Budgets:get_merchant", merchant_id)
 
     @routes.post(MERCHANT + "/suspend", response=Merchant, roles=registrar, responses=WRITE_ERRORS,
                  summary="Suspend a merchant: no payments until reinstated")
     def suspend_merchant(user: User, merchant_id: str) -> ChaincodeCall:
-        return budgets.submit("Budgets:suspend_merchant", merchant_id)
+        return budgets.write("Budgets:suspend_merchant", merchant_id)
 
     @routes.post(MERCHANT + "/reinstate", response=Merchant, roles=registrar, responses=WRITE_ERRORS,
                  summary="Reinstate a suspended merchant")
     def reinstate_merchant(user: User, merchant_id: str) -> ChaincodeCall:
-        return budgets.submit("Budgets:reinstate_merchant", merchant_id)
+        return budgets.write("Budgets:reinstate_merchant", merchant_id)
 
     @routes.get(MERCHANT + "/statement", query=PageQuery, response=Page[MerchantEntry],
                 roles={Role.MERCHANT, Role.OFFICER}, responses=READ_ERRORS,
                 summary="The merchant's statement lines, oldest first")
     def merchant_statement(user: User, merchant_id: str, query: PageQuery) -> ChaincodeCall:
         require_merchant_or_officer(user, merchant_id)
-        return budgets.evaluate("Budgets:merchant_statement", merchant_id, query.page_size, query.bookmark)
+        return budgets.read("Budgets:merchant_statement", merchant_id, query.page_size, query.bookmark)

@@ -20,14 +20,14 @@ def add(routes: Routes, budgets: Chaincode) -> None:
     def pay(user: User, body: PaymentRequest) -> ChaincodeCall:
         """The shop is the caller's own merchant: its certificate identity is what the chaincode
         checks. Send an Idempotency-Key so a till's retry never pays twice."""
-        return budgets.submit("Budgets:pay", body.budget_id, body.amount, body.category, body.code)
+        return budgets.write("Budgets:pay", body.budget_id, body.amount, body.category, body.code)
 
     @routes.get("/payments/<payment_id>", response=Payment, roles={Role.MERCHANT, Role.OFFICER},
                 responses=READ_ERRORS, summary="A payment (its merchant, or an officer)")
     def get_payment(user: User, payment_id: str) -> ChaincodeCall:
-        return budgets.evaluate("Budgets:get_payment", payment_id)
+        return budgets.read("Budgets:get_payment", payment_id)
 
     @routes.post("/payments/<payment_id>/refunds", body=Quantity, response=Payment, roles=merchant,
                  responses=WRITE_ERRORS, summary="Refund (part of) a payment the caller's shop took")
     def refund(user: User, payment_id: str, body: Quantity) -> ChaincodeCall:
-        return budgets.submit("Budgets:refund", payment_id, body.amount)
+        return budgets.write("Budgets:refund", payment_id, body.amount)

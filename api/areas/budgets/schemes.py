@@ -21,33 +21,33 @@ def add(routes: Routes, budgets: Chaincode) -> None:
     @routes.post("/schemes", body=SchemeCreation, response=Scheme, status=201, roles=officer,
                  responses=WRITE_ERRORS, summary="Create a scheme (a draft)")
     def create_scheme(user: User, body: SchemeCreation) -> ChaincodeCall:
-        return budgets.submit("Budgets:create_scheme", body.id, body.terms)
+        return budgets.write("Budgets:create_scheme", body.id, body.terms)
 
     @routes.get(SCHEME, response=Scheme, roles=ANYONE, responses=READ_ERRORS, summary="A scheme")
     def get_scheme(user: User, scheme_id: str) -> ChaincodeCall:
-        return budgets.evaluate("Budgets:get_scheme", scheme_id)
+        return budgets.read("Budgets:get_scheme", scheme_id)
 
     @routes.put(SCHEME + "/terms", body=SchemeTerms, response=Scheme, roles=officer, responses=WRITE_ERRORS,
                 summary="Amend a draft scheme's terms")
     def amend_scheme(user: User, scheme_id: str, body: SchemeTerms) -> ChaincodeCall:
-        return budgets.submit("Budgets:amend_scheme", scheme_id, body)
+        return budgets.write("Budgets:amend_scheme", scheme_id, body)
 
     @routes.post(SCHEME + "/open", response=Scheme, roles=officer, responses=WRITE_ERRORS,
                  summary="Open a scheme for payments")
     def open_scheme(user: User, scheme_id: str) -> ChaincodeCall:
-        return budgets.submit("Budgets:open_scheme", scheme_id)
+        return budgets.write("Budgets:open_scheme", scheme_id)
 
     @routes.post(SCHEME + "/close", response=Scheme, roles=officer, responses=WRITE_ERRORS,
                  summary="Close a scheme: no more payments, issues or top-ups")
     def close_scheme(user: User, scheme_id: str) -> ChaincodeCall:
-        return budgets.submit("Budgets:close_scheme", scheme_id)
+        return budgets.write("Budgets:close_scheme", scheme_id)
 
     @routes.post(SCHEME + "/admissions", body=AdmissionRequest, response=Admission, status=201,
                  roles=officer, responses=WRITE_ERRORS, summary="Admit a merchant to the scheme")
     def admit_merchant(user: User, scheme_id: str, body: AdmissionRequest) -> ChaincodeCall:
-        return budgets.submit("Budgets:admit_merchant", scheme_id, body.merchant_id)
+        return budgets.write("Budgets:admit_merchant", scheme_id, body.merchant_id)
 
     @routes.get(SCHEME + "/report", query=PageQuery, response=SchemeReport, roles=officer,
                 responses=READ_ERRORS, summary="The scheme's budgets and totals, a page at a time")
     def scheme_report(user: User, scheme_id: str, query: PageQuery) -> ChaincodeCall:
-        return budgets.evaluate("Budgets:scheme_report", scheme_id, query.page_size, query.bookmark)
+        return budgets.read("Budgets:scheme_report", scheme_id, query.page_size, query.bookmark)

@@ -17,14 +17,14 @@ def add(routes: Routes, budgets: Chaincode) -> None:
                  roles={Role.OFFICER}, responses=WRITE_ERRORS,
                  summary="Settle a merchant's open receivables in a scheme")
     def settle(user: User, body: SettlementRequest) -> ChaincodeCall:
-        return budgets.submit("Budgets:settle", body.scheme_id, body.merchant_id, body.bank_reference)
+        return budgets.write("Budgets:settle", body.scheme_id, body.merchant_id, body.bank_reference)
 
     @routes.get("/settlements/<settlement_id>", response=Settlement, roles={Role.MERCHANT, Role.OFFICER},
                 responses=READ_ERRORS, summary="A settlement")
     def get_settlement(user: User, settlement_id: str) -> ChaincodeCall:
-        return budgets.evaluate("Budgets:get_settlement", settlement_id)
+        return budgets.read("Budgets:get_settlement", settlement_id)
 
     @routes.post("/settlements/<settlement_id>/confirm", response=Settlement, roles={Role.MERCHANT},
                  responses=WRITE_ERRORS, summary="The settled merchant confirms receipt")
     def confirm_settlement(user: User, settlement_id: str) -> ChaincodeCall:
-        return budgets.submit("Budgets:confirm_settlement", settlement_id)
+        return budgets.write("Budgets:confirm_settlement", settlement_id)

@@ -31,39 +31,39 @@ def add(routes: Routes, registry: Chaincode) -> None:
     @routes.post("/parcels", body=ParcelRegistration, response=ParcelFile, status=201, roles=registrar,
                  responses=WRITE_ERRORS, summary="Register a parcel with its first owners")
     def register_parcel(user: User, body: ParcelRegistration) -> ChaincodeCall:
-        return registry.submit("Parcels:register_parcel", body)
+        return registry.write("Parcels:register_parcel", body)
 
     @routes.get("/parcels", query=PageQuery, response=ParcelFilePage, roles=ANYONE, responses=(503,),
                 summary="List parcels, a page at a time")
     def list_parcels(user: User, query: PageQuery) -> ChaincodeCall:
-        return registry.evaluate("Parcels:list_parcels", query.page_size, query.bookmark)
+        return registry.read("Parcels:list_parcels", query.page_size, query.bookmark)
 
     @routes.get("/parcels/<parcel_id>", response=ParcelFile, roles=ANYONE, responses=READ_ERRORS,
                 summary="A parcel with its ownership and encumbrances")
     def get_parcel(user: User, parcel_id: str) -> ChaincodeCall:
-        return registry.evaluate("Parcels:get_parcel", parcel_id)
+        return registry.read("Parcels:get_parcel", parcel_id)
 
     @routes.post("/parcels/<parcel_id>/split", body=Split, response=list[ParcelFile], status=201,
                  roles=registrar, responses=WRITE_ERRORS, summary="Split a parcel into new parcels")
     def split_parcel(user: User, parcel_id: str, body: Split) -> ChaincodeCall:
-        return registry.submit("Parcels:split_parcel", parcel_id, body.parts)
+        return registry.write("Parcels:split_parcel", parcel_id, body.parts)
 
     @routes.post("/parcels/merge", body=Merge, response=ParcelFile, status=201, roles=registrar,
                  responses=WRITE_ERRORS, summary="Merge parcels with identical rights into a new parcel")
     def merge_parcels(user: User, body: Merge) -> ChaincodeCall:
-        return registry.submit("Parcels:merge_parcels", body.parcel_ids, body.result)
+        return registry.write("Parcels:merge_parcels", body.parcel_ids, body.result)
 
     @routes.get("/parcels/<parcel_id>/history", query=PageQuery, response=OwnershipHistoryPage,
                 roles=ANYONE, responses=READ_ERRORS, summary="The parcel's ownership history, oldest first")
     def ownership_history(user: User, parcel_id: str, query: PageQuery) -> ChaincodeCall:
-        return registry.evaluate("Parcels:get_ownership_history", parcel_id, query.page_size, query.bookmark)
+        return registry.read("Parcels:get_ownership_history", parcel_id, query.page_size, query.bookmark)
 
     @routes.get("/parcels/<parcel_id>/ownership", query=MomentQuery, response=OwnershipEntry,
                 roles=ANYONE, responses=READ_ERRORS, summary="Who owned the parcel at a moment")
     def ownership_at(user: User, parcel_id: str, query: MomentQuery) -> ChaincodeCall:
-        return registry.evaluate("Parcels:get_ownership_at", parcel_id, query.at)
+        return registry.read("Parcels:get_ownership_at", parcel_id, query.at)
 
     @routes.get("/parties/<party_id>/parcels", query=PageQuery, response=ParcelFilePage, roles=ANYONE,
                 responses=READ_ERRORS, summary="The parcels a party owns a share of")
     def parcels_of_owner(user: User, party_id: str, query: PageQuery) -> ChaincodeCall:
-        return registry.evaluate("Parcels:get_parcels_by_owner", party_id, query.page_size, query.bookmark)
+        return registry.read("Parcels:get_parcels_by_owner", party_id, query.page_size, query.bookmark)

@@ -20,30 +20,30 @@ def add(routes: Routes, registry: Chaincode) -> None:
                  roles=statement_submitters, responses=WRITE_ERRORS,
                  summary="Open a transfer with every seller's consent (locks the parcel)")
     def open_transfer(user: User, body: TransferOpening) -> ChaincodeCall:
-        return registry.submit("Transfers:open_transfer", body.terms, body.consents)
+        return registry.write("Transfers:open_transfer", body.terms, body.consents)
 
     @routes.get("/transfers/<transfer_id>", response=Transfer, roles=ANYONE, responses=READ_ERRORS,
                 summary="A transfer and the step it is at")
     def get_transfer(user: User, transfer_id: str) -> ChaincodeCall:
-        return registry.evaluate("Transfers:get_transfer", transfer_id)
+        return registry.read("Transfers:get_transfer", transfer_id)
 
     @routes.post("/transfers/<transfer_id>/accept", body=TransferAcceptance, response=Transfer,
                  roles=statement_submitters, responses=WRITE_ERRORS, summary="The buyers accept the transfer")
     def accept_transfer(user: User, transfer_id: str, body: TransferAcceptance) -> ChaincodeCall:
-        return registry.submit("Transfers:accept_transfer", transfer_id, body.acceptances)
+        return registry.write("Transfers:accept_transfer", transfer_id, body.acceptances)
 
     @routes.post("/transfers/<transfer_id>/waive-preemption", response=Transfer, roles={Role.OFFICER},
                  responses=WRITE_ERRORS,
                  summary="The municipality waives its pre-emption right for this transfer")
     def waive_preemption(user: User, transfer_id: str) -> ChaincodeCall:
-        return registry.submit("Transfers:waive_preemption", transfer_id)
+        return registry.write("Transfers:waive_preemption", transfer_id)
 
     @routes.post("/transfers/<transfer_id>/record", response=ParcelFile, roles={Role.REGISTRAR},
                  responses=WRITE_ERRORS, summary="Record the transfer: ownership changes now")
     def record_transfer(user: User, transfer_id: str) -> ChaincodeCall:
-        return registry.submit("Transfers:record_transfer", transfer_id)
+        return registry.write("Transfers:record_transfer", transfer_id)
 
     @routes.post("/transfers/<transfer_id>/cancel", response=Transfer, roles={Role.REGISTRAR},
                  responses=WRITE_ERRORS, summary="Cancel a transfer that is not yet recorded")
     def cancel_transfer(user: User, transfer_id: str) -> ChaincodeCall:
-        return registry.submit("Transfers:cancel_transfer", transfer_id)
+        return registry.write("Transfers:cancel_transfer", transfer_id)
