@@ -21,7 +21,7 @@ from concurrent.futures import wait
 from dataclasses import asdict, dataclass
 
 from bench import report
-from grootboek.chaincode.shim.fakepeer import FakePeer
+from grootboek.chaincode.shimtest.fakepeer import FakePeer
 
 _TICKS = os.sysconf("SC_CLK_TCK")
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 from functools import cached_property, wraps
 from typing import Any, Callable, TypeVar
 
-from grootboek.chaincode.shim import Chaincode, Context, Contract, ContractError, transaction
+from grootboek.chaincode.contractapi import (
+    Chaincode,
+    Context,
+    Contract,
+    ContractError,
+    transaction,
+)
 
 from .domain.admission import Admission
 from .domain.balance import Balance

@@ -4,7 +4,7 @@ Served as `grootboek.chaincode.conformance:chaincode`. Contracts by area: State 
 Queries, Private (collection "private"), Tx (transaction context, identity, events, endorsement
 policies, chaincode-to-chaincode calls). `State:read` is the cheap read benchmarks use.
 """
-from grootboek.chaincode.shim import Chaincode
+from grootboek.chaincode.contractapi import Chaincode
 
 from .private import Private
 from .queries import Queries

@@ -1,14 +1,8 @@
 """Private data in the collection named "private", and its key-level endorsement policies."""
 from __future__ import annotations
 
-from grootboek.chaincode.shim import (
-    Context,
-    Contract,
-    ContractError,
-    KeyEndorsementPolicy,
-    PeerError,
-    transaction,
-)
+from grootboek.chaincode.contractapi import Context, Contract, ContractError, transaction
+from grootboek.chaincode.shim import KeyEndorsementPolicy, PeerError
 
 from .records import entries, policy, refused
 

@@ -1,7 +1,8 @@
 """Queries: ranges with pagination, composite keys, rich queries, history."""
 from __future__ import annotations
 
-from grootboek.chaincode.shim import Context, Contract, PeerError, transaction
+from grootboek.chaincode.contractapi import Context, Contract, transaction
+from grootboek.chaincode.shim import PeerError
 
 from .records import entries, page, refused
 

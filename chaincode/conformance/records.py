@@ -1,9 +1,9 @@
 """JSON shapes shared by the conformance contracts."""
 from __future__ import annotations
 
+from grootboek.chaincode.contractapi import ContractError
 from grootboek.chaincode.shim import (
     KV,
-    ContractError,
     KeyEndorsementPolicy,
     PeerError,
     QueryIterator,

@@ -1,7 +1,7 @@
 """World state: single and multiple keys, batched writes, and a failure after writing."""
 from __future__ import annotations
 
-from grootboek.chaincode.shim import Context, Contract, ContractError, transaction
+from grootboek.chaincode.contractapi import Context, Contract, ContractError, transaction
 
 
 class State(Contract):

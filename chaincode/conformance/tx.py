@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import base64
 
-from grootboek.chaincode.shim import Context, Contract, KeyEndorsementPolicy, transaction
+from grootboek.chaincode.contractapi import Context, Contract, transaction
+from grootboek.chaincode.shim import KeyEndorsementPolicy
 
 from .records import policy
 
@@ -34,7 +35,7 @@ class Tx(Contract):
 
     @transaction(evaluate=True)
     def assert_attribute(self, ctx: Context, name: str, value: str) -> str:
-        ctx.client_identity.assert_attribute_value(name, value)
+        ctx.assert_attribute_value(name, value)
         return "ok"
 
     @transaction

@@ -1,17 +1,15 @@
 """Grootboek's Python chaincode runtime: a chaincode-as-a-service shim for Hyperledger Fabric 3.1.
 
-Contract authors need only this package's top level::
-
-    from grootboek.chaincode.shim import Chaincode, Context, Contract, ContractError, transaction
+The server, its HTTP/2 transport, the peer stream, and the stub API a transaction uses; what it
+runs is any `ChaincodeInterface`. Contracts are written on grootboek.chaincode.contractapi, which
+builds on this package; test doubles live in grootboek.chaincode.shimtest.
 
 Run a chaincode with `python -m grootboek.chaincode.shim --chaincode module:attribute ...`, or
-`serve(...)` from Python. Unit-test contracts on `grootboek.chaincode.shim.testing.MemoryLedger`.
+`serve(...)` from Python.
 """
 from .base_stub import BaseStub
-from .chaincode import Chaincode
-from .contract import Context, Contract, transaction
 from .endorsement import KeyEndorsementPolicy, Role
-from .errors import AccessDenied, ContractError, PeerError, ShimError
+from .errors import PeerError, ShimError
 from .identity import ClientIdentity
 from .interface import ChaincodeInterface
 from .iterators import KV, KeyModification, QueryIterator, QueryMetadata
@@ -20,16 +18,11 @@ from .server import ChaincodeServer, TlsConfig, serve
 from .stub import ChaincodeStub
 
 __all__ = [
-    "AccessDenied",
     "BaseStub",
-    "Chaincode",
     "ChaincodeInterface",
     "ChaincodeServer",
     "ChaincodeStub",
     "ClientIdentity",
-    "Context",
-    "Contract",
-    "ContractError",
     "Event",
     "KV",
     "KeyEndorsementPolicy",
@@ -42,5 +35,4 @@ __all__ = [
     "ShimError",
     "TlsConfig",
     "serve",
-    "transaction",
 ]

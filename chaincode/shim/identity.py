@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 from fabric_protos.msp import identities_pb2
 
-from .errors import AccessDenied, ShimError
+from .errors import ShimError
 
 # Fabric CA puts enrollment attributes in this extension as JSON {"attrs": {name: value}}.
 ATTRIBUTE_OID = x509.ObjectIdentifier("1.2.3.4.5.6.7.8.1")
@@ -129,14 +129,6 @@ class ClientIdentity:
 
     def get_attribute_value(self, name: str) -> str | None:
         return self._parsed.attributes.get(name)
-
-    def assert_attribute_value(self, name: str, value: str) -> None:
-        """Raises AccessDenied ("ACCESS_DENIED: ...") unless the attribute has exactly this value."""
-        actual = self.get_attribute_value(name)
-        if actual is None:
-            raise AccessDenied(f"attribute '{name}' was not found in the client's certificate")
-        if actual != value:
-            raise AccessDenied(f"attribute '{name}' equals '{actual}', not '{value}'")
 
     def has_ou_value(self, ou: str) -> bool:
         cert = self._parsed.certificate

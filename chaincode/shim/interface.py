@@ -8,7 +8,7 @@ from .response import Response
 
 
 class ChaincodeInterface(Protocol):
-    """`grootboek.chaincode.shim.Chaincode` (the contract router) is one; a hand-written class
+    """`grootboek.chaincode.contractapi.Chaincode` (the contract router) is one; a hand-written class
     with these two methods is another. Both get a stub and must return a Response, not raise."""
 
     def init(self, stub: BaseStub) -> Response: ...

@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from ...shim import Chaincode
+from grootboek.chaincode.contractapi import Chaincode
+
 from .encumbrances import Encumbrances
 from .parcels import Parcels
 from .parties import Parties

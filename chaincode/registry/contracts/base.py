@@ -7,7 +7,9 @@ from collections.abc import Callable
 from functools import cached_property, wraps
 from typing import Any, TypeVar, get_type_hints
 
-from ...shim import BaseStub, Context, Contract, ContractError, transaction
+from grootboek.chaincode.contractapi import Context, Contract, ContractError, transaction
+from grootboek.chaincode.shim import BaseStub
+
 from ..errors import RegistryError
 from ..model.act import Act, Caller
 from ..storage.ledger_records import CollectionPersonalData, LedgerRecords

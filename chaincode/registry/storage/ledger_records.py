@@ -7,8 +7,9 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel
 
-from ...shim import BaseStub
-from ...signing import canonical_json
+from grootboek.chaincode.shim import BaseStub
+from grootboek.chaincode.signing import canonical_json
+
 from ..model.encumbrances import Encumbrances
 from ..model.ownership import Ownership, OwnershipEntry
 from ..model.page import Page, PageRequest

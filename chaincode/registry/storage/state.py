@@ -13,8 +13,9 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from ...shim import BaseStub, KeyEndorsementPolicy, Role
-from ...signing import canonical_json
+from grootboek.chaincode.shim import BaseStub, KeyEndorsementPolicy, Role
+from grootboek.chaincode.signing import canonical_json
+
 from ..errors import ErrorCode, RegistryError
 from ..model.page import Page, PageRequest
 from ..model.roles import REGISTRY_MSP

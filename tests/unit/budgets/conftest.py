@@ -2,7 +2,7 @@
 each transaction reads and writes (access.py)."""
 import pytest
 
-from grootboek.chaincode.shim import Chaincode
+from grootboek.chaincode.contractapi import Chaincode
 
 from .access import RecordingBudgets
 from .kindpakket import Kindpakket

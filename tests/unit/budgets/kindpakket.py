@@ -1,4 +1,4 @@
-"""The budgets chaincode on the shim's in-memory ledger, with the cast of the story as identities.
+"""The budgets chaincode on the in-memory ledger (shimtest), with the cast of the story as identities.
 
 `Kindpakket.ok(...)` runs a transaction that must succeed and returns its JSON result;
 `Kindpakket.refused(CODE, ...)` runs one that must fail with exactly that code and change nothing.
@@ -13,8 +13,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from grootboek.chaincode.budgets import chaincode
 from grootboek.chaincode.budgets.domain.errors import ErrorCode
 from grootboek.chaincode.budgets.domain.holder_codes import payment_code, query_token
-from grootboek.chaincode.shim import Chaincode
-from grootboek.chaincode.shim.testing import MemoryLedger, TestIdentity, TxResult, make_identity
+from grootboek.chaincode.contractapi import Chaincode
+from grootboek.chaincode.shimtest import MemoryLedger, TestIdentity, TxResult, make_identity
 from grootboek.chaincode.signing import public_key_pem
 
 from .scenario import END, NOW, START

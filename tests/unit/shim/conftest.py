@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from grootboek.chaincode.shim import serve
-from grootboek.chaincode.shim.fakepeer import FakePeer
+from grootboek.chaincode.shimtest.fakepeer import FakePeer
 
 
 @pytest.fixture

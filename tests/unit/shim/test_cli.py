@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 
-from grootboek.chaincode.shim.fakepeer import FakePeer
+from grootboek.chaincode.shimtest.fakepeer import FakePeer
 
 CONFORMANCE = "grootboek.chaincode.conformance:chaincode"
 

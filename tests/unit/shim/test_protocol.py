@@ -9,16 +9,14 @@ from collections import Counter
 from fabric_protos.peer import chaincode_shim_pb2 as pb
 
 from grootboek.chaincode.conformance import chaincode as conformance
-from grootboek.chaincode.shim import (
+from grootboek.chaincode.contractapi import (
     Chaincode,
     Context,
     Contract,
     ContractError,
-    PeerError,
-    Response,
-    ShimError,
     transaction,
 )
+from grootboek.chaincode.shim import PeerError, Response, ShimError
 
 Message = pb.ChaincodeMessage
 IN_FLIGHT = 40

@@ -6,7 +6,7 @@ import pytest
 
 from grootboek.chaincode.conformance import chaincode
 from grootboek.chaincode.shim import TlsConfig
-from grootboek.chaincode.shim.fakepeer import ClientTls, FakePeer
+from grootboek.chaincode.shimtest.fakepeer import ClientTls, FakePeer
 
 from .certificates import CertificateAuthority
 

@@ -1,6 +1,8 @@
-"""Everything contract unit tests need: an in-memory ledger and test identities.
+"""Test doubles for the shim, as Hyperledger keeps `shimtest` apart from the runtime: an in-memory
+ledger and test identities for contract unit tests, and a fake peer (`shimtest.fakepeer`, imported
+on its own: it needs grpcio) for tests and measurements of the chaincode server.
 
-    from grootboek.chaincode.shim.testing import MemoryLedger, make_identity
+    from grootboek.chaincode.shimtest import MemoryLedger, make_identity
 
     ledger = MemoryLedger()
     officer = make_identity("GroningenMSP", "officer", attributes={"role": "officer"})

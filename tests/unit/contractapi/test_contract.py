@@ -11,8 +11,14 @@ from typing import Optional
 import pydantic
 import pytest
 
-from grootboek.chaincode.shim import Chaincode, Context, Contract, ContractError, transaction
-from grootboek.chaincode.shim.testing import MemoryLedger
+from grootboek.chaincode.contractapi import (
+    Chaincode,
+    Context,
+    Contract,
+    ContractError,
+    transaction,
+)
+from grootboek.chaincode.shimtest import MemoryLedger, make_identity
 
 
 class PaymentCode(str, Enum):
@@ -220,6 +226,24 @@ def test_a_custom_context(ledger):
             return ctx.budget(budget_id)
 
     assert ledger.invoke(Chaincode(WithContext()), "look", "b1").json() == 100
+
+
+def test_asserting_an_attribute_of_the_caller(ledger):
+    class Desk(Contract):
+        @transaction(evaluate=True)
+        def enter(self, ctx: Context, name: str, value: str) -> str:
+            ctx.assert_attribute_value(name, value)
+            return "in"
+
+    desk = Chaincode(Desk())
+    clerk = make_identity("Org1MSP", "clerk", attributes={"role": "clerk"})
+    assert ledger.invoke(desk, "enter", "role", "clerk", identity=clerk).text == "in"
+    assert ledger.invoke(desk, "enter", "role", "officer", identity=clerk).message == (
+        "ACCESS_DENIED: attribute 'role' equals 'clerk', not 'officer'"
+    )
+    assert ledger.invoke(desk, "enter", "level", "3", identity=clerk).message == (
+        "ACCESS_DENIED: attribute 'level' was not found in the client's certificate"
+    )
 
 
 def test_contract_names_must_be_unique():

@@ -6,8 +6,10 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any, Callable, ClassVar, TypeVar, overload
 
-from .base_stub import BaseStub
-from .identity import ClientIdentity
+from grootboek.chaincode.shim.base_stub import BaseStub
+from grootboek.chaincode.shim.identity import ClientIdentity
+
+from .errors import AccessDenied
 
 F = TypeVar("F", bound=Callable[..., Any])
 _MARK = "__grootboek_transaction__"
@@ -57,6 +59,15 @@ class Context:
     @property
     def tx_timestamp(self) -> datetime:
         return self.stub.get_tx_timestamp()
+
+    def assert_attribute_value(self, name: str, value: str) -> None:
+        """Raises AccessDenied ("ACCESS_DENIED: ...") unless the caller's certificate attribute
+        `name` has exactly this value (Go's cid.AssertAttributeValue)."""
+        actual = self.client_identity.get_attribute_value(name)
+        if actual is None:
+            raise AccessDenied(f"attribute '{name}' was not found in the client's certificate")
+        if actual != value:
+            raise AccessDenied(f"attribute '{name}' equals '{actual}', not '{value}'")
 
 
 class Contract:

@@ -25,8 +25,9 @@ from fabric_protos.peer import chaincode_shim_pb2 as pb
 from fabric_protos.peer import chaincode_shim_pb2_grpc as rpc
 from fabric_protos.peer import proposal_response_pb2
 
-from .proposal import build_signed_proposal
-from .server import MAX_MESSAGE_SIZE
+from grootboek.chaincode.shim.server import MAX_MESSAGE_SIZE
+
+from .proposals import build_signed_proposal
 
 Message = pb.ChaincodeMessage
 Record = pb.WriteRecord

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 from fabric_protos.msp import identities_pb2
 
-from .identity import ATTRIBUTE_OID, ClientIdentity
+from grootboek.chaincode.shim.identity import ATTRIBUTE_OID, ClientIdentity
 
 
 @dataclass(frozen=True)

@@ -15,14 +15,15 @@ from typing import Any
 
 from fabric_protos.peer import chaincode_shim_pb2 as pb
 
-from .base_stub import BaseStub, Page, StateResult
-from .conversion import to_argument
-from .errors import PeerError
+from grootboek.chaincode.contractapi.conversion import to_argument
+from grootboek.chaincode.shim.base_stub import BaseStub, Page, StateResult
+from grootboek.chaincode.shim.errors import PeerError
+from grootboek.chaincode.shim.interface import ChaincodeInterface
+from grootboek.chaincode.shim.iterators import KV, KeyModification, ListIterator, QueryIterator, QueryMetadata
+from grootboek.chaincode.shim.response import Event, Response, error
+
 from .identities import TestIdentity, make_identity
-from .interface import ChaincodeInterface
-from .iterators import KV, KeyModification, ListIterator, QueryIterator, QueryMetadata
-from .proposal import build_signed_proposal
-from .response import Event, Response, error
+from .proposals import build_signed_proposal
 
 Record = pb.WriteRecord
 DEFAULT_NAMESPACE = "chaincode"

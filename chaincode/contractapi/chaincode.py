@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Callable, Sequence
 
-from .base_stub import BaseStub
+from grootboek.chaincode.shim.base_stub import BaseStub
+from grootboek.chaincode.shim.response import Response, error, success
+
 from .contract import Contract, transaction_options
 from .conversion import ConversionError, Converter, converter_for, to_payload
 from .errors import ContractError
 from .metadata import SYSTEM_CONTRACT, build_metadata
-from .response import Response, error, success
 
 log = logging.getLogger(__name__)
 

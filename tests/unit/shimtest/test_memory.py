@@ -6,15 +6,15 @@ from datetime import datetime, timezone
 
 import pytest
 
-from grootboek.chaincode.shim import (
+from grootboek.chaincode.contractapi import (
     Chaincode,
     Context,
     Contract,
     ContractError,
-    KeyEndorsementPolicy,
     transaction,
 )
-from grootboek.chaincode.shim.testing import MemoryLedger, make_identity
+from grootboek.chaincode.shim import KeyEndorsementPolicy
+from grootboek.chaincode.shimtest import MemoryLedger, make_identity
 
 
 class Probe(Contract):
