@@ -1,24 +1,17 @@
-"""The budgets contract: translates chaincode calls to the operations in `service`, and refusals
-(`BudgetError`) to the shim's ContractError ("CODE: message")."""
+"""The budgets contract: translates chaincode calls to the operations in `service`. Refusals
+(`BudgetError`) are ContractErrors: they reach the client as "CODE: message" by themselves."""
 from __future__ import annotations
 
-from functools import cached_property, wraps
-from typing import Any, Callable, TypeVar
+from functools import cached_property
+from typing import Any
 
-from grootboek.chaincode.contractapi import (
-    Chaincode,
-    Context,
-    Contract,
-    ContractError,
-    transaction,
-)
+from grootboek.chaincode.contractapi import Chaincode, Context, Contract, transaction
 
 from .domain.admission import Admission
 from .domain.balance import Balance
 from .domain.budget import Budget
 from .domain.budget_entry import BudgetEntry
 from .domain.caller import ROLE_ATTRIBUTE, Caller
-from .domain.errors import BudgetError
 from .domain.merchant import Merchant, MerchantRegistration
 from .domain.merchant_entry import MerchantEntry
 from .domain.pages import Page
@@ -31,8 +24,6 @@ from .domain.tx import Tx
 from .service import budgets, merchants, payments, personal_data, reports, schemes, settlements
 from .storage.records import Records
 from .storage.stub_ledger import StubLedger
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 class BudgetsContext(Context):
@@ -47,25 +38,6 @@ class BudgetsContext(Context):
         return Tx(id=self.tx_id, now=self.tx_timestamp, caller=caller)
 
 
-def _refusals(method: F) -> F:
-    @wraps(method)
-    def call(self: "Budgets", ctx: BudgetsContext, *args: Any) -> Any:
-        try:
-            return method(self, ctx, *args)
-        except BudgetError as exc:
-            raise ContractError(exc.code.value, exc.message) from None
-
-    return call  # type: ignore[return-value]
-
-
-def submit(method: F) -> F:
-    return transaction(_refusals(method))
-
-
-def query(method: F) -> F:
-    return transaction(evaluate=True)(_refusals(method))
-
-
 class Budgets(Contract):
     """Kindpakket / Stadjerspas budgets: schemes, merchants, budgets, payments, settlement."""
 
@@ -76,125 +48,125 @@ class Budgets(Contract):
 
     # -- schemes (municipality officers) --------------------------------------------------
 
-    @submit
+    @transaction
     def create_scheme(self, ctx: BudgetsContext, scheme_id: str, terms: SchemeTerms) -> Scheme:
         return schemes.create(ctx.records, ctx.tx, scheme_id, terms)
 
-    @submit
+    @transaction
     def amend_scheme(self, ctx: BudgetsContext, scheme_id: str, terms: SchemeTerms) -> Scheme:
         return schemes.amend(ctx.records, ctx.tx, scheme_id, terms)
 
-    @submit
+    @transaction
     def open_scheme(self, ctx: BudgetsContext, scheme_id: str) -> Scheme:
         return schemes.open_(ctx.records, ctx.tx, scheme_id)
 
-    @submit
+    @transaction
     def close_scheme(self, ctx: BudgetsContext, scheme_id: str) -> Scheme:
         return schemes.close(ctx.records, ctx.tx, scheme_id)
 
-    @submit
+    @transaction
     def admit_merchant(self, ctx: BudgetsContext, scheme_id: str, merchant_id: str) -> Admission:
         return schemes.admit(ctx.records, ctx.tx, scheme_id, merchant_id)
 
-    @query
+    @transaction(evaluate=True)
     def get_scheme(self, ctx: BudgetsContext, scheme_id: str) -> Scheme:
         return schemes.get(ctx.records, scheme_id)
 
     # -- merchants (merchants' registrar; the merchant itself) ----------------------------
 
-    @submit
+    @transaction
     def register_merchant(self, ctx: BudgetsContext, merchant_id: str,
                           registration: MerchantRegistration) -> Merchant:
         return merchants.register(ctx.records, ctx.tx, merchant_id, registration)
 
-    @submit
+    @transaction
     def suspend_merchant(self, ctx: BudgetsContext, merchant_id: str) -> Merchant:
         return merchants.suspend(ctx.records, ctx.tx, merchant_id)
 
-    @submit
+    @transaction
     def reinstate_merchant(self, ctx: BudgetsContext, merchant_id: str) -> Merchant:
         return merchants.reinstate(ctx.records, ctx.tx, merchant_id)
 
-    @query
+    @transaction(evaluate=True)
     def get_merchant(self, ctx: BudgetsContext, merchant_id: str) -> Merchant:
         return merchants.get(ctx.records, merchant_id)
 
-    @query
+    @transaction(evaluate=True)
     def merchant_statement(self, ctx: BudgetsContext, merchant_id: str, page_size: int,
                            bookmark: str = "") -> Page[MerchantEntry]:
         return merchants.statement(ctx.records, ctx.tx, merchant_id, page_size, bookmark)
 
     # -- budgets (municipality officers; holders read with a query token) -----------------
 
-    @submit
+    @transaction
     def issue_budget(self, ctx: BudgetsContext, budget_id: str, scheme_id: str, beneficiary: str,
                      holder_key: str) -> Budget:
         return budgets.issue(ctx.records, ctx.tx, budget_id, scheme_id, beneficiary, holder_key)
 
-    @submit
+    @transaction
     def top_up(self, ctx: BudgetsContext, budget_id: str, amount: int) -> Budget:
         return budgets.top_up(ctx.records, ctx.tx, budget_id, amount)
 
-    @submit
+    @transaction
     def revoke_budget(self, ctx: BudgetsContext, budget_id: str) -> Budget:
         return budgets.revoke(ctx.records, ctx.tx, budget_id)
 
-    @submit
+    @transaction
     def expire_budget(self, ctx: BudgetsContext, budget_id: str) -> Budget:
         return budgets.expire(ctx.records, ctx.tx, budget_id)
 
-    @query
+    @transaction(evaluate=True)
     def balance(self, ctx: BudgetsContext, budget_id: str, holder_token: str = "") -> Balance:
         return budgets.balance(ctx.records, ctx.tx, budget_id, holder_token)
 
-    @query
+    @transaction(evaluate=True)
     def history(self, ctx: BudgetsContext, budget_id: str, page_size: int, bookmark: str = "",
                 holder_token: str = "") -> Page[BudgetEntry]:
         return budgets.history(ctx.records, ctx.tx, budget_id, holder_token, page_size, bookmark)
 
     # -- personal data (municipality only; transient "personal", private collection) ------
 
-    @submit
+    @transaction
     def record_personal_data(self, ctx: BudgetsContext, budget_id: str) -> None:
         personal_data.record(ctx.records, ctx.tx, budget_id, ctx.stub.get_transient())
 
-    @submit
+    @transaction
     def purge_personal_data(self, ctx: BudgetsContext, budget_id: str) -> None:
         personal_data.purge(ctx.records, ctx.tx, budget_id)
 
-    @query
+    @transaction(evaluate=True)
     def read_personal_data(self, ctx: BudgetsContext, budget_id: str) -> PersonalData:
         return personal_data.read(ctx.records, ctx.tx, budget_id)
 
     # -- payments (merchants) -------------------------------------------------------------
 
-    @submit
+    @transaction
     def pay(self, ctx: BudgetsContext, budget_id: str, amount: int, category: str, code: str) -> Payment:
         return payments.pay(ctx.records, ctx.tx, budget_id, amount, category, code)
 
-    @submit
+    @transaction
     def refund(self, ctx: BudgetsContext, payment_id: str, amount: int) -> Payment:
         return payments.refund(ctx.records, ctx.tx, payment_id, amount)
 
-    @query
+    @transaction(evaluate=True)
     def get_payment(self, ctx: BudgetsContext, payment_id: str) -> Payment:
         return payments.get(ctx.records, ctx.tx, payment_id)
 
     # -- settlement -----------------------------------------------------------------------
 
-    @submit
+    @transaction
     def settle(self, ctx: BudgetsContext, scheme_id: str, merchant_id: str, bank_reference: str) -> Settlement:
         return settlements.settle(ctx.records, ctx.tx, scheme_id, merchant_id, bank_reference)
 
-    @submit
+    @transaction
     def confirm_settlement(self, ctx: BudgetsContext, settlement_id: str) -> Settlement:
         return settlements.confirm(ctx.records, ctx.tx, settlement_id)
 
-    @query
+    @transaction(evaluate=True)
     def get_settlement(self, ctx: BudgetsContext, settlement_id: str) -> Settlement:
         return settlements.get(ctx.records, ctx.tx, settlement_id)
 
-    @query
+    @transaction(evaluate=True)
     def scheme_report(self, ctx: BudgetsContext, scheme_id: str, page_size: int,
                       bookmark: str = "") -> SchemeReport:
         return reports.scheme_report(ctx.records, ctx.tx, scheme_id, page_size, bookmark)

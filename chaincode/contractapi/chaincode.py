@@ -98,9 +98,14 @@ def _analyse(contract: Contract, attribute: str, method: Callable[..., Any]) -> 
 
 def _hints(method: Callable[..., Any], skip: str) -> dict[str, Any]:
     """Resolved type hints, leaving out the Context parameter's: only its value matters, and
-    its class may be local to a function where it cannot be resolved by name."""
-    annotations = {k: v for k, v in method.__annotations__.items() if k != skip}
-    holder = types.SimpleNamespace(__annotations__=annotations, __globals__=method.__globals__)
+    its class may be local to a function where it cannot be resolved by name.
+
+    Names resolve where the method was written: a decorator's wrapper (functools.wraps) lives in
+    the decorator's module, which need not know them.
+    """
+    written = inspect.unwrap(method)
+    annotations = {k: v for k, v in written.__annotations__.items() if k != skip}
+    holder = types.SimpleNamespace(__annotations__=annotations, __globals__=written.__globals__)
     return typing.get_type_hints(holder)
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from grootboek.chaincode.contractapi.errors import ContractError
+
 
 class ErrorCode(StrEnum):
     """A stable error code, with what it means and the HTTP status the REST gateway should use."""
@@ -112,10 +114,7 @@ class ErrorCode(StrEnum):
     )
 
 
-class RegistryError(Exception):
-    """A refusal by a registry rule; the contract layer passes it on as "CODE: message"."""
+class RegistryError(ContractError):
+    """A refusal by a registry rule; being a ContractError, it reaches the client as "CODE: message"."""
 
-    def __init__(self, code: ErrorCode, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
+    code: ErrorCode  # raised with a code of this chaincode's table

@@ -1,12 +1,14 @@
 """Every way the budgets chaincode refuses an operation, in one place.
 
 The codes are stable: clients and the REST gateway match on them. A refusal changes nothing on the
-ledger (the transaction fails at endorsement). The contract layer turns a `BudgetError` into the
-shim's ContractError, which reaches the client as "CODE: message".
+ledger (the transaction fails at endorsement). A `BudgetError` is a ContractError, so the contract
+layer passes it on to the client as "CODE: message" from wherever it is raised.
 """
 from __future__ import annotations
 
 from enum import StrEnum
+
+from grootboek.chaincode.contractapi.errors import ContractError
 
 
 class ErrorCode(StrEnum):
@@ -50,10 +52,7 @@ class ErrorCode(StrEnum):
     NOTHING_TO_SETTLE = "NOTHING_TO_SETTLE", "The merchant has no positive open receivable in this scheme."
 
 
-class BudgetError(Exception):
+class BudgetError(ContractError):
     """A refused operation: a stable code and a message for humans."""
 
-    def __init__(self, code: ErrorCode, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
+    code: ErrorCode  # raised with a code of this chaincode's table

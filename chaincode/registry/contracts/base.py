@@ -1,20 +1,17 @@
-"""What every registry contract shares: a context that hands services their storage and `Act`,
-and transaction decorators that pass registry refusals on as "CODE: message"."""
+"""What every registry contract shares: a context that hands services their storage and `Act`.
+
+Refusals need no translation: a `RegistryError` is a ContractError, which reaches the client as
+"CODE: message"."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import cached_property, wraps
-from typing import Any, TypeVar, get_type_hints
+from functools import cached_property
 
-from grootboek.chaincode.contractapi import Context, Contract, ContractError, transaction
+from grootboek.chaincode.contractapi import Context, Contract
 from grootboek.chaincode.shim import BaseStub
 
-from ..errors import RegistryError
 from ..model.act import Act, Caller
 from ..storage.ledger_records import CollectionPersonalData, LedgerRecords
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 ROLE_ATTRIBUTE = "role"
 
@@ -38,27 +35,3 @@ class RegistryContext(Context):
 class RegistryContract(Contract):
     def create_context(self, stub: BaseStub) -> RegistryContext:
         return RegistryContext(stub)
-
-
-def _refusals_as_contract_errors(method: F) -> F:
-    @wraps(method)
-    def translated(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(*args, **kwargs)
-        except RegistryError as exc:
-            raise ContractError(exc.code.value, exc.message) from None
-
-    # Resolved now, in the contract module's namespace: the wrapper lives in this module, so
-    # whoever reads its (otherwise string) annotations later could not resolve them.
-    translated.__annotations__ = get_type_hints(method)
-    return translated  # type: ignore[return-value]
-
-
-def submit(method: F) -> F:
-    """A transaction that changes the register."""
-    return transaction(_refusals_as_contract_errors(method))
-
-
-def evaluate(method: F) -> F:
-    """A query; clients evaluate it on one peer."""
-    return transaction(evaluate=True)(_refusals_as_contract_errors(method))

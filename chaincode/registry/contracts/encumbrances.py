@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from grootboek.chaincode.contractapi import transaction
+
 from ..model.encumbrances import (
     Attachment,
     AttachmentTerms,
@@ -17,49 +19,49 @@ from ..services.attachments import Attachments
 from ..services.limited_rights import LimitedRights
 from ..services.mortgages import Mortgages
 from ..services.preemption import Preemption
-from .base import RegistryContext, RegistryContract, submit
+from .base import RegistryContext, RegistryContract
 
 
 class Encumbrances(RegistryContract):
     description = "Mortgages, attachments, pre-emption rights and limited rights on parcels"
 
-    @submit
+    @transaction
     def register_mortgage(
         self, ctx: RegistryContext, parcel_id: str, terms: MortgageTerms, signature: PartySignature
     ) -> Mortgage:
         return Mortgages(ctx.records, ctx.act).register(parcel_id, terms, signature)
 
-    @submit
+    @transaction
     def cancel_mortgage(
         self, ctx: RegistryContext, parcel_id: str, mortgage_id: str, signature: PartySignature
     ) -> None:
         Mortgages(ctx.records, ctx.act).cancel(parcel_id, mortgage_id, signature)
 
-    @submit
+    @transaction
     def register_attachment(self, ctx: RegistryContext, parcel_id: str, terms: AttachmentTerms) -> Attachment:
         return Attachments(ctx.records, ctx.act).register(parcel_id, terms)
 
-    @submit
+    @transaction
     def lift_attachment(self, ctx: RegistryContext, parcel_id: str, attachment_id: str) -> None:
         Attachments(ctx.records, ctx.act).lift(parcel_id, attachment_id)
 
-    @submit
+    @transaction
     def register_preemption(
         self, ctx: RegistryContext, parcel_id: str, terms: PreemptionTerms
     ) -> PreemptionRight:
         return Preemption(ctx.records, ctx.act).register(parcel_id, terms)
 
-    @submit
+    @transaction
     def withdraw_preemption(self, ctx: RegistryContext, parcel_id: str) -> None:
         Preemption(ctx.records, ctx.act).withdraw(parcel_id)
 
-    @submit
+    @transaction
     def grant_limited_right(
         self, ctx: RegistryContext, parcel_id: str, terms: LimitedRightTerms, signatures: list[PartySignature]
     ) -> LimitedRight:
         return LimitedRights(ctx.records, ctx.act).grant(parcel_id, terms, signatures)
 
-    @submit
+    @transaction
     def release_limited_right(
         self, ctx: RegistryContext, parcel_id: str, right_id: str, signature: PartySignature
     ) -> None:

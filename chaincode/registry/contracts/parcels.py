@@ -3,55 +3,57 @@ about parcels and their ownership."""
 
 from __future__ import annotations
 
+from grootboek.chaincode.contractapi import transaction
+
 from ..model.ownership import OwnershipEntry, OwnershipHistoryPage
 from ..model.page import PageRequest
 from ..model.parcel import ParcelDescription, ParcelRegistration
 from ..model.parcel_file import ParcelFile, ParcelFilePage
 from ..services.parcels import Parcels as ParcelService
 from ..services.queries import Queries
-from .base import RegistryContext, RegistryContract, evaluate, submit
+from .base import RegistryContext, RegistryContract
 
 
 class Parcels(RegistryContract):
     description = "Parcels (percelen) of the land registry, their lineage and their ownership"
 
-    @submit
+    @transaction
     def register_parcel(self, ctx: RegistryContext, registration: ParcelRegistration) -> ParcelFile:
         return ParcelService(ctx.records, ctx.act).register(registration)
 
-    @submit
+    @transaction
     def split_parcel(
         self, ctx: RegistryContext, parcel_id: str, parts: list[ParcelDescription]
     ) -> list[ParcelFile]:
         return list(ParcelService(ctx.records, ctx.act).split(parcel_id, parts))
 
-    @submit
+    @transaction
     def merge_parcels(
         self, ctx: RegistryContext, parcel_ids: list[str], result: ParcelDescription
     ) -> ParcelFile:
         return ParcelService(ctx.records, ctx.act).merge(parcel_ids, result)
 
-    @evaluate
+    @transaction(evaluate=True)
     def get_parcel(self, ctx: RegistryContext, parcel_id: str) -> ParcelFile:
         return Queries(ctx.records, ctx.act).parcel(parcel_id)
 
-    @evaluate
+    @transaction(evaluate=True)
     def list_parcels(self, ctx: RegistryContext, page_size: int, bookmark: str = "") -> ParcelFilePage:
         return Queries(ctx.records, ctx.act).parcels(PageRequest(page_size, bookmark))
 
-    @evaluate
+    @transaction(evaluate=True)
     def get_parcels_by_owner(
         self, ctx: RegistryContext, party_id: str, page_size: int, bookmark: str = ""
     ) -> ParcelFilePage:
         return Queries(ctx.records, ctx.act).parcels_of_owner(party_id, PageRequest(page_size, bookmark))
 
-    @evaluate
+    @transaction(evaluate=True)
     def get_ownership_history(
         self, ctx: RegistryContext, parcel_id: str, page_size: int, bookmark: str = ""
     ) -> OwnershipHistoryPage:
         return Queries(ctx.records, ctx.act).ownership_history(parcel_id, PageRequest(page_size, bookmark))
 
-    @evaluate
+    @transaction(evaluate=True)
     def get_ownership_at(self, ctx: RegistryContext, parcel_id: str, at: str) -> OwnershipEntry:
         """`at`: a date (meaning the end of that day, UTC) or a datetime with offset, ISO 8601."""
         return Queries(ctx.records, ctx.act).ownership_at(parcel_id, at)

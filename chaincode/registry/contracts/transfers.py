@@ -2,41 +2,43 @@
 
 from __future__ import annotations
 
+from grootboek.chaincode.contractapi import transaction
+
 from ..model.parcel_file import ParcelFile
 from ..model.statements import PartySignature
 from ..model.transfer import Transfer, TransferTerms
 from ..services.queries import Queries
 from ..services.transfers import Transfers as TransferService
-from .base import RegistryContext, RegistryContract, evaluate, submit
+from .base import RegistryContext, RegistryContract
 
 
 class Transfers(RegistryContract):
     description = "Transfers of ownership (overdrachten): consent, acceptance, waiver, recording"
 
-    @submit
+    @transaction
     def open_transfer(
         self, ctx: RegistryContext, terms: TransferTerms, consents: list[PartySignature]
     ) -> Transfer:
         return TransferService(ctx.records, ctx.act).open(terms, consents)
 
-    @submit
+    @transaction
     def accept_transfer(
         self, ctx: RegistryContext, transfer_id: str, acceptances: list[PartySignature]
     ) -> Transfer:
         return TransferService(ctx.records, ctx.act).accept(transfer_id, acceptances)
 
-    @submit
+    @transaction
     def waive_preemption(self, ctx: RegistryContext, transfer_id: str) -> Transfer:
         return TransferService(ctx.records, ctx.act).waive_preemption(transfer_id)
 
-    @submit
+    @transaction
     def record_transfer(self, ctx: RegistryContext, transfer_id: str) -> ParcelFile:
         return TransferService(ctx.records, ctx.act).record(transfer_id)
 
-    @submit
+    @transaction
     def cancel_transfer(self, ctx: RegistryContext, transfer_id: str) -> Transfer:
         return TransferService(ctx.records, ctx.act).cancel(transfer_id)
 
-    @evaluate
+    @transaction(evaluate=True)
     def get_transfer(self, ctx: RegistryContext, transfer_id: str) -> Transfer:
         return Queries(ctx.records, ctx.act).transfer(transfer_id)

@@ -5,7 +5,7 @@ import base64
 import dataclasses
 import json
 from datetime import datetime
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Optional
 
 import pydantic
@@ -19,6 +19,8 @@ from grootboek.chaincode.contractapi import (
     transaction,
 )
 from grootboek.chaincode.shimtest import MemoryLedger, make_identity
+
+from .decorators import counted
 
 
 class PaymentCode(str, Enum):
@@ -226,6 +228,41 @@ def test_a_custom_context(ledger):
             return ctx.budget(budget_id)
 
     assert ledger.invoke(Chaincode(WithContext()), "look", "b1").json() == 100
+
+
+def test_a_refusal_raised_as_a_subclass_of_contract_error_keeps_its_wire_format(ledger):
+    class Code(StrEnum):  # as budgets' and registry's ErrorCode
+        CLOSED = "CLOSED"
+
+    class OfficeError(ContractError):
+        pass
+
+    class Office(Contract):
+        @transaction
+        def put(self, ctx: Context) -> None:
+            ctx.stub.put_state("k", "v")
+            raise OfficeError(Code.CLOSED, "the office is closed")
+
+    result = ledger.invoke(Chaincode(Office()), "put")
+    assert (result.status, result.message) == (500, "CLOSED: the office is closed")
+    assert ledger.get_state("k") is None
+
+
+def test_wrapped_methods_resolve_their_hints_where_they_were_written(ledger):
+    class Wrapped(Contract):
+        @transaction
+        @counted
+        def pay(self, ctx: Context, budget_id: str, amount: int, code: PaymentCode) -> Payment:
+            return Payment(budget_id=budget_id, amount=amount, code=code)
+
+    chaincode = Chaincode(Wrapped())
+    assert ledger.invoke(chaincode, "pay", "b1", "5", "food").json() == {
+        "budget_id": "b1", "amount": 5, "code": "food"
+    }
+    assert ledger.invoke(chaincode, "pay", "b1", "x", "food").message == (
+        "INVALID_ARGUMENT: parameter 'amount': expected an integer, got 'x'"
+    )
+    assert Wrapped.pay.calls == 1
 
 
 def test_asserting_an_attribute_of_the_caller(ledger):
