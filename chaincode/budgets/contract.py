@@ -11,7 +11,6 @@ from .domain.admission import Admission
 from .domain.balance import Balance
 from .domain.budget import Budget
 from .domain.budget_entry import BudgetEntry
-from .domain.caller import ROLE_ATTRIBUTE, Caller
 from .domain.merchant import Merchant, MerchantRegistration
 from .domain.merchant_entry import MerchantEntry
 from .domain.pages import Page
@@ -20,7 +19,6 @@ from .domain.personal_data import PersonalData
 from .domain.report import SchemeReport
 from .domain.scheme import Scheme, SchemeTerms
 from .domain.settlement import Settlement
-from .domain.tx import Tx
 from .service import budgets, merchants, payments, personal_data, reports, schemes, settlements
 from .storage.records import Records
 from .storage.stub_ledger import StubLedger
@@ -30,12 +28,6 @@ class BudgetsContext(Context):
     @cached_property
     def records(self) -> Records:
         return Records(StubLedger(self.stub))
-
-    @cached_property
-    def tx(self) -> Tx:
-        identity = self.client_identity
-        caller = Caller(identity.msp_id, identity.id, identity.get_attribute_value(ROLE_ATTRIBUTE))
-        return Tx(id=self.tx_id, now=self.tx_timestamp, caller=caller)
 
 
 class Budgets(Contract):

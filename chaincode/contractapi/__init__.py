@@ -13,12 +13,15 @@ unit-test it on `grootboek.chaincode.shimtest.MemoryLedger`.
 from .chaincode import Chaincode
 from .contract import Context, Contract, transaction
 from .errors import AccessDenied, ContractError
+from .tx import Caller, Tx
 
 __all__ = [
     "AccessDenied",
+    "Caller",
     "Chaincode",
     "Context",
     "Contract",
     "ContractError",
+    "Tx",
     "transaction",
 ]

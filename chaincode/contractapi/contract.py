@@ -10,9 +10,12 @@ from grootboek.chaincode.shim.base_stub import BaseStub
 from grootboek.chaincode.shim.identity import ClientIdentity
 
 from .errors import AccessDenied
+from .tx import Caller, Tx
 
 F = TypeVar("F", bound=Callable[..., Any])
 _MARK = "__grootboek_transaction__"
+# The certificate attribute (Fabric CA attrs) that carries the caller's role in our consortium.
+ROLE_ATTRIBUTE = "role"
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,13 @@ class Context:
     @property
     def tx_timestamp(self) -> datetime:
         return self.stub.get_tx_timestamp()
+
+    @cached_property
+    def tx(self) -> Tx:
+        """This transaction as plain values for a chaincode's rules: id, timestamp and caller."""
+        identity = self.client_identity
+        caller = Caller(identity.msp_id, identity.id, identity.get_attribute_value(ROLE_ATTRIBUTE))
+        return Tx(id=self.tx_id, now=self.tx_timestamp, caller=caller)
 
     def assert_attribute_value(self, name: str, value: str) -> None:
         """Raises AccessDenied ("ACCESS_DENIED: ...") unless the caller's certificate attribute

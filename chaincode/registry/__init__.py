@@ -3,8 +3,8 @@
 Layers: `model` (records and values with their invariants), `services` (the registry's rules, run
 against storage ports, given the caller and the transaction timestamp), `storage` (the ports over a
 chaincode stub) and `contracts` (translation to and from the chaincode API). The peer loads
-`grootboek.chaincode.registry:chaincode`; it is built on first access so that the model and the
-rules import without the chaincode runtime.
+`grootboek.chaincode.registry:chaincode`; it is built on first access so that apps that only need
+the model (the REST gateway) do not build the contracts.
 """
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
 """The budgets rules as plain Python: no stub, no clock, no randomness. Every rule takes the
-transaction (`tx.Tx`: id, timestamp, creator) and the records it needs, and returns new records.
+transaction (contractapi's `Tx`: id, timestamp, caller) and the records it needs, and returns new
+records, or refuses with a `BudgetError`.
 """

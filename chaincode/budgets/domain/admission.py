@@ -1,11 +1,13 @@
 """Admission: the municipality's decision that a merchant may take payments in one of its schemes."""
 from __future__ import annotations
 
+from grootboek.chaincode.contractapi.tx import Tx
+
 from .errors import ErrorCode
 from .fields import Identifier, Record, Timestamp, require
 from .merchant import Merchant
+from .roles import require_officer_of
 from .scheme import Scheme, SchemeStatus
-from .tx import Tx
 
 
 class Admission(Record):
@@ -15,7 +17,7 @@ class Admission(Record):
 
     @classmethod
     def grant(cls, scheme: Scheme, merchant: Merchant, tx: Tx) -> "Admission":
-        tx.caller.require_officer_of(scheme.owner)
+        require_officer_of(tx.caller, scheme.owner)
         require(scheme.status is not SchemeStatus.CLOSED, ErrorCode.SCHEME_CLOSED, f"scheme {scheme.id} is closed")
         merchant.require_active()
         # The liquor store (slijter) is refused here already when the scheme allows none of its trade.

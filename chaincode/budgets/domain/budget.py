@@ -14,14 +14,15 @@ from typing import Annotated
 
 from pydantic import Field
 
+from grootboek.chaincode.contractapi.tx import Tx
 from grootboek.chaincode.signing import SignatureError, load_public_key
 
 from .budget_entry import BudgetEntry, BudgetEntryKind
 from .errors import BudgetError, ErrorCode
 from .fields import Category, Identifier, Quantity, Record, Timestamp, require, require_amount
 from .holder_codes import read_query_token
+from .roles import is_officer_of, require_officer_of
 from .scheme import Scheme
-from .tx import Tx
 
 
 class BudgetStatus(StrEnum):
@@ -52,7 +53,7 @@ class Budget(Record):
     @classmethod
     def issue(cls, budget_id: str, scheme: Scheme, beneficiary: str, holder_key: str,
               tx: Tx) -> tuple["Budget", BudgetEntry]:
-        tx.caller.require_officer_of(scheme.owner)
+        require_officer_of(tx.caller, scheme.owner)
         scheme.require_grants_open(tx.now)
         try:
             load_public_key(holder_key)
@@ -65,7 +66,7 @@ class Budget(Record):
         return empty._moved(BudgetEntryKind.ISSUED, amount, tx, granted=amount, balance=amount)
 
     def topped_up(self, scheme: Scheme, amount: int, tx: Tx) -> tuple["Budget", BudgetEntry]:
-        tx.caller.require_officer_of(scheme.owner)
+        require_officer_of(tx.caller, scheme.owner)
         require_amount(amount)
         scheme.require_grants_open(tx.now)
         self.require_active()
@@ -73,12 +74,12 @@ class Budget(Record):
                            granted=self.granted + amount, balance=self.balance + amount)
 
     def revoked(self, scheme: Scheme, tx: Tx) -> tuple["Budget", BudgetEntry]:
-        tx.caller.require_officer_of(scheme.owner)
+        require_officer_of(tx.caller, scheme.owner)
         self.require_active()
         return self._ended(BudgetStatus.REVOKED, BudgetEntryKind.REVOKED, tx)
 
     def expired(self, scheme: Scheme, tx: Tx) -> tuple["Budget", BudgetEntry]:
-        tx.caller.require_officer_of(scheme.owner)
+        require_officer_of(tx.caller, scheme.owner)
         scheme.require_expirable(tx.now)
         require(self.status is BudgetStatus.ACTIVE, ErrorCode.INVALID_STATE,
                 f"budget {self.id} is already {self.status}")
@@ -87,7 +88,7 @@ class Budget(Record):
     def require_readable(self, scheme: Scheme, holder_token: str, tx: Tx) -> None:
         """Balance and history are for the owning municipality's officers, and for the holder, who
         proves possession of the budget's key with a signed query token (holder_codes)."""
-        if tx.caller.is_officer_of(scheme.owner):
+        if is_officer_of(tx.caller, scheme.owner):
             return
         require(bool(holder_token), ErrorCode.FORBIDDEN,
                 f"budget {self.id} is readable by its municipality or with the holder's query token")

@@ -7,10 +7,11 @@ from typing import Annotated
 
 from pydantic import Field
 
-from .caller import MERCHANTS_MSP, Caller
+from grootboek.chaincode.contractapi.tx import Caller, Tx
+
 from .errors import ErrorCode
 from .fields import Category, Identifier, Record, Timestamp, require
-from .tx import Tx
+from .roles import MERCHANTS_MSP, is_officer_of, require_merchant_registrar
 
 
 class MerchantStatus(StrEnum):
@@ -37,7 +38,7 @@ class Merchant(Record):
 
     @classmethod
     def register(cls, merchant_id: str, registration: MerchantRegistration, tx: Tx) -> "Merchant":
-        tx.caller.require_merchant_registrar()
+        require_merchant_registrar(tx.caller)
         return cls.build(id=merchant_id, registration=registration, status=MerchantStatus.ACTIVE,
                    registered_at=tx.now, updated_at=tx.now)
 
@@ -48,7 +49,7 @@ class Merchant(Record):
         return self._with_status(MerchantStatus.ACTIVE, tx)
 
     def _with_status(self, status: MerchantStatus, tx: Tx) -> "Merchant":
-        tx.caller.require_merchant_registrar()
+        require_merchant_registrar(tx.caller)
         require(self.status is not status, ErrorCode.INVALID_STATE, f"merchant {self.id} is already {status}")
         return self.model_copy(update={"status": status, "updated_at": tx.now})
 
@@ -62,7 +63,7 @@ class Merchant(Record):
     def require_readable(self, caller: Caller, municipality: str | None = None) -> None:
         """A merchant's money matters are for the merchant and for the municipality that pays it
         (`municipality` None: any municipality's officer)."""
-        if caller.is_officer_of(municipality or caller.msp_id):
+        if is_officer_of(caller, municipality or caller.msp_id):
             return
         self.require_acting(caller)
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from grootboek.chaincode.contractapi.tx import Tx
+
 from .budget import Budget
 from .budget_entry import BudgetEntry
 from .errors import ErrorCode
@@ -15,7 +17,6 @@ from .holder_codes import PaymentAuthorisation
 from .merchant import Merchant
 from .merchant_entry import MerchantEntry, MerchantEntryKind
 from .scheme import Scheme
-from .tx import Tx
 
 
 class Payment(Record):

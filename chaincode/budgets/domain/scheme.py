@@ -7,9 +7,11 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
+from grootboek.chaincode.contractapi.tx import Tx
+
 from .errors import ErrorCode
 from .fields import Amount, Category, Identifier, Record, Timestamp, require
-from .tx import Tx
+from .roles import require_municipality_officer, require_officer_of
 from .units import EURO_CENT, Unit
 
 
@@ -57,18 +59,18 @@ class Scheme(Record):
 
     @classmethod
     def create(cls, scheme_id: str, terms: SchemeTerms, tx: Tx) -> "Scheme":
-        owner = tx.caller.require_municipality_officer()
+        owner = require_municipality_officer(tx.caller)
         return cls.build(id=scheme_id, owner=owner, status=SchemeStatus.DRAFT, terms=terms,
                    created_at=tx.now, updated_at=tx.now)
 
     def amended(self, terms: SchemeTerms, tx: Tx) -> "Scheme":
-        tx.caller.require_officer_of(self.owner)
+        require_officer_of(tx.caller, self.owner)
         require(self.status is SchemeStatus.DRAFT, ErrorCode.INVALID_STATE,
                 f"scheme {self.id} is {self.status}: only a draft can be amended")
         return self.model_copy(update={"terms": terms, "updated_at": tx.now})
 
     def opened(self, tx: Tx) -> "Scheme":
-        tx.caller.require_officer_of(self.owner)
+        require_officer_of(tx.caller, self.owner)
         require(self.status is SchemeStatus.DRAFT, ErrorCode.INVALID_STATE,
                 f"scheme {self.id} is {self.status}: only a draft can be opened")
         require(tx.now < self.terms.ends_at, ErrorCode.OUTSIDE_PERIOD,
@@ -76,7 +78,7 @@ class Scheme(Record):
         return self.model_copy(update={"status": SchemeStatus.OPEN, "updated_at": tx.now})
 
     def closed(self, tx: Tx) -> "Scheme":
-        tx.caller.require_officer_of(self.owner)
+        require_officer_of(tx.caller, self.owner)
         require(self.status is not SchemeStatus.CLOSED, ErrorCode.INVALID_STATE,
                 f"scheme {self.id} is already closed")
         return self.model_copy(update={"status": SchemeStatus.CLOSED, "updated_at": tx.now})

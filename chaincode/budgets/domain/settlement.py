@@ -13,12 +13,14 @@ from typing import Annotated
 
 from pydantic import Field
 
+from grootboek.chaincode.contractapi.tx import Tx
+
 from .errors import ErrorCode
 from .fields import Amount, Identifier, Quantity, Record, Timestamp, require
 from .merchant import Merchant
 from .merchant_entry import MerchantEntry, MerchantEntryKind
+from .roles import require_officer_of
 from .scheme import Scheme
-from .tx import Tx
 from .units import Unit
 
 # One settlement takes at most this many open lines, keeping a transaction's read/write set small;
@@ -52,7 +54,7 @@ class Settlement(Record):
     @classmethod
     def settle(cls, scheme: Scheme, merchant: Merchant, open_entries: list[MerchantEntry], complete: bool,
                bank_reference: str, tx: Tx) -> tuple["Settlement", MerchantEntry]:
-        tx.caller.require_officer_of(scheme.owner)
+        require_officer_of(tx.caller, scheme.owner)
         require(isinstance(bank_reference, str) and BANK_REFERENCE.fullmatch(bank_reference) is not None,
                 ErrorCode.INVALID_ARGUMENT, "bank_reference: 1 to 64 characters of SEPA's set")
         net = sum(entry.signed for entry in open_entries)

@@ -2,11 +2,12 @@
 or the holder with a query token)."""
 from __future__ import annotations
 
+from grootboek.chaincode.contractapi.tx import Tx
+
 from ..domain.balance import Balance
 from ..domain.budget import Budget
 from ..domain.budget_entry import BudgetEntry
 from ..domain.pages import Page
-from ..domain.tx import Tx
 from ..storage.records import Records
 
 

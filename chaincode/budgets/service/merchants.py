@@ -1,10 +1,11 @@
 """Merchants: registration and suspension (merchants' registrar), statements."""
 from __future__ import annotations
 
+from grootboek.chaincode.contractapi.tx import Tx
+
 from ..domain.merchant import Merchant, MerchantRegistration
 from ..domain.merchant_entry import MerchantEntry
 from ..domain.pages import Page
-from ..domain.tx import Tx
 from ..storage.records import Records
 
 

@@ -1,9 +1,10 @@
 """Payments by merchants with the holder's code, and refunds."""
 from __future__ import annotations
 
+from grootboek.chaincode.contractapi.tx import Tx
+
 from ..domain.holder_codes import PaymentAuthorisation, SealedCode
 from ..domain.payment import Payment, PaymentChange
-from ..domain.tx import Tx
 from ..storage.records import Records
 
 

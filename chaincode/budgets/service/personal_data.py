@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import json
 
+from grootboek.chaincode.contractapi.tx import Tx
+
 from ..domain.errors import BudgetError, ErrorCode
 from ..domain.fields import parse
 from ..domain.personal_data import TRANSIENT_KEY, PersonalData
-from ..domain.tx import Tx
+from ..domain.roles import require_officer_of
 from ..storage.records import Records
 
 
@@ -38,4 +40,4 @@ def purge(records: Records, tx: Tx, budget_id: str) -> None:
 
 
 def _require_officer(records: Records, tx: Tx, budget_id: str) -> None:
-    tx.caller.require_officer_of(records.scheme(records.budget(budget_id).scheme_id).owner)
+    require_officer_of(tx.caller, records.scheme(records.budget(budget_id).scheme_id).owner)

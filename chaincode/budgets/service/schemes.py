@@ -1,9 +1,10 @@
 """Schemes and the admission of merchants to them (municipality officers)."""
 from __future__ import annotations
 
+from grootboek.chaincode.contractapi.tx import Tx
+
 from ..domain.admission import Admission
 from ..domain.scheme import Scheme, SchemeTerms
-from ..domain.tx import Tx
 from ..storage.records import Records
 
 

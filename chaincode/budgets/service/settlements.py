@@ -1,8 +1,9 @@
 """Settlement of merchants' receivables (municipality officers) and confirmation (merchants)."""
 from __future__ import annotations
 
+from grootboek.chaincode.contractapi.tx import Tx
+
 from ..domain.settlement import MAX_SETTLEMENT_ENTRIES, Settlement
-from ..domain.tx import Tx
 from ..storage.records import Records
 
 

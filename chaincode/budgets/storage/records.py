@@ -33,12 +33,12 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
+from grootboek.chaincode.contractapi.tx import Caller
 from grootboek.chaincode.signing import canonical_json
 
 from ..domain.admission import Admission
 from ..domain.budget import Budget
 from ..domain.budget_entry import BudgetEntry
-from ..domain.caller import Caller
 from ..domain.errors import BudgetError, ErrorCode
 from ..domain.fields import require
 from ..domain.merchant import Merchant

@@ -19,41 +19,41 @@ class Parcels(RegistryContract):
 
     @transaction
     def register_parcel(self, ctx: RegistryContext, registration: ParcelRegistration) -> ParcelFile:
-        return ParcelService(ctx.records, ctx.act).register(registration)
+        return ParcelService(ctx.records, ctx.tx).register(registration)
 
     @transaction
     def split_parcel(
         self, ctx: RegistryContext, parcel_id: str, parts: list[ParcelDescription]
     ) -> list[ParcelFile]:
-        return list(ParcelService(ctx.records, ctx.act).split(parcel_id, parts))
+        return list(ParcelService(ctx.records, ctx.tx).split(parcel_id, parts))
 
     @transaction
     def merge_parcels(
         self, ctx: RegistryContext, parcel_ids: list[str], result: ParcelDescription
     ) -> ParcelFile:
-        return ParcelService(ctx.records, ctx.act).merge(parcel_ids, result)
+        return ParcelService(ctx.records, ctx.tx).merge(parcel_ids, result)
 
     @transaction(evaluate=True)
     def get_parcel(self, ctx: RegistryContext, parcel_id: str) -> ParcelFile:
-        return Queries(ctx.records, ctx.act).parcel(parcel_id)
+        return Queries(ctx.records, ctx.tx).parcel(parcel_id)
 
     @transaction(evaluate=True)
     def list_parcels(self, ctx: RegistryContext, page_size: int, bookmark: str = "") -> ParcelFilePage:
-        return Queries(ctx.records, ctx.act).parcels(PageRequest(page_size, bookmark))
+        return Queries(ctx.records, ctx.tx).parcels(PageRequest(page_size, bookmark))
 
     @transaction(evaluate=True)
     def get_parcels_by_owner(
         self, ctx: RegistryContext, party_id: str, page_size: int, bookmark: str = ""
     ) -> ParcelFilePage:
-        return Queries(ctx.records, ctx.act).parcels_of_owner(party_id, PageRequest(page_size, bookmark))
+        return Queries(ctx.records, ctx.tx).parcels_of_owner(party_id, PageRequest(page_size, bookmark))
 
     @transaction(evaluate=True)
     def get_ownership_history(
         self, ctx: RegistryContext, parcel_id: str, page_size: int, bookmark: str = ""
     ) -> OwnershipHistoryPage:
-        return Queries(ctx.records, ctx.act).ownership_history(parcel_id, PageRequest(page_size, bookmark))
+        return Queries(ctx.records, ctx.tx).ownership_history(parcel_id, PageRequest(page_size, bookmark))
 
     @transaction(evaluate=True)
     def get_ownership_at(self, ctx: RegistryContext, parcel_id: str, at: str) -> OwnershipEntry:
         """`at`: a date (meaning the end of that day, UTC) or a datetime with offset, ISO 8601."""
-        return Queries(ctx.records, ctx.act).ownership_at(parcel_id, at)
+        return Queries(ctx.records, ctx.tx).ownership_at(parcel_id, at)

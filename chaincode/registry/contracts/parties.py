@@ -31,7 +31,7 @@ class Parties(RegistryContract):
 
     @transaction(evaluate=True)
     def get_party(self, ctx: RegistryContext, party_id: str) -> Party:
-        return Queries(ctx.records, ctx.act).party(party_id)
+        return Queries(ctx.records, ctx.tx).party(party_id)
 
     @transaction(evaluate=True)
     def get_party_details(self, ctx: RegistryContext, party_id: str) -> PartyDetails:
@@ -39,4 +39,4 @@ class Parties(RegistryContract):
 
     @staticmethod
     def _service(ctx: RegistryContext) -> PartyService:
-        return PartyService(ctx.records, ctx.personal, ctx.act)
+        return PartyService(ctx.records, ctx.personal, ctx.tx)

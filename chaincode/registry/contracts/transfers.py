@@ -19,26 +19,26 @@ class Transfers(RegistryContract):
     def open_transfer(
         self, ctx: RegistryContext, terms: TransferTerms, consents: list[PartySignature]
     ) -> Transfer:
-        return TransferService(ctx.records, ctx.act).open(terms, consents)
+        return TransferService(ctx.records, ctx.tx).open(terms, consents)
 
     @transaction
     def accept_transfer(
         self, ctx: RegistryContext, transfer_id: str, acceptances: list[PartySignature]
     ) -> Transfer:
-        return TransferService(ctx.records, ctx.act).accept(transfer_id, acceptances)
+        return TransferService(ctx.records, ctx.tx).accept(transfer_id, acceptances)
 
     @transaction
     def waive_preemption(self, ctx: RegistryContext, transfer_id: str) -> Transfer:
-        return TransferService(ctx.records, ctx.act).waive_preemption(transfer_id)
+        return TransferService(ctx.records, ctx.tx).waive_preemption(transfer_id)
 
     @transaction
     def record_transfer(self, ctx: RegistryContext, transfer_id: str) -> ParcelFile:
-        return TransferService(ctx.records, ctx.act).record(transfer_id)
+        return TransferService(ctx.records, ctx.tx).record(transfer_id)
 
     @transaction
     def cancel_transfer(self, ctx: RegistryContext, transfer_id: str) -> Transfer:
-        return TransferService(ctx.records, ctx.act).cancel(transfer_id)
+        return TransferService(ctx.records, ctx.tx).cancel(transfer_id)
 
     @transaction(evaluate=True)
     def get_transfer(self, ctx: RegistryContext, transfer_id: str) -> Transfer:
-        return Queries(ctx.records, ctx.act).transfer(transfer_id)
+        return Queries(ctx.records, ctx.tx).transfer(transfer_id)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from grootboek.chaincode.contractapi.tx import Caller
+
 from ..errors import ErrorCode, RegistryError
-from .act import Caller
 
 REGISTRY_MSP = "RegistryMSP"  # the land registry (Kadaster)
 MUNICIPALITY_MSP = "MunicipalityMSP"  # the municipality (gemeente)

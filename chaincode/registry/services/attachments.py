@@ -13,13 +13,13 @@ from .service import Service
 class Attachments(Service):
     def register(self, parcel_id: str, terms: AttachmentTerms) -> Attachment:
         """Laid through the registry (for a bailiff) or by the municipality (for its own claims)."""
-        require_statement_submitter(self.act.caller)
+        require_statement_submitter(self.tx.caller)
         encumbrances = load_active_file(self.records, parcel_id).encumbrances
         attachment = Attachment(
             **dict(terms),
-            id=derive_id("att", self.act.tx_id),
-            registered_by=self.act.caller.msp_id,
-            registered_at=self.act.now,
+            id=derive_id("att", self.tx.id),
+            registered_by=self.tx.caller.msp_id,
+            registered_at=self.tx.now,
         )
         attachments = (*encumbrances.attachments, attachment)
         self.records.encumbrances.put(parcel_id, encumbrances.model_copy(update={"attachments": attachments}))
@@ -27,10 +27,10 @@ class Attachments(Service):
 
     def lift(self, parcel_id: str, attachment_id: str) -> None:
         """The registry may lift any attachment; the municipality only those it laid."""
-        require_statement_submitter(self.act.caller)
+        require_statement_submitter(self.tx.caller)
         encumbrances = load_active_file(self.records, parcel_id).encumbrances
         attachment = find_entry(encumbrances.attachments, attachment_id, parcel_id)
-        if not is_registrar(self.act.caller) and attachment.registered_by != self.act.caller.msp_id:
+        if not is_registrar(self.tx.caller) and attachment.registered_by != self.tx.caller.msp_id:
             raise RegistryError(
                 ErrorCode.FORBIDDEN, f"attachment {attachment_id} was laid by {attachment.registered_by}"
             )

@@ -18,7 +18,7 @@ class LimitedRights(Service):
     def grant(
         self, parcel_id: str, terms: LimitedRightTerms, signatures: Sequence[PartySignature]
     ) -> LimitedRight:
-        require_registrar(self.act.caller)
+        require_registrar(self.tx.caller)
         file = load_active_file(self.records, parcel_id)
         verify_signatures(
             self.records,
@@ -27,17 +27,17 @@ class LimitedRights(Service):
             signatures,
             file.ownership.parties | {terms.holder},
         )
-        right = LimitedRight(**dict(terms), id=derive_id("lr", self.act.tx_id), granted_at=self.act.now)
+        right = LimitedRight(**dict(terms), id=derive_id("lr", self.tx.id), granted_at=self.tx.now)
         rights = (*file.encumbrances.limited_rights, right)
         self.records.encumbrances.put(
             parcel_id, file.encumbrances.model_copy(update={"limited_rights": rights})
         )
-        spend_nonces(self.records, signatures, self.act.tx_id)
+        spend_nonces(self.records, signatures, self.tx.id)
         return right
 
     def release(self, parcel_id: str, right_id: str, signature: PartySignature) -> None:
         """The holder gives the right up (afstand) before its term ends."""
-        require_registrar(self.act.caller)
+        require_registrar(self.tx.caller)
         encumbrances = load_active_file(self.records, parcel_id).encumbrances
         right = find_entry(encumbrances.limited_rights, right_id, parcel_id)
         verify_signatures(
@@ -48,4 +48,4 @@ class LimitedRights(Service):
             [right.holder],
         )
         self.records.encumbrances.put(parcel_id, encumbrances.without("limited_rights", right_id))
-        spend_nonces(self.records, [signature], self.act.tx_id)
+        spend_nonces(self.records, [signature], self.tx.id)

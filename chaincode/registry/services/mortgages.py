@@ -14,7 +14,7 @@ from .signatures import spend_nonces, verify_signatures
 
 class Mortgages(Service):
     def register(self, parcel_id: str, terms: MortgageTerms, signature: PartySignature) -> Mortgage:
-        require_statement_submitter(self.act.caller)
+        require_statement_submitter(self.tx.caller)
         file = load_active_file(self.records, parcel_id)
         encumbrances = file.encumbrances
         if any(m.rank == terms.rank for m in encumbrances.mortgages):
@@ -28,15 +28,15 @@ class Mortgages(Service):
             [signature],
             [terms.lender],
         )
-        mortgage = Mortgage(**dict(terms), id=derive_id("mtg", self.act.tx_id), registered_at=self.act.now)
+        mortgage = Mortgage(**dict(terms), id=derive_id("mtg", self.tx.id), registered_at=self.tx.now)
         mortgages = tuple(sorted((*encumbrances.mortgages, mortgage), key=lambda m: m.rank))
         self.records.encumbrances.put(parcel_id, encumbrances.model_copy(update={"mortgages": mortgages}))
-        spend_nonces(self.records, [signature], self.act.tx_id)
+        spend_nonces(self.records, [signature], self.tx.id)
         return mortgage
 
     def cancel(self, parcel_id: str, mortgage_id: str, signature: PartySignature) -> None:
         """Cancels the mortgage on this parcel (after a split, the lender cancels per parcel)."""
-        require_statement_submitter(self.act.caller)
+        require_statement_submitter(self.tx.caller)
         file = load_active_file(self.records, parcel_id)
         encumbrances = file.encumbrances
         mortgage = find_entry(encumbrances.mortgages, mortgage_id, parcel_id)
@@ -48,4 +48,4 @@ class Mortgages(Service):
             [mortgage.lender],
         )
         self.records.encumbrances.put(parcel_id, encumbrances.without("mortgages", mortgage_id))
-        spend_nonces(self.records, [signature], self.act.tx_id)
+        spend_nonces(self.records, [signature], self.tx.id)

@@ -17,9 +17,9 @@ from .service import Service
 
 class Parcels(Service):
     def register(self, registration: ParcelRegistration) -> ParcelFile:
-        require_registrar(self.act.caller)
-        parcel = Parcel.register(registration, self.act.now)
-        ownership = Ownership.first(parcel.id, registration.owners, self.act.now, OwnershipCause.REGISTRATION)
+        require_registrar(self.tx.caller)
+        parcel = Parcel.register(registration, self.tx.now)
+        ownership = Ownership.first(parcel.id, registration.owners, self.tx.now, OwnershipCause.REGISTRATION)
         self._require_new([parcel.id])
         for share in ownership.owners:
             require_party(self.records, share.party, "owner")
@@ -29,7 +29,7 @@ class Parcels(Service):
 
     def split(self, parcel_id: str, parts: Sequence[ParcelDescription]) -> tuple[ParcelFile, ...]:
         """Divides an active parcel into new parcels that keep its owners and encumbrances."""
-        require_registrar(self.act.caller)
+        require_registrar(self.tx.caller)
         if len(parts) < 2:
             raise RegistryError(ErrorCode.INVALID_ARGUMENT, "a split creates at least two parcels")
         parent = load_active_file(self.records, parcel_id)
@@ -39,13 +39,13 @@ class Parcels(Service):
                 ErrorCode.AREA_MISMATCH,
                 f"the parts measure {area} m2 but parcel {parcel_id} measures {parent.parcel.area_m2} m2",
             )
-        children = [Parcel.register(part, self.act.now, parents=(parcel_id,)) for part in parts]
+        children = [Parcel.register(part, self.tx.now, parents=(parcel_id,)) for part in parts]
         self._require_new([c.id for c in children])
         files = tuple(
             ParcelFile(
                 parcel=child,
                 ownership=parent.ownership.inherited(
-                    child.id, self.act.now, OwnershipCause.SPLIT, (parcel_id,)
+                    child.id, self.tx.now, OwnershipCause.SPLIT, (parcel_id,)
                 ),
                 encumbrances=parent.encumbrances.moved_to(child.id),
             )
@@ -58,7 +58,7 @@ class Parcels(Service):
 
     def merge(self, parcel_ids: Sequence[str], result: ParcelDescription) -> ParcelFile:
         """Joins active parcels with identical owners and encumbrances into one new parcel."""
-        require_registrar(self.act.caller)
+        require_registrar(self.tx.caller)
         if len(set(parcel_ids)) != len(parcel_ids) or len(parcel_ids) < 2:
             raise RegistryError(ErrorCode.INVALID_ARGUMENT, "a merge joins at least two distinct parcels")
         parents = [load_active_file(self.records, pid) for pid in parcel_ids]
@@ -80,12 +80,12 @@ class Parcels(Service):
                 ErrorCode.AREA_MISMATCH,
                 f"the merged parcel is given {result.area_m2} m2 but its parts measure {area} m2",
             )
-        merged = Parcel.register(result, self.act.now, parents=tuple(parcel_ids))
+        merged = Parcel.register(result, self.tx.now, parents=tuple(parcel_ids))
         self._require_new([merged.id])
         file = ParcelFile(
             parcel=merged,
             ownership=first.ownership.inherited(
-                merged.id, self.act.now, OwnershipCause.MERGE, tuple(parcel_ids)
+                merged.id, self.tx.now, OwnershipCause.MERGE, tuple(parcel_ids)
             ),
             encumbrances=first.encumbrances.moved_to(merged.id),
         )
@@ -102,7 +102,7 @@ class Parcels(Service):
 
     def _retire(self, files: Sequence[ParcelFile], children: tuple[str, ...]) -> None:
         for file in files:
-            self.records.parcels.put(file.parcel.id, file.parcel.retire(children, self.act.now))
+            self.records.parcels.put(file.parcel.id, file.parcel.retire(children, self.tx.now))
             end_ownership(self.records, file.ownership)
 
     def _create(self, file: ParcelFile) -> None:

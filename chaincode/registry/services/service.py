@@ -1,12 +1,13 @@
-"""What every service holds: the storage ports and the circumstances of the current transaction."""
+"""What every service holds: the storage ports and the current transaction (caller, time, id)."""
 
 from __future__ import annotations
 
-from ..model.act import Act
+from grootboek.chaincode.contractapi.tx import Tx
+
 from .records import Records
 
 
 class Service:
-    def __init__(self, records: Records, act: Act) -> None:
+    def __init__(self, records: Records, tx: Tx) -> None:
         self.records = records
-        self.act = act
+        self.tx = tx

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ...signing import SignatureError, verify
+from grootboek.chaincode.signing import SignatureError, verify
+
 from ..errors import ErrorCode, RegistryError
 from ..model.statements import PartySignature, StatementType, statement
 from .lookups import require_party

@@ -20,7 +20,7 @@ from .signatures import spend_nonces, verify_signatures
 class Transfers(Service):
     def open(self, terms: TransferTerms, consents: Sequence[PartySignature]) -> Transfer:
         """Opens a transfer on every seller's consent and locks the parcel against other transfers."""
-        require_statement_submitter(self.act.caller)
+        require_statement_submitter(self.tx.caller)
         file = load_active_file(self.records, terms.parcel_id)
         file.encumbrances.require_no_pending_transfer()
         file.encumbrances.require_unattached()
@@ -35,23 +35,23 @@ class Transfers(Service):
             terms.sellers,
         )
         transfer = Transfer(
-            id=derive_id("tr", self.act.tx_id),
+            id=derive_id("tr", self.tx.id),
             terms=terms,
             status=TransferStatus.AWAITING_ACCEPTANCE,
-            opened_at=self.act.now,
+            opened_at=self.tx.now,
         )
         self.records.transfers.put(transfer.id, transfer)
         self.records.encumbrances.put(
             file.parcel.id, file.encumbrances.model_copy(update={"pending_transfer": transfer.id})
         )
-        spend_nonces(self.records, consents, self.act.tx_id)
+        spend_nonces(self.records, consents, self.tx.id)
         return transfer
 
     def accept(self, transfer_id: str, acceptances: Sequence[PartySignature]) -> Transfer:
         """Records every buyer's acceptance of the opened transfer."""
-        require_statement_submitter(self.act.caller)
+        require_statement_submitter(self.tx.caller)
         transfer = require_transfer(self.records, transfer_id)
-        accepted = transfer.accepted(self.act.now)
+        accepted = transfer.accepted(self.tx.now)
         verify_signatures(
             self.records,
             StatementType.TRANSFER_ACCEPTANCE,
@@ -60,36 +60,36 @@ class Transfers(Service):
             transfer.terms.buyer_ids,
         )
         self.records.transfers.put(accepted.id, accepted)
-        spend_nonces(self.records, acceptances, self.act.tx_id)
+        spend_nonces(self.records, acceptances, self.tx.id)
         return accepted
 
     def waive_preemption(self, transfer_id: str) -> Transfer:
         """The municipality declines to buy this time; its pre-emption right itself remains."""
-        require_officer(self.act.caller)
+        require_officer(self.tx.caller)
         transfer = require_transfer(self.records, transfer_id)
         file = load_file(self.records, transfer.terms.parcel_id)
-        if file.encumbrances.preemption_in_force(self.act.now) is None:
+        if file.encumbrances.preemption_in_force(self.tx.now) is None:
             raise RegistryError(
                 ErrorCode.INVALID_STATE, f"parcel {file.parcel.id} has no pre-emption right in force to waive"
             )
-        waived = transfer.preemption_waived(self.act.now)
+        waived = transfer.preemption_waived(self.tx.now)
         self.records.transfers.put(waived.id, waived)
         return waived
 
     def record(self, transfer_id: str) -> ParcelFile:
         """Records an accepted transfer (inschrijving): ownership passes to the buyers."""
-        require_registrar(self.act.caller)
+        require_registrar(self.tx.caller)
         transfer = require_transfer(self.records, transfer_id)
-        recorded = transfer.recorded(self.act.now)
+        recorded = transfer.recorded(self.tx.now)
         file = load_active_file(self.records, transfer.terms.parcel_id)
         file.encumbrances.require_unattached()
-        if file.encumbrances.preemption_in_force(self.act.now) and transfer.preemption_waived_at is None:
+        if file.encumbrances.preemption_in_force(self.tx.now) and transfer.preemption_waived_at is None:
             raise RegistryError(
                 ErrorCode.PREEMPTION_NOT_WAIVED,
                 f"parcel {file.parcel.id} carries a municipal pre-emption right not waived for transfer {transfer.id}",
             )
         terms = transfer.terms
-        ownership = file.ownership.after_transfer(terms.sellers, terms.buyers, self.act.now, transfer.id)
+        ownership = file.ownership.after_transfer(terms.sellers, terms.buyers, self.tx.now, transfer.id)
         encumbrances = file.encumbrances.model_copy(update={"pending_transfer": None})
         save_ownership(self.records, file.ownership, ownership)
         self.records.encumbrances.put(file.parcel.id, encumbrances)
@@ -98,9 +98,9 @@ class Transfers(Service):
 
     def cancel(self, transfer_id: str) -> Transfer:
         """Abandons an unrecorded transfer (the deal fell through) and unlocks the parcel."""
-        require_registrar(self.act.caller)
+        require_registrar(self.tx.caller)
         transfer = require_transfer(self.records, transfer_id)
-        cancelled = transfer.cancelled(self.act.now)
+        cancelled = transfer.cancelled(self.tx.now)
         file = load_file(self.records, transfer.terms.parcel_id)
         self.records.encumbrances.put(
             file.parcel.id, file.encumbrances.model_copy(update={"pending_transfer": None})

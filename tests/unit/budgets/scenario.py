@@ -8,11 +8,10 @@ from datetime import datetime, timedelta, timezone
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from grootboek.chaincode.budgets.domain.budget import Budget
-from grootboek.chaincode.budgets.domain.caller import Caller
-from grootboek.chaincode.budgets.domain.tx import Tx
 from grootboek.chaincode.budgets.domain.holder_codes import payment_code, read_payment_code, PaymentAuthorisation
 from grootboek.chaincode.budgets.domain.merchant import Merchant, MerchantRegistration
 from grootboek.chaincode.budgets.domain.scheme import Scheme, SchemeTerms
+from grootboek.chaincode.contractapi import Caller, Tx
 from grootboek.chaincode.signing import public_key_pem
 
 START = datetime(2025, 1, 1, tzinfo=timezone.utc)

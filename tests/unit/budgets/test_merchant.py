@@ -1,10 +1,10 @@
 import pytest
 
 from grootboek.chaincode.budgets.domain.admission import Admission
-from grootboek.chaincode.budgets.domain.caller import Caller
 from grootboek.chaincode.budgets.domain.errors import BudgetError, ErrorCode
 from grootboek.chaincode.budgets.domain.fields import parse
 from grootboek.chaincode.budgets.domain.merchant import Merchant, MerchantRegistration, MerchantStatus
+from grootboek.chaincode.contractapi import Caller
 
 from .refusals import refused
 from .scenario import (BIKE_SHOP, FAKE_OFFICER, LIQUOR_STORE, OFFICER, REGISTRAR, bike_shop, liquor_store,

@@ -16,8 +16,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from grootboek.chaincode import signing
+from grootboek.chaincode.contractapi import Caller, Tx
 from grootboek.chaincode.registry.errors import ErrorCode, RegistryError
-from grootboek.chaincode.registry.model.act import Act, Caller
 from grootboek.chaincode.registry.model.designation import Designation
 from grootboek.chaincode.registry.model.parcel import ParcelDescription, ParcelRegistration
 from grootboek.chaincode.registry.model.parcel_file import ParcelFile
@@ -35,10 +35,10 @@ from grootboek.chaincode.registry.services.transfers import Transfers
 
 from .memory_records import MemoryPersonalData, MemoryRecords
 
-REGISTRAR = Caller("RegistryMSP", "registrar")
-OFFICER = Caller("MunicipalityMSP", "officer")
-REGISTRY_CLERK = Caller("RegistryMSP", None)
-MERCHANT = Caller("MerchantsMSP", "registrar")
+REGISTRAR = Caller("RegistryMSP", "x509::CN=registrar,O=Registry::CN=ca.registry", "registrar")
+OFFICER = Caller("MunicipalityMSP", "x509::CN=officer,O=Municipality::CN=ca.municipality", "officer")
+REGISTRY_CLERK = Caller("RegistryMSP", "x509::CN=clerk,O=Registry::CN=ca.registry")
+MERCHANT = Caller("MerchantsMSP", "x509::CN=registrar,O=Merchants::CN=ca.merchants", "registrar")
 START = datetime(2024, 3, 1, 9, 0, tzinfo=timezone.utc)
 
 
@@ -80,12 +80,12 @@ class Holder:
 
 
 class _Transaction:
-    def __init__(self, desk: Desk, service: Any, act: Act) -> None:
-        self._desk, self._service, self._act = desk, service, act
+    def __init__(self, desk: Desk, service: Any, tx: Tx) -> None:
+        self._desk, self._service, self._tx = desk, service, tx
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         method = getattr(self._service, name)
-        return lambda *args, **kwargs: self._desk.execute(self._act, method, *args, **kwargs)
+        return lambda *args, **kwargs: self._desk.execute(self._tx, method, *args, **kwargs)
 
 
 class Desk:
@@ -93,9 +93,9 @@ class Desk:
         self.records = MemoryRecords()
         self.personal = MemoryPersonalData()
         self.now = START
-        self._tx = itertools.count(1)
+        self._tx_numbers = itertools.count(1)
 
-    def execute(self, act: Act, method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    def execute(self, tx: Tx, method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         try:
             result = method(*args, **kwargs)
         except Exception as exc:
@@ -104,22 +104,22 @@ class Desk:
             self.personal.discard()
             assert not (wrote and isinstance(exc, RegistryError)), "refused after writing"
             raise
-        self.records.commit(act.tx_id, act.now)
-        self.personal.commit(act.tx_id, act.now)
+        self.records.commit(tx.id, tx.now)
+        self.personal.commit(tx.id, tx.now)
         return result
 
-    def _act(self, caller: Caller) -> Act:
-        act = Act(caller=caller, now=self.now, tx_id=f"{next(self._tx):064x}")
+    def _tx(self, caller: Caller) -> Tx:
+        tx = Tx(id=f"{next(self._tx_numbers):064x}", now=self.now, caller=caller)
         self.now += timedelta(hours=1)
-        return act
+        return tx
 
     def _run(self, service: type, caller: Caller) -> Any:
-        act = self._act(caller)
-        return _Transaction(self, service(self.records, act), act)
+        tx = self._tx(caller)
+        return _Transaction(self, service(self.records, tx), tx)
 
     def parties(self, caller: Caller = REGISTRAR) -> Any:
-        act = self._act(caller)
-        return _Transaction(self, Parties(self.records, self.personal, act), act)
+        tx = self._tx(caller)
+        return _Transaction(self, Parties(self.records, self.personal, tx), tx)
 
     def parcels(self, caller: Caller = REGISTRAR) -> Any:
         return self._run(Parcels, caller)
