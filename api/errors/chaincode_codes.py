@@ -1,12 +1,12 @@
 """HTTP statuses of the chaincodes' refusal codes ("CODE: message" from an endorser).
 
-The registry publishes its table (`grootboek.chaincode.registry.errors.ErrorCode`); the budgets
+The registry publishes its table (`grootboek.chaincode.registry.domain.errors.ErrorCode`); the budgets
 chaincode publishes codes only, so their statuses are decided here: 409 when the state of the ledger
 stands in the way, 422 when the request can never succeed as given.
 """
 from __future__ import annotations
 
-from grootboek.chaincode.registry.errors import ErrorCode as RegistryCode
+from grootboek.chaincode.registry.domain.errors import ErrorCode as RegistryCode
 
 BUDGETS = {
     "INVALID_ARGUMENT": 400,

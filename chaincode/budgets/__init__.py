@@ -9,7 +9,7 @@ from typing import Any
 
 def __getattr__(name: str) -> Any:
     if name == "chaincode":
-        from .contract import chaincode
+        from .contracts import chaincode
 
         return chaincode
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

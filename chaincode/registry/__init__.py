@@ -1,10 +1,10 @@
 """Kadaster-style land registry chaincode: who owns which parcel, with a history nobody can rewrite.
 
-Layers: `model` (records and values with their invariants), `services` (the registry's rules, run
-against storage ports, given the caller and the transaction timestamp), `storage` (the ports over a
-chaincode stub) and `contracts` (translation to and from the chaincode API). The peer loads
-`grootboek.chaincode.registry:chaincode`; it is built on first access so that apps that only need
-the model (the REST gateway) do not build the contracts.
+Layers, as in the budgets chaincode: `domain` (records and values with their invariants, and the
+error codes), `services` (the registry's rules, run against storage ports, given the transaction),
+`storage` (the ports over a chaincode stub) and `contracts` (translation to and from the chaincode
+API). The peer loads `grootboek.chaincode.registry:chaincode`; it is built on first access so that
+apps that only need the domain (the REST gateway) do not build the contracts.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Encumbrances on a parcel: mortgages, attachments, the pre-emption right, limited rights."""
 from __future__ import annotations
 
-from grootboek.chaincode.registry.model.encumbrances import (
+from grootboek.chaincode.registry.domain.encumbrances import (
     Attachment,
     AttachmentTerms,
     LimitedRight,

@@ -6,14 +6,14 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from grootboek.chaincode.registry.model.encumbrances import (
+from grootboek.chaincode.registry.domain.encumbrances import (
     LimitedRightTerms,
     MortgageTerms,
 )
-from grootboek.chaincode.registry.model.ids import Identifier
-from grootboek.chaincode.registry.model.parcel import ParcelDescription
-from grootboek.chaincode.registry.model.statements import PartySignature
-from grootboek.chaincode.registry.model.transfer import TransferTerms
+from grootboek.chaincode.registry.domain.ids import Identifier
+from grootboek.chaincode.registry.domain.parcel import ParcelDescription
+from grootboek.chaincode.registry.domain.statements import PartySignature
+from grootboek.chaincode.registry.domain.transfer import TransferTerms
 
 class _Request(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")

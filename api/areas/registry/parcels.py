@@ -5,9 +5,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from grootboek.chaincode.registry.model.ownership import OwnershipEntry, OwnershipHistoryPage
-from grootboek.chaincode.registry.model.parcel import ParcelRegistration
-from grootboek.chaincode.registry.model.parcel_file import ParcelFile, ParcelFilePage
+from grootboek.chaincode.registry.domain.ownership import OwnershipEntry, OwnershipHistoryPage
+from grootboek.chaincode.registry.domain.parcel import ParcelRegistration
+from grootboek.chaincode.registry.domain.parcel_file import ParcelFile, ParcelFilePage
 
 from ...auth.roles import Role
 from ...auth.user import User

@@ -1,7 +1,7 @@
 """Parties: pseudonymous ids with public keys; personal data only in the registry's collection."""
 from __future__ import annotations
 
-from grootboek.chaincode.registry.model.party import Party, PartyDetails
+from grootboek.chaincode.registry.domain.party import Party, PartyDetails
 
 from ...auth.roles import Role
 from ...auth.user import User

@@ -1,8 +1,8 @@
 """Transfers of ownership: consent (open), acceptance, the municipality's waiver, recording."""
 from __future__ import annotations
 
-from grootboek.chaincode.registry.model.parcel_file import ParcelFile
-from grootboek.chaincode.registry.model.transfer import Transfer
+from grootboek.chaincode.registry.domain.parcel_file import ParcelFile
+from grootboek.chaincode.registry.domain.transfer import Transfer
 
 from ...auth.roles import Role
 from ...auth.user import User

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from grootboek.chaincode.contractapi import transaction
 
-from ..model.encumbrances import (
+from ..domain.encumbrances import (
     Attachment,
     AttachmentTerms,
     LimitedRight,
@@ -14,7 +14,7 @@ from ..model.encumbrances import (
     PreemptionRight,
     PreemptionTerms,
 )
-from ..model.statements import PartySignature
+from ..domain.statements import PartySignature
 from ..services.attachments import Attachments
 from ..services.limited_rights import LimitedRights
 from ..services.mortgages import Mortgages

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from grootboek.chaincode.contractapi import transaction
 
-from ..model.ownership import OwnershipEntry, OwnershipHistoryPage
-from ..model.page import PageRequest
-from ..model.parcel import ParcelDescription, ParcelRegistration
-from ..model.parcel_file import ParcelFile, ParcelFilePage
+from ..domain.ownership import OwnershipEntry, OwnershipHistoryPage
+from ..domain.page import PageRequest
+from ..domain.parcel import ParcelDescription, ParcelRegistration
+from ..domain.parcel_file import ParcelFile, ParcelFilePage
 from ..services.parcels import Parcels as ParcelService
 from ..services.queries import Queries
 from .base import RegistryContext, RegistryContract

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from grootboek.chaincode.contractapi import transaction
 
-from ..model.party import Party, PartyDetails
+from ..domain.party import Party, PartyDetails
 from ..services.parties import Parties as PartyService
 from ..services.queries import Queries
 from .base import RegistryContext, RegistryContract

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from grootboek.chaincode.contractapi import transaction
 
-from ..model.parcel_file import ParcelFile
-from ..model.statements import PartySignature
-from ..model.transfer import Transfer, TransferTerms
+from ..domain.parcel_file import ParcelFile
+from ..domain.statements import PartySignature
+from ..domain.transfer import Transfer, TransferTerms
 from ..services.queries import Queries
 from ..services.transfers import Transfers as TransferService
 from .base import RegistryContext, RegistryContract

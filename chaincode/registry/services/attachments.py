@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..errors import ErrorCode, RegistryError
-from ..model.encumbrances import Attachment, AttachmentTerms, find_entry
-from ..model.ids import derive_id
-from ..model.roles import is_registrar, require_statement_submitter
+from ..domain.encumbrances import Attachment, AttachmentTerms, find_entry
+from ..domain.errors import ErrorCode, RegistryError
+from ..domain.ids import derive_id
+from ..domain.roles import is_registrar, require_statement_submitter
 from .parcel_files import load_active_file
 from .service import Service
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..model.encumbrances import LimitedRight, LimitedRightTerms, find_entry
-from ..model.ids import derive_id
-from ..model.roles import require_registrar
-from ..model.statements import PartySignature, StatementType
+from ..domain.encumbrances import LimitedRight, LimitedRightTerms, find_entry
+from ..domain.ids import derive_id
+from ..domain.roles import require_registrar
+from ..domain.statements import PartySignature, StatementType
 from .parcel_files import load_active_file
 from .service import Service
 from .signatures import spend_nonces, verify_signatures

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..errors import ErrorCode, RegistryError
-from ..model.party import Party
-from ..model.transfer import Transfer
+from ..domain.errors import ErrorCode, RegistryError
+from ..domain.party import Party
+from ..domain.transfer import Transfer
 from .records import Records
 
 

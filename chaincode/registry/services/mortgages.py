@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ..errors import ErrorCode, RegistryError
-from ..model.encumbrances import Mortgage, MortgageTerms, find_entry
-from ..model.ids import derive_id
-from ..model.roles import require_statement_submitter
-from ..model.statements import PartySignature, StatementType
+from ..domain.encumbrances import Mortgage, MortgageTerms, find_entry
+from ..domain.errors import ErrorCode, RegistryError
+from ..domain.ids import derive_id
+from ..domain.roles import require_statement_submitter
+from ..domain.statements import PartySignature, StatementType
 from .parcel_files import load_active_file
 from .service import Service
 from .signatures import spend_nonces, verify_signatures

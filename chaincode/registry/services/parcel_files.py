@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..errors import ErrorCode, RegistryError
-from ..model.ownership import Ownership
-from ..model.parcel_file import ParcelFile
+from ..domain.errors import ErrorCode, RegistryError
+from ..domain.ownership import Ownership
+from ..domain.parcel_file import ParcelFile
 from .records import Records
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..errors import ErrorCode, RegistryError
-from ..model.encumbrances import Encumbrances
-from ..model.ownership import Ownership, OwnershipCause
-from ..model.parcel import Parcel, ParcelDescription, ParcelRegistration
-from ..model.parcel_file import ParcelFile
-from ..model.roles import require_registrar
+from ..domain.encumbrances import Encumbrances
+from ..domain.errors import ErrorCode, RegistryError
+from ..domain.ownership import Ownership, OwnershipCause
+from ..domain.parcel import Parcel, ParcelDescription, ParcelRegistration
+from ..domain.parcel_file import ParcelFile
+from ..domain.roles import require_registrar
 from .lookups import require_party
 from .parcel_files import end_ownership, load_active_file, save_ownership
 from .service import Service

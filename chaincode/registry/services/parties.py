@@ -5,10 +5,10 @@ from __future__ import annotations
 from grootboek.chaincode.contractapi.tx import Tx
 from grootboek.chaincode.signing import SignatureError, load_public_key
 
-from ..errors import ErrorCode, RegistryError
-from ..model.ids import derive_id
-from ..model.party import Party, PartyDetails
-from ..model.roles import require_registrar
+from ..domain.errors import ErrorCode, RegistryError
+from ..domain.ids import derive_id
+from ..domain.party import Party, PartyDetails
+from ..domain.roles import require_registrar
 from .lookups import require_party
 from .records import PersonalData, Records
 from .service import Service

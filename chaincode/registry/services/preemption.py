@@ -3,9 +3,9 @@ the municipality's waiver (see Transfers.waive_preemption)."""
 
 from __future__ import annotations
 
-from ..errors import ErrorCode, RegistryError
-from ..model.encumbrances import PreemptionRight, PreemptionTerms
-from ..model.roles import require_officer
+from ..domain.encumbrances import PreemptionRight, PreemptionTerms
+from ..domain.errors import ErrorCode, RegistryError
+from ..domain.roles import require_officer
 from .parcel_files import load_active_file
 from .service import Service
 

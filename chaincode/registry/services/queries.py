@@ -3,13 +3,13 @@ ownership at a moment, transfers and parties. Lists are paginated."""
 
 from __future__ import annotations
 
-from ..errors import ErrorCode, RegistryError
-from ..model.instants import parse_instant
-from ..model.ownership import OwnershipEntry, OwnershipHistoryPage
-from ..model.page import Page, PageRequest
-from ..model.parcel_file import ParcelFile, ParcelFilePage
-from ..model.party import Party
-from ..model.transfer import Transfer
+from ..domain.errors import ErrorCode, RegistryError
+from ..domain.instants import parse_instant
+from ..domain.ownership import OwnershipEntry, OwnershipHistoryPage
+from ..domain.page import Page, PageRequest
+from ..domain.parcel_file import ParcelFile, ParcelFilePage
+from ..domain.party import Party
+from ..domain.transfer import Transfer
 from .lookups import require_party, require_transfer
 from .parcel_files import load_file
 from .service import Service

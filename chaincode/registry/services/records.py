@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol, TypeVar
 
-from ..model.encumbrances import Encumbrances
-from ..model.ownership import Ownership, OwnershipEntry
-from ..model.page import Page, PageRequest
-from ..model.parcel import Parcel
-from ..model.party import Party, PartyDetails
-from ..model.transfer import Transfer
+from ..domain.encumbrances import Encumbrances
+from ..domain.ownership import Ownership, OwnershipEntry
+from ..domain.page import Page, PageRequest
+from ..domain.parcel import Parcel
+from ..domain.party import Party, PartyDetails
+from ..domain.transfer import Transfer
 
 T = TypeVar("T")
 

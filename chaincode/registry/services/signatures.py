@@ -7,8 +7,8 @@ from typing import Any
 
 from grootboek.chaincode.signing import SignatureError, verify
 
-from ..errors import ErrorCode, RegistryError
-from ..model.statements import PartySignature, StatementType, statement
+from ..domain.errors import ErrorCode, RegistryError
+from ..domain.statements import PartySignature, StatementType, statement
 from .lookups import require_party
 from .records import Records
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..errors import ErrorCode, RegistryError
-from ..model.ids import derive_id
-from ..model.parcel_file import ParcelFile
-from ..model.roles import require_officer, require_registrar, require_statement_submitter
-from ..model.statements import PartySignature, StatementType
-from ..model.transfer import Transfer, TransferStatus, TransferTerms
+from ..domain.errors import ErrorCode, RegistryError
+from ..domain.ids import derive_id
+from ..domain.parcel_file import ParcelFile
+from ..domain.roles import require_officer, require_registrar, require_statement_submitter
+from ..domain.statements import PartySignature, StatementType
+from ..domain.transfer import Transfer, TransferStatus, TransferTerms
 from .lookups import require_party, require_transfer
 from .parcel_files import load_active_file, load_file, save_ownership
 from .service import Service

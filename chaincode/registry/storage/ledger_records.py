@@ -10,12 +10,12 @@ from pydantic import BaseModel
 from grootboek.chaincode.shim import BaseStub
 from grootboek.chaincode.signing import canonical_json
 
-from ..model.encumbrances import Encumbrances
-from ..model.ownership import Ownership, OwnershipEntry
-from ..model.page import Page, PageRequest
-from ..model.parcel import Parcel
-from ..model.party import Party, PartyDetails
-from ..model.transfer import Transfer
+from ..domain.encumbrances import Encumbrances
+from ..domain.ownership import Ownership, OwnershipEntry
+from ..domain.page import Page, PageRequest
+from ..domain.parcel import Parcel
+from ..domain.party import Party, PartyDetails
+from ..domain.transfer import Transfer
 from . import keys
 from .state import State, encode
 

@@ -16,9 +16,9 @@ from pydantic import BaseModel
 from grootboek.chaincode.shim import BaseStub, KeyEndorsementPolicy, Role
 from grootboek.chaincode.signing import canonical_json
 
-from ..errors import ErrorCode, RegistryError
-from ..model.page import Page, PageRequest
-from ..model.roles import REGISTRY_MSP
+from ..domain.errors import ErrorCode, RegistryError
+from ..domain.page import Page, PageRequest
+from ..domain.roles import REGISTRY_MSP
 
 M = TypeVar("M", bound=BaseModel)
 

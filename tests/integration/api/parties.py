@@ -7,7 +7,7 @@ import random
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from grootboek.chaincode import signing
-from grootboek.chaincode.registry.model.statements import StatementType, statement
+from grootboek.chaincode.registry.domain.statements import StatementType, statement
 
 _nonces = itertools.count(1)
 

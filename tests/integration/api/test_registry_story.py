@@ -2,7 +2,7 @@
 municipality's pre-emption waiver, a mortgage, an attachment, a split, and the history."""
 from __future__ import annotations
 
-from grootboek.chaincode.registry.model.statements import StatementType
+from grootboek.chaincode.registry.domain.statements import StatementType
 
 from .commits import committed_on
 from .parties import Party, designation, parcel_id

@@ -8,7 +8,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from grootboek.chaincode import signing
-from grootboek.chaincode.registry.model.statements import StatementType, statement
+from grootboek.chaincode.registry.domain.statements import StatementType, statement
 from grootboek.client import CommitError, EndorseError, EvaluateError
 
 pytestmark = pytest.mark.integration

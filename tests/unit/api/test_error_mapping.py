@@ -8,7 +8,7 @@ from fabric_protos.peer import transaction_pb2
 from grootboek.api.errors import ApiError, Disposition, to_api_error
 from grootboek.api.errors.chaincode_codes import BUDGETS, STATUSES, http_status
 from grootboek.chaincode.budgets.domain.errors import ErrorCode as BudgetCode
-from grootboek.chaincode.registry.errors import ErrorCode as RegistryCode
+from grootboek.chaincode.registry.domain.errors import ErrorCode as RegistryCode
 from grootboek.client import (
     CommitError,
     CommitStatusError,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from grootboek.chaincode.budgets.contract import Budgets, BudgetsContext
+from grootboek.chaincode.budgets.contracts.budgets import Budgets, BudgetsContext
 from grootboek.chaincode.budgets.storage.ledger import Key, Ledger
 from grootboek.chaincode.budgets.storage.records import Records
 from grootboek.chaincode.budgets.storage.stub_ledger import StubLedger

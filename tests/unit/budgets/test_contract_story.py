@@ -190,7 +190,7 @@ def test_public_reads_and_private_ones():
 
 
 def test_a_large_settlement_is_taken_in_parts_and_nothing_twice(monkeypatch):
-    monkeypatch.setattr("grootboek.chaincode.budgets.service.settlements.MAX_SETTLEMENT_ENTRIES", 2)
+    monkeypatch.setattr("grootboek.chaincode.budgets.services.settlements.MAX_SETTLEMENT_ENTRIES", 2)
     world = Kindpakket().setup()
     world.issue()
     for n, amount in enumerate((1_000, 2_000, 3_000)):

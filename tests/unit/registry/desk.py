@@ -17,13 +17,13 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from grootboek.chaincode import signing
 from grootboek.chaincode.contractapi import Caller, Tx
-from grootboek.chaincode.registry.errors import ErrorCode, RegistryError
-from grootboek.chaincode.registry.model.designation import Designation
-from grootboek.chaincode.registry.model.parcel import ParcelDescription, ParcelRegistration
-from grootboek.chaincode.registry.model.parcel_file import ParcelFile
-from grootboek.chaincode.registry.model.shares import Share
-from grootboek.chaincode.registry.model.statements import PartySignature, StatementType, statement
-from grootboek.chaincode.registry.model.transfer import Transfer, TransferTerms
+from grootboek.chaincode.registry.domain.designation import Designation
+from grootboek.chaincode.registry.domain.errors import ErrorCode, RegistryError
+from grootboek.chaincode.registry.domain.parcel import ParcelDescription, ParcelRegistration
+from grootboek.chaincode.registry.domain.parcel_file import ParcelFile
+from grootboek.chaincode.registry.domain.shares import Share
+from grootboek.chaincode.registry.domain.statements import PartySignature, StatementType, statement
+from grootboek.chaincode.registry.domain.transfer import Transfer, TransferTerms
 from grootboek.chaincode.registry.services.attachments import Attachments
 from grootboek.chaincode.registry.services.limited_rights import LimitedRights
 from grootboek.chaincode.registry.services.mortgages import Mortgages

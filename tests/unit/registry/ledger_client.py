@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from grootboek.chaincode import signing
 from grootboek.chaincode.registry import chaincode
-from grootboek.chaincode.registry.errors import ErrorCode
+from grootboek.chaincode.registry.domain.errors import ErrorCode
 from grootboek.chaincode.shimtest import MemoryLedger, TestIdentity, make_identity
 
 from .desk import START, Holder

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from grootboek.chaincode.registry.model.ownership import Ownership, OwnershipEntry
-from grootboek.chaincode.registry.model.page import Page, PageRequest
-from grootboek.chaincode.registry.model.party import PartyDetails
+from grootboek.chaincode.registry.domain.ownership import Ownership, OwnershipEntry
+from grootboek.chaincode.registry.domain.page import Page, PageRequest
+from grootboek.chaincode.registry.domain.party import PartyDetails
 
 T = TypeVar("T")
 Key = tuple[str, ...]

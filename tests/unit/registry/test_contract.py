@@ -6,8 +6,8 @@ import json
 import pytest
 
 from grootboek.chaincode.registry import chaincode
-from grootboek.chaincode.registry.errors import ErrorCode
-from grootboek.chaincode.registry.model.statements import StatementType
+from grootboek.chaincode.registry.domain.errors import ErrorCode
+from grootboek.chaincode.registry.domain.statements import StatementType
 from grootboek.chaincode.registry.storage.state import REGISTRY_POLICY
 from grootboek.chaincode.shim import KeyEndorsementPolicy
 

@@ -1,7 +1,7 @@
 """Every error code, provoked through the chaincode as a client would meet it; none changes state."""
 
-from grootboek.chaincode.registry.errors import ErrorCode
-from grootboek.chaincode.registry.model.statements import StatementType
+from grootboek.chaincode.registry.domain.errors import ErrorCode
+from grootboek.chaincode.registry.domain.statements import StatementType
 
 from .ledger_client import CLERK, OFFICER, LedgerClient
 

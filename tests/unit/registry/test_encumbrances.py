@@ -2,15 +2,15 @@ from datetime import date
 
 import pytest
 
-from grootboek.chaincode.registry.errors import ErrorCode
-from grootboek.chaincode.registry.model.encumbrances import (
+from grootboek.chaincode.registry.domain.errors import ErrorCode
+from grootboek.chaincode.registry.domain.encumbrances import (
     AttachmentTerms,
     LimitedRightKind,
     LimitedRightTerms,
     MortgageTerms,
     PreemptionTerms,
 )
-from grootboek.chaincode.registry.model.statements import StatementType
+from grootboek.chaincode.registry.domain.statements import StatementType
 
 from .desk import MERCHANT, OFFICER, REGISTRY_CLERK, refused
 

@@ -2,7 +2,7 @@ import re
 from pathlib import Path
 
 from grootboek.chaincode import registry
-from grootboek.chaincode.registry.errors import ErrorCode, RegistryError
+from grootboek.chaincode.registry.domain.errors import ErrorCode, RegistryError
 
 README = Path(registry.__file__).with_name("README.md").read_text()
 

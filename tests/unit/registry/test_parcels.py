@@ -1,10 +1,10 @@
-from grootboek.chaincode.registry.errors import ErrorCode
-from grootboek.chaincode.registry.model.encumbrances import AttachmentTerms, MortgageTerms
-from grootboek.chaincode.registry.model.ownership import OwnershipCause
-from grootboek.chaincode.registry.model.page import PageRequest
-from grootboek.chaincode.registry.model.parcel import ParcelRegistration, ParcelStatus
-from grootboek.chaincode.registry.model.shares import Share
-from grootboek.chaincode.registry.model.statements import StatementType
+from grootboek.chaincode.registry.domain.encumbrances import AttachmentTerms, MortgageTerms
+from grootboek.chaincode.registry.domain.errors import ErrorCode
+from grootboek.chaincode.registry.domain.ownership import OwnershipCause
+from grootboek.chaincode.registry.domain.page import PageRequest
+from grootboek.chaincode.registry.domain.parcel import ParcelRegistration, ParcelStatus
+from grootboek.chaincode.registry.domain.shares import Share
+from grootboek.chaincode.registry.domain.statements import StatementType
 
 from .desk import OFFICER, START, description, designation, refused
 

@@ -1,8 +1,8 @@
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from grootboek.chaincode import signing
-from grootboek.chaincode.registry.errors import ErrorCode
-from grootboek.chaincode.registry.model.party import PartyDetails
+from grootboek.chaincode.registry.domain.errors import ErrorCode
+from grootboek.chaincode.registry.domain.party import PartyDetails
 
 from .desk import OFFICER, REGISTRY_CLERK, START, refused
 

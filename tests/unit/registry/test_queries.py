@@ -1,7 +1,7 @@
 from datetime import timedelta
 
-from grootboek.chaincode.registry.errors import ErrorCode
-from grootboek.chaincode.registry.model.page import PageRequest
+from grootboek.chaincode.registry.domain.errors import ErrorCode
+from grootboek.chaincode.registry.domain.page import PageRequest
 
 from .desk import START, description, refused
 

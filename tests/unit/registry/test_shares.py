@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, strategies as st
 from pydantic import ValidationError
 
-from grootboek.chaincode.registry.errors import ErrorCode
-from grootboek.chaincode.registry.model.ownership import Ownership, OwnershipCause
-from grootboek.chaincode.registry.model.shares import Share, require_whole
+from grootboek.chaincode.registry.domain.errors import ErrorCode
+from grootboek.chaincode.registry.domain.ownership import Ownership, OwnershipCause
+from grootboek.chaincode.registry.domain.shares import Share, require_whole
 
 from .desk import refused
 

@@ -1,12 +1,12 @@
 import pytest
 
-from grootboek.chaincode.registry.errors import ErrorCode
-from grootboek.chaincode.registry.model.encumbrances import AttachmentTerms, PreemptionTerms
-from grootboek.chaincode.registry.model.ownership import OwnershipCause
-from grootboek.chaincode.registry.model.page import PageRequest
-from grootboek.chaincode.registry.model.shares import Share
-from grootboek.chaincode.registry.model.statements import StatementType
-from grootboek.chaincode.registry.model.transfer import TransferStatus, TransferTerms
+from grootboek.chaincode.registry.domain.encumbrances import AttachmentTerms, PreemptionTerms
+from grootboek.chaincode.registry.domain.errors import ErrorCode
+from grootboek.chaincode.registry.domain.ownership import OwnershipCause
+from grootboek.chaincode.registry.domain.page import PageRequest
+from grootboek.chaincode.registry.domain.shares import Share
+from grootboek.chaincode.registry.domain.statements import StatementType
+from grootboek.chaincode.registry.domain.transfer import TransferStatus, TransferTerms
 
 from .desk import MERCHANT, OFFICER, REGISTRY_CLERK, refused
 

@@ -3,12 +3,12 @@ from datetime import datetime, timezone
 import pytest
 from pydantic import ValidationError
 
-from grootboek.chaincode.registry.errors import ErrorCode
-from grootboek.chaincode.registry.model.designation import Designation
-from grootboek.chaincode.registry.model.instants import parse_instant
-from grootboek.chaincode.registry.model.page import PageRequest
-from grootboek.chaincode.registry.model.parcel import ParcelDescription
-from grootboek.chaincode.registry.model.party import PartyDetails
+from grootboek.chaincode.registry.domain.designation import Designation
+from grootboek.chaincode.registry.domain.errors import ErrorCode
+from grootboek.chaincode.registry.domain.instants import parse_instant
+from grootboek.chaincode.registry.domain.page import PageRequest
+from grootboek.chaincode.registry.domain.parcel import ParcelDescription
+from grootboek.chaincode.registry.domain.party import PartyDetails
 
 from .desk import refused
 

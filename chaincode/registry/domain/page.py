@@ -7,7 +7,7 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from ..errors import ErrorCode, RegistryError
+from .errors import ErrorCode, RegistryError
 
 MAX_PAGE_SIZE = 100
 

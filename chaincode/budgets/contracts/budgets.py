@@ -1,27 +1,27 @@
-"""The budgets contract: translates chaincode calls to the operations in `service`. Refusals
+"""Contract `Budgets`: translates chaincode calls to the operations in `services`. Refusals
 (`BudgetError`) are ContractErrors: they reach the client as "CODE: message" by themselves."""
 from __future__ import annotations
 
 from functools import cached_property
 from typing import Any
 
-from grootboek.chaincode.contractapi import Chaincode, Context, Contract, transaction
+from grootboek.chaincode.contractapi import Context, Contract, transaction
 
-from .domain.admission import Admission
-from .domain.balance import Balance
-from .domain.budget import Budget
-from .domain.budget_entry import BudgetEntry
-from .domain.merchant import Merchant, MerchantRegistration
-from .domain.merchant_entry import MerchantEntry
-from .domain.pages import Page
-from .domain.payment import Payment
-from .domain.personal_data import PersonalData
-from .domain.report import SchemeReport
-from .domain.scheme import Scheme, SchemeTerms
-from .domain.settlement import Settlement
-from .service import budgets, merchants, payments, personal_data, reports, schemes, settlements
-from .storage.records import Records
-from .storage.stub_ledger import StubLedger
+from ..domain.admission import Admission
+from ..domain.balance import Balance
+from ..domain.budget import Budget
+from ..domain.budget_entry import BudgetEntry
+from ..domain.merchant import Merchant, MerchantRegistration
+from ..domain.merchant_entry import MerchantEntry
+from ..domain.pages import Page
+from ..domain.payment import Payment
+from ..domain.personal_data import PersonalData
+from ..domain.report import SchemeReport
+from ..domain.scheme import Scheme, SchemeTerms
+from ..domain.settlement import Settlement
+from ..services import budgets, merchants, payments, personal_data, reports, schemes, settlements
+from ..storage.records import Records
+from ..storage.stub_ledger import StubLedger
 
 
 class BudgetsContext(Context):
@@ -162,6 +162,3 @@ class Budgets(Contract):
     def scheme_report(self, ctx: BudgetsContext, scheme_id: str, page_size: int,
                       bookmark: str = "") -> SchemeReport:
         return reports.scheme_report(ctx.records, ctx.tx, scheme_id, page_size, bookmark)
-
-
-chaincode = Chaincode(Budgets(), title="budgets")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from grootboek.chaincode.contractapi.tx import Caller
 
-from ..errors import ErrorCode, RegistryError
+from .errors import ErrorCode, RegistryError
 
 REGISTRY_MSP = "RegistryMSP"  # the land registry (Kadaster)
 MUNICIPALITY_MSP = "MunicipalityMSP"  # the municipality (gemeente)

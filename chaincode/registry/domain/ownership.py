@@ -14,7 +14,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..errors import ErrorCode, RegistryError
+from .errors import ErrorCode, RegistryError
 from .ids import Identifier
 from .page import Page
 from .shares import Share, format_fraction, require_whole, total

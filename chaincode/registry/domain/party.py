@@ -12,7 +12,7 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, model_validator
 
-from ..errors import ErrorCode, RegistryError
+from .errors import ErrorCode, RegistryError
 from .ids import Identifier
 
 

@@ -13,7 +13,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, WithJsonSchema
 
-from ..errors import ErrorCode, RegistryError
+from .errors import ErrorCode, RegistryError
 from .ids import Identifier
 
 _FRACTION = re.compile(r"([1-9][0-9]{0,17})/([1-9][0-9]{0,17})")

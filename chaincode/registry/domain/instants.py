@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
-from ..errors import ErrorCode, RegistryError
+from .errors import ErrorCode, RegistryError
 
 
 def parse_instant(text: str) -> datetime:

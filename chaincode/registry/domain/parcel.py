@@ -8,8 +8,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from ..errors import ErrorCode, RegistryError
 from .designation import Designation
+from .errors import ErrorCode, RegistryError
 from .geometry import Geometry
 from .ids import Identifier
 from .shares import Share

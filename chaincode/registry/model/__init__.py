@@ -1,1 +1,0 @@
-"""Records and values of the registry, each validating its own invariants; no storage, no clock."""
