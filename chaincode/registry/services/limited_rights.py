@@ -10,29 +10,25 @@ from ..domain.ids import derive_id
 from ..domain.roles import require_registrar
 from ..domain.statements import PartySignature, StatementType
 from .parcel_files import load_active_file
-from .service import Service
-from .signatures import spend_nonces, verify_signatures
+from .signed_encumbrances import SignedEncumbrances
 
 
-class LimitedRights(Service):
+class LimitedRights(SignedEncumbrances):
     def grant(
         self, parcel_id: str, terms: LimitedRightTerms, signatures: Sequence[PartySignature]
     ) -> LimitedRight:
         require_registrar(self.tx.caller)
         file = load_active_file(self.records, parcel_id)
-        verify_signatures(
-            self.records,
-            StatementType.LIMITED_RIGHT_GRANT,
-            {"parcel_id": parcel_id, **terms.model_dump(mode="json")},
-            signatures,
-            file.ownership.parties | {terms.holder},
-        )
         right = LimitedRight(**dict(terms), id=derive_id("lr", self.tx.id), granted_at=self.tx.now)
         rights = (*file.encumbrances.limited_rights, right)
-        self.records.encumbrances.put(
-            parcel_id, file.encumbrances.model_copy(update={"limited_rights": rights})
+        self._signed_change(
+            parcel_id,
+            StatementType.LIMITED_RIGHT_GRANT,
+            terms.model_dump(mode="json"),
+            signatures,
+            file.ownership.parties | {terms.holder},
+            file.encumbrances.model_copy(update={"limited_rights": rights}),
         )
-        spend_nonces(self.records, signatures, self.tx.id)
         return right
 
     def release(self, parcel_id: str, right_id: str, signature: PartySignature) -> None:
@@ -40,12 +36,11 @@ class LimitedRights(Service):
         require_registrar(self.tx.caller)
         encumbrances = load_active_file(self.records, parcel_id).encumbrances
         right = find_entry(encumbrances.limited_rights, right_id, parcel_id)
-        verify_signatures(
-            self.records,
+        self._signed_change(
+            parcel_id,
             StatementType.LIMITED_RIGHT_RELEASE,
-            {"parcel_id": parcel_id, "right_id": right_id},
+            {"right_id": right_id},
             [signature],
             [right.holder],
+            encumbrances.without("limited_rights", right_id),
         )
-        self.records.encumbrances.put(parcel_id, encumbrances.without("limited_rights", right_id))
-        spend_nonces(self.records, [signature], self.tx.id)
