@@ -1,7 +1,9 @@
 """Runs a chaincode server: `python -m grootboek.chaincode.shim --chaincode module:attribute ...`.
 
 Every option can come from the environment instead (the names Fabric's CCaaS examples use).
-TLS is required unless --tls-disabled / CHAINCODE_TLS_DISABLED=true. SIGTERM stops it cleanly.
+TLS is required unless --tls-disabled / CHAINCODE_TLS_DISABLED=true. With a client CA, the peer
+names (the host names in the organisation's peers' TLS certificates) say which of the CA's
+certificates are peers. SIGTERM stops it cleanly.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from typing import Sequence
 
 from grootboek import logs
 
+from .http2 import Limits
 from .server import TlsConfig, serve
 
 log = logging.getLogger(__name__)
@@ -42,8 +45,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--tls-key", default=env("CHAINCODE_TLS_KEY"))
     parser.add_argument("--client-ca-cert", default=env("CHAINCODE_CLIENT_CA_CERT"),
                         help="require peers to present a client certificate signed by this CA")
+    parser.add_argument("--peer-names", default=env("CHAINCODE_PEER_NAMES", ""),
+                        help="comma-separated names of the peers admitted with a client certificate")
     parser.add_argument("--tls-disabled", action="store_true",
                         default=env("CHAINCODE_TLS_DISABLED", "").lower() == "true")
+    parser.add_argument("--max-message-size", type=int,
+                        default=int(env("CHAINCODE_MAX_MESSAGE_SIZE", Limits.max_message)),
+                        help="largest message accepted from the peer, in bytes")
     return parser
 
 
@@ -57,13 +65,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not options.tls_disabled:
         if not (options.tls_cert and options.tls_key):
             parser.error("TLS needs --tls-cert and --tls-key (or pass --tls-disabled)")
-        tls = TlsConfig.from_files(options.tls_cert, options.tls_key, options.client_ca_cert)
+        peer_names = frozenset(name.strip() for name in options.peer_names.split(",") if name.strip())
+        tls = TlsConfig.from_files(options.tls_cert, options.tls_key, options.client_ca_cert, peer_names)
     logs.configure()
     chaincode = load(options.chaincode)
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())
-    server = serve(chaincode, options.address, options.id, tls)
+    # Two messages in assembly at once per connection: a peer's one stream, and some slack.
+    limits = Limits(max_message=options.max_message_size, max_buffered=2 * options.max_message_size)
+    server = serve(chaincode, options.address, options.id, tls, limits)
     stopping.wait()
     log.info("stopping chaincode server")
     server.stop()

@@ -112,11 +112,11 @@ class Connection:
             key = (message.channel_id, message.txid)
             if key in self._waiting:
                 self._waiting.remove(key)
-                self._running[key].switch(message)
+                self._in_transaction(message, self._running[key].switch, message)
             else:
                 log.warning("reply for no waiting transaction", extra={"txid": message.txid})
         elif (kind == Message.TRANSACTION or kind == Message.INIT) and self._ready:
-            self._runners.start(self._execute, message)
+            self._in_transaction(message, self._runners.start, self._execute, message)
         elif kind == Message.KEEPALIVE:
             self._send(message)
         elif kind == Message.REGISTERED and not self._registered:
@@ -127,6 +127,15 @@ class Connection:
             log.info("registered with peer", extra={"capabilities": str(self.capabilities)})
         else:
             raise PeerError(f"unexpected {Message.Type.Name(kind)} from peer at this point")
+
+    def _in_transaction(self, message: Message, run: Callable, *args: object) -> None:
+        """Starts or resumes the transaction of `message`: whatever escapes it fails that
+        transaction only, never the stream with every other transaction on it."""
+        try:
+            run(*args)
+        except Exception as exc:
+            log.exception("transaction broke out of its runner", extra={"txid": message.txid})
+            self._send(_error_reply(message, f"{type(exc).__name__}: {exc}"))
 
     def _execute(self, message: Message) -> None:
         key = (message.channel_id, message.txid)
@@ -150,23 +159,24 @@ class Connection:
             succeeded = response.status < ERROR_THRESHOLD
             if succeeded:
                 stub.flush()
+            # inside the try: a response of the wrong types fails its transaction like any error
+            reply = Message(
+                type=Message.COMPLETED,
+                txid=message.txid,
+                channel_id=message.channel_id,
+                payload=proposal_response_pb2.Response(
+                    status=response.status, message=response.message, payload=response.payload
+                ).SerializeToString(),
+            )
+            if succeeded and stub.event is not None:
+                reply.chaincode_event.event_name = stub.event.name
+                reply.chaincode_event.payload = stub.event.payload
         except PeerError as exc:  # the peer refused the batched writes
             log.warning("peer refused the transaction", extra={"txid": message.txid, "reason": str(exc)})
             return _error_reply(message, f"PeerError: {exc}")
         except BaseException as exc:  # even SystemExit: the peer must get its one reply
             log.exception("transaction failed in the shim", extra={"txid": message.txid})
             return _error_reply(message, f"{type(exc).__name__}: {exc}")
-        reply = Message(
-            type=Message.COMPLETED,
-            txid=message.txid,
-            channel_id=message.channel_id,
-            payload=proposal_response_pb2.Response(
-                status=response.status, message=response.message, payload=response.payload
-            ).SerializeToString(),
-        )
-        if succeeded and stub.event is not None:
-            reply.chaincode_event.event_name = stub.event.name
-            reply.chaincode_event.payload = stub.event.payload
         return reply
 
 

@@ -7,6 +7,7 @@ import ssl
 import tempfile
 import threading
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from fabric_protos.peer.chaincode_shim_pb2 import ChaincodeMessage as Message
@@ -19,26 +20,37 @@ from .interface import ChaincodeInterface
 
 log = logging.getLogger(__name__)
 
-MAX_MESSAGE_SIZE = 100 * 1024 * 1024  # Fabric's limit, both directions
+MAX_MESSAGE_SIZE = 100 * 1024 * 1024  # Fabric's limit, both directions: what a peer accepts from us
 _CONNECT = "/protos.Chaincode/Connect"
 
 
 @dataclass(frozen=True)
 class TlsConfig:
-    """Server certificate and key (PEM); with `client_ca`, peers must present a cert it signed."""
+    """Server certificate and key (PEM); with `client_ca`, peers must present a cert it signed.
+
+    Every member of an organisation has a certificate of its TLS CA, so with `peer_names` a client
+    is admitted only if its certificate names one of them (common name or DNS name): the
+    organisation's peers, not its users.
+    """
 
     cert: bytes
     key: bytes
     client_ca: bytes | None = None
+    peer_names: frozenset[str] = frozenset()
 
     @classmethod
     def from_files(
-        cls, cert: str | Path, key: str | Path, client_ca: str | Path | None = None
+        cls,
+        cert: str | Path,
+        key: str | Path,
+        client_ca: str | Path | None = None,
+        peer_names: frozenset[str] = frozenset(),
     ) -> "TlsConfig":
         return cls(
             Path(cert).read_bytes(),
             Path(key).read_bytes(),
             Path(client_ca).read_bytes() if client_ca else None,
+            peer_names,
         )
 
     def ssl_context(self) -> ssl.SSLContext:
@@ -55,6 +67,25 @@ class TlsConfig:
             context.verify_mode = ssl.CERT_REQUIRED
         context.set_alpn_protocols(["h2"])  # gRPC clients insist on it
         return context
+
+    def admission(self) -> http2.Admission | None:
+        """The check of a client's certificate after the handshake, if there is one to make."""
+        if self.client_ca is None:
+            return None
+        if not self.peer_names:
+            log.warning("no peer names: any certificate of the client CA is taken for a peer")
+            return None
+        return partial(_admit_peer, self.peer_names)
+
+
+def _admit_peer(peer_names: frozenset[str], cert: dict | None) -> str | None:
+    if not cert:
+        return "no client certificate"
+    common = [value for field in cert.get("subject", ()) for key, value in field if key == "commonName"]
+    dns = [value for kind, value in cert.get("subjectAltName", ()) if kind == "DNS"]
+    if peer_names.intersection(common) or peer_names.intersection(dns):
+        return None
+    return f"client certificate {', '.join(common) or '(no common name)'} is not one of the peers"
 
 
 class _PeerStream:
@@ -95,14 +126,21 @@ class ChaincodeServer:
     """
 
     def __init__(
-        self, chaincode: ChaincodeInterface, address: str, chaincode_id: str, tls: TlsConfig | None
+        self,
+        chaincode: ChaincodeInterface,
+        address: str,
+        chaincode_id: str,
+        tls: TlsConfig | None,
+        limits: http2.Limits,
     ) -> None:
         host, port = _split(address)
         methods = {_CONNECT: lambda stream: _PeerStream(stream, chaincode, chaincode_id)}
         self._connections: set[http2.ServerConnection] = set()
+        complaints = http2.Complaints(log)
+        admit = tls.admission() if tls is not None else None
 
         def connection() -> http2.ServerConnection:
-            return http2.ServerConnection(methods, MAX_MESSAGE_SIZE, self._connections)
+            return http2.ServerConnection(methods, limits, self._connections, complaints, admit)
 
         ssl_context = tls.ssl_context() if tls is not None else None
         self._loop = asyncio.new_event_loop()
@@ -156,7 +194,11 @@ def _split(address: str) -> tuple[str | None, int]:
 
 
 def serve(
-    chaincode: ChaincodeInterface, address: str, chaincode_id: str, tls: TlsConfig | None = None
+    chaincode: ChaincodeInterface,
+    address: str,
+    chaincode_id: str,
+    tls: TlsConfig | None = None,
+    limits: http2.Limits = http2.Limits(),
 ) -> ChaincodeServer:
     """Starts serving `chaincode` as package `chaincode_id` on `address`; returns the server."""
-    return ChaincodeServer(chaincode, address, chaincode_id, tls)
+    return ChaincodeServer(chaincode, address, chaincode_id, tls, limits)

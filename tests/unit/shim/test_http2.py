@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import queue
 import socket
 import threading
@@ -41,9 +42,13 @@ class Server:
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._thread.start()
         methods = {METHOD: lambda stream: Echo(stream, self.events)}
+        limits = http2.Limits(max_message=LIMIT)
+        complaints = http2.Complaints(logging.getLogger("test"))
         self._server = self.run(
             self._loop.create_server(
-                lambda: http2.ServerConnection(methods, LIMIT, self.connections), "127.0.0.1", 0
+                lambda: http2.ServerConnection(methods, limits, self.connections, complaints),
+                "127.0.0.1",
+                0,
             )
         )
         self.port = self._server.sockets[0].getsockname()[1]
