@@ -112,7 +112,8 @@ class Chaincode(_Model):
     # Import path of the Python chaincode object our runtime serves, "module:attribute" ...
     contract: str | None = Field(None, pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
     # ... or the command of any other chaincode-as-a-service server (e.g. a Go chaincode), given
-    # CHAINCODE_SERVER_ADDRESS, CHAINCODE_ID, CHAINCODE_TLS_CERT/_KEY, CHAINCODE_CLIENT_CA_CERT.
+    # CHAINCODE_SERVER_ADDRESS, CHAINCODE_ID, CHAINCODE_TLS_CERT/_KEY, CHAINCODE_CLIENT_CA_CERT
+    # and CHAINCODE_PEER_NAMES (the organisation's peers' host names, the clients to admit).
     command: list[str] | None = None
     endorsement_policy: str | None = None  # None: the channel's Endorsement policy (MAJORITY)
     init_required: bool = False

@@ -83,6 +83,12 @@ def prepare(layout: Layout) -> None:
         path.chmod(0o600)
 
 
+def peer_names(layout: Layout, org_name: str) -> str:
+    """The host names in the TLS certificates of the organisation's peers: the only clients its
+    chaincode servers admit (its users hold certificates of the same TLS CA)."""
+    return ",".join(peer.host for peer in layout.peers(layout.consortium.organization(org_name)))
+
+
 def server_specs(layout: Layout, packages: dict[tuple[str, str], packaging.Package], stop_order: int) -> list[ProcessSpec]:
     """One chaincode server per organisation and chaincode, serving the packaged id. Every server
     is configured the same way, through Fabric's CCaaS environment conventions; ours is the
@@ -103,7 +109,8 @@ def server_specs(layout: Layout, packages: dict[tuple[str, str], packaging.Packa
                          "CHAINCODE_ID": packages[(channel.name, cc.name)].id,
                          "CHAINCODE_TLS_CERT": str(tls / "server.crt"),
                          "CHAINCODE_TLS_KEY": str(tls / "server.key"),
-                         "CHAINCODE_CLIENT_CA_CERT": str(tls / "ca.crt")},
+                         "CHAINCODE_CLIENT_CA_CERT": str(tls / "ca.crt"),
+                         "CHAINCODE_PEER_NAMES": peer_names(layout, org_name)},
                     stop_order=stop_order,
                 ))
     return specs

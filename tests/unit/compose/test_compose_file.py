@@ -132,9 +132,12 @@ def test_cas_and_chaincode_servers_use_tls(services):
         assert ca["command"] == ["fabric-ca-server", "start"]  # not the image's admin:adminpw bootstrap
     servers = {n: s for n, s in of_image(services, "grootboek:").items() if n.startswith("cc-")}
     assert servers
-    for server in servers.values():
+    for name, server in servers.items():
         env = server["environment"]
         assert {"CHAINCODE_TLS_CERT", "CHAINCODE_TLS_KEY", "CHAINCODE_CLIENT_CA_CERT"} <= set(env)
+        domain = name.split(".", 1)[1]  # only its own organisation's peers are admitted
+        peers = env["CHAINCODE_PEER_NAMES"].split(",")
+        assert peers and all(p.startswith("peer") and p.endswith(f".{domain}") for p in peers)
         assert "CHAINCODE_TLS_DISABLED" not in env
 
 
