@@ -6,6 +6,7 @@ from fabric_protos.peer import chaincode_shim_pb2 as pb
 from fabric_protos.peer import proposal_response_pb2
 
 from grootboek.chaincode.conformance import chaincode as conformance
+from grootboek.chaincode.shim import Response
 from grootboek.chaincode.shim.connection import Connection
 
 Message = pb.ChaincodeMessage
@@ -73,3 +74,49 @@ def test_closing_fails_the_waiting_transactions_each_with_one_reply():
     assert sorted(m.txid for m in outcomes) == ["a", "b"]
     messages = {proposal_response_pb2.Response.FromString(m.payload).message for m in outcomes}
     assert messages == {"INTERNAL: PeerError: connection to the peer was lost"}
+
+
+class BadResponse:
+    """A chaincode whose transaction "bad" returns a response of the wrong types."""
+
+    def init(self, stub):
+        return Response(200)
+
+    def invoke(self, stub):
+        if stub.get_args() == [b"bad"]:
+            return Response(200, payload="text, not bytes")
+        return Response(200, payload=b"fine")
+
+
+def test_a_response_of_the_wrong_types_fails_its_transaction_only():
+    sent: list[Message] = []
+    connection = Connection(BadResponse(), "bad:0123", sent.append)
+    connection.start()
+    connection.handle(Message(type=Message.REGISTERED))
+    connection.handle(Message(type=Message.READY))
+    connection.handle(transaction("ch", "tx1", "bad"))
+    assert (sent[-1].type, sent[-1].txid) == (Message.ERROR, "tx1")
+    assert b"TypeError" in sent[-1].payload
+    connection.handle(transaction("ch", "tx2", "good"))
+    assert (sent[-1].type, sent[-1].txid) == (Message.COMPLETED, "tx2")
+
+
+def test_an_error_that_escapes_a_transaction_fails_that_transaction_only():
+    sent: list[Message] = []
+
+    def send(message: Message) -> None:
+        if message.type == Message.COMPLETED and message.txid == "tx1":
+            raise RuntimeError("cannot send")
+        sent.append(message)
+
+    connection = Connection(conformance, "conformance:0123", send)
+    connection.start()
+    connection.handle(Message(type=Message.REGISTERED))
+    connection.handle(Message(type=Message.READY))
+    request = transaction("ch", "tx1", "State:get", "k")
+    connection.handle(request)
+    connection.handle(reply(sent[-1], Message.RESPONSE, b"v"))  # the tx resumes and breaks out
+    assert (sent[-1].type, sent[-1].txid, sent[-1].payload) == (Message.ERROR, "tx1", b"RuntimeError: cannot send")
+    connection.handle(transaction("ch", "tx2", "State:get", "k"))
+    connection.handle(reply(sent[-1], Message.RESPONSE, b"v"))
+    assert (sent[-1].type, sent[-1].txid) == (Message.COMPLETED, "tx2")
