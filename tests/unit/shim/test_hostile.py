@@ -29,6 +29,7 @@ class Client:
     """An HTTP/2 client that sends whatever frames a test gives it and reads the server's."""
 
     def __init__(self, port: int, settings: dict[int, int] | None = None) -> None:
+        self.port = port
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=5)
         self._encoder = hpack.Encoder()
         self._decoder = hpack.Decoder()
@@ -126,7 +127,14 @@ def client(serve):
         each.close()
 
 
-def assert_serves(server: Server) -> None:
+@pytest.fixture
+def hostile(serve, client) -> Client:
+    """A client of a server with the default limits."""
+    return client(serve())
+
+
+def assert_serves(server: Server | Client) -> None:
+    """The server (or the one the client is connected to) answers a good client."""
     with grpc.insecure_channel(f"127.0.0.1:{server.port}") as channel:
         assert list(channel.stream_stream(METHOD)(iter([b"good"]), timeout=10)) == [b"good"]
 
@@ -141,7 +149,7 @@ def test_data_beyond_the_connection_window_is_a_flow_control_error(serve, client
         hostile.send(message(stream_id, 60 * KIB, bytes(15 * KIB)),
                      *(DataFrame(stream_id, bytes(10 * KIB)) for _ in range(frames)))
     hostile.expect_goaway(http2.FLOW_CONTROL_ERROR)
-    assert_serves(server)
+    assert_serves(hostile)
 
 
 def test_data_beyond_a_stream_window_resets_the_stream(serve, client):
@@ -152,12 +160,10 @@ def test_data_beyond_a_stream_window_resets_the_stream(serve, client):
     # The last byte of the message, with padding beyond the stream's window of one message.
     hostile.send(DataFrame(1, b"x", flags=["PADDED"], pad_length=255))
     hostile.expect_reset(1, http2.FLOW_CONTROL_ERROR)
-    assert_serves(server)
+    assert_serves(hostile)
 
 
-def test_a_window_update_of_zero_is_a_protocol_error_of_its_stream_or_connection(serve, client):
-    server = serve()
-    hostile = client(server)
+def test_a_window_update_of_zero_is_a_protocol_error_of_its_stream_or_connection(hostile):
     hostile.request(1)
     hostile.send(raw(http2.WINDOW_UPDATE, 0, 1, bytes(4)))
     hostile.expect_reset(1, http2.PROTOCOL_ERROR)
@@ -165,18 +171,16 @@ def test_a_window_update_of_zero_is_a_protocol_error_of_its_stream_or_connection
     assert hostile.trailers(3)[1]["grpc-status"] == "0"
     hostile.send(raw(http2.WINDOW_UPDATE, 0, 0, bytes(4)))
     hostile.expect_goaway(http2.PROTOCOL_ERROR)
-    assert_serves(server)
+    assert_serves(hostile)
 
 
-def test_a_window_past_2_31_is_a_flow_control_error(serve, client):
-    server = serve()
-    hostile = client(server)
+def test_a_window_past_2_31_is_a_flow_control_error(hostile):
     hostile.request(1)
     hostile.send(WindowUpdateFrame(1, 2**31 - 1))
     hostile.expect_reset(1, http2.FLOW_CONTROL_ERROR)
     hostile.send(WindowUpdateFrame(0, 2**31 - 1))
     hostile.expect_goaway(http2.FLOW_CONTROL_ERROR)
-    assert_serves(server)
+    assert_serves(hostile)
 
 
 @pytest.mark.parametrize("flood", ["empty frames", "bytes"])
@@ -188,7 +192,7 @@ def test_a_continuation_flood_is_cut_off(serve, client, flood):
     fragment, count = (b"", 16) if flood == "empty frames" else (bytes(4 * KIB), 2)
     hostile.send(*(ContinuationFrame(1, fragment) for _ in range(count)))
     hostile.expect_goaway(http2.ENHANCE_YOUR_CALM)
-    assert_serves(server)
+    assert_serves(hostile)
 
 
 def test_streams_beyond_the_advertised_limit_are_refused(serve, client):
@@ -201,7 +205,7 @@ def test_streams_beyond_the_advertised_limit_are_refused(serve, client):
     hostile.expect_reset(5, http2.REFUSED_STREAM)
     hostile.send(message(1, 2, b"ok", flags=["END_STREAM"]))  # the open ones still work
     assert hostile.trailers(1)[1]["grpc-status"] == "0"
-    assert_serves(server)
+    assert_serves(hostile)
 
 
 @pytest.mark.parametrize("headers", [
@@ -213,32 +217,26 @@ def test_streams_beyond_the_advertised_limit_are_refused(serve, client):
     [("content-type", "application/grpc")] + GRPC_REQUEST[:-1],
 ], ids=["upper case", "connection-specific", "te", "response pseudo-header", "no path",
         "pseudo-header last"])
-def test_a_malformed_request_is_a_protocol_error_of_its_stream(serve, client, headers):
-    server = serve()
-    hostile = client(server)
+def test_a_malformed_request_is_a_protocol_error_of_its_stream(hostile, headers):
     hostile.request(1, headers)
     hostile.expect_reset(1, http2.PROTOCOL_ERROR)
-    assert_serves(server)
+    assert_serves(hostile)
 
 
-def test_data_that_disagrees_with_content_length_is_a_protocol_error(serve, client):
-    server = serve()
-    hostile = client(server)
+def test_data_that_disagrees_with_content_length_is_a_protocol_error(hostile):
     hostile.request(1, GRPC_REQUEST + [("content-length", "3")])
     hostile.send(message(1, 2, b"ok"))
     hostile.expect_reset(1, http2.PROTOCOL_ERROR)
-    assert_serves(server)
+    assert_serves(hostile)
 
 
-def test_data_after_the_client_ended_its_stream_is_a_stream_closed_error(serve, client):
-    server = serve()
-    hostile = client(server)
+def test_data_after_the_client_ended_its_stream_is_a_stream_closed_error(hostile):
     hostile.request(1)
     hostile.send(message(1, 2, b"ok", flags=["END_STREAM"]))
     hostile.trailers(1)
     hostile.send(message(1, 2, b"ok"))
     hostile.expect_reset(1, http2.STREAM_CLOSED)
-    assert_serves(server)
+    assert_serves(hostile)
 
 
 def test_a_client_that_does_not_read_is_not_read_either(serve):
@@ -267,9 +265,7 @@ def test_a_client_that_does_not_read_is_not_read_either(serve):
     assert_serves(server)
 
 
-def test_trailers_longer_than_the_clients_frame_size_go_in_continuation_frames(serve, client):
-    server = serve()
-    hostile = client(server)
+def test_trailers_longer_than_the_clients_frame_size_go_in_continuation_frames(hostile):
     reason = "x" * 40_000
     hostile.request(1)
     body = struct.pack(">BL", 0, 5 + len(reason)) + b"fail:" + reason.encode()
@@ -278,7 +274,7 @@ def test_trailers_longer_than_the_clients_frame_size_go_in_continuation_frames(s
     assert [type(f) for f in frames] == [HeadersFrame, ContinuationFrame, ContinuationFrame]
     assert all(len(f.data) <= 16_384 for f in frames)
     assert fields["grpc-status"] == str(http2.INTERNAL) and fields["grpc-message"] == reason
-    assert_serves(server)
+    assert_serves(hostile)
 
 
 def test_a_failing_handler_fails_its_stream_only(serve):
