@@ -97,8 +97,8 @@ def _state_dir(args: argparse.Namespace) -> Path:
     if getattr(args, "state_dir", None) is not None:
         return Path(args.state_dir)
     from grootboek.cli import default_consortium
-    from grootboek.network import consortium as consortium_file
-    from grootboek.network.layout import default_state_dir
+    from grootboek.network.config import consortium as consortium_file
+    from grootboek.network.config.layout import default_state_dir
 
     consortium = consortium_file.load(getattr(args, "consortium", None) or default_consortium())
     return default_state_dir(consortium.name)
@@ -185,8 +185,8 @@ def _print_user(accounts, user) -> None:
 
 
 def _network_user_msp(args: argparse.Namespace) -> Path:
-    from grootboek.network import consortium as consortium_file
-    from grootboek.network.layout import Layout
+    from grootboek.network.config import consortium as consortium_file
+    from grootboek.network.config.layout import Layout
 
     state = _state_dir(args)
     layout = Layout(consortium_file.load(state / "consortium.yaml"), state)

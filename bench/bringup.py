@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bench import report
 from grootboek.network import binaries, supervisor
-from grootboek.network import consortium as consortium_file
+from grootboek.network.config import consortium as consortium_file
 from grootboek.network.network import Network
 from grootboek.progress import Progress
 

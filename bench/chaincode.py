@@ -49,8 +49,8 @@ from bench.load import (COLUMNS, CPU_NOTE, GROUPS, Figures, LoadClients, Operati
                         percentile, print_failures, server_names, spread)
 from grootboek.client import Contract
 from grootboek.network import binaries
-from grootboek.network import consortium as consortium_file
-from grootboek.network.consortium import Consortium
+from grootboek.network.config import consortium as consortium_file
+from grootboek.network.config.consortium import Consortium
 from grootboek.network.network import Network
 from grootboek.progress import Progress
 # The integration tests' consortium pieces, shared on purpose.

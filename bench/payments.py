@@ -50,8 +50,8 @@ from grootboek.chaincode.shim import ClientIdentity
 from grootboek.chaincode.signing import public_key_pem
 from grootboek.client import Contract
 from grootboek.network import binaries
-from grootboek.network import consortium as consortium_file
-from grootboek.network.consortium import Consortium
+from grootboek.network.config import consortium as consortium_file
+from grootboek.network.config.consortium import Consortium
 from grootboek.network.network import Network
 from grootboek.progress import Progress
 from tests.integration.budgets.conftest import SHOPS, with_shops

@@ -21,7 +21,7 @@ def default_consortium() -> Path:
     env = os.environ.get("GROOTBOEK_CONSORTIUM")
     if env:
         return Path(env)
-    from grootboek.network.consortium import DEFAULT_FILE
+    from grootboek.network.config.consortium import DEFAULT_FILE
 
     return DEFAULT_FILE
 

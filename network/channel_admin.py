@@ -23,12 +23,12 @@ from grootboek.client.errors import BroadcastError, DeliverError
 from grootboek.client.identity import PrivateKeySigner, SigningIdentity, X509Identity
 from grootboek.client.protocol import seek
 from grootboek.client.protocol.deliver import fetch_block, fetch_config_block
-from grootboek.network.config_elements import differences
-from grootboek.network.config_policies import Signer, choose_signers, unsatisfied
-from grootboek.network.config_transaction import ConfigTransaction
-from grootboek.network.config_update import NoChanges, compute_update
-from grootboek.network.consortium import OrdererNode
-from grootboek.network.layout import Layout
+from grootboek.network.config.config_elements import differences
+from grootboek.network.config.config_policies import Signer, choose_signers, unsatisfied
+from grootboek.network.config.config_transaction import ConfigTransaction
+from grootboek.network.config.config_update import NoChanges, compute_update
+from grootboek.network.config.consortium import OrdererNode
+from grootboek.network.config.layout import Layout
 from grootboek.network.network import Network
 from grootboek.network.participation import ParticipationError
 from grootboek.network.readiness import wait_for

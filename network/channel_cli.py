@@ -12,13 +12,14 @@ import yaml
 
 from grootboek.cli import CommandError
 from grootboek.client.identity import PrivateKeySigner, SigningIdentity, X509Identity
-from grootboek.network import channels, config_edits, configtxlator
+from grootboek.network import channels
 from grootboek.network.channel_admin import ChannelAdmin, admin_signing
-from grootboek.network.channel_view import describe
 from grootboek.network.cli import open_network
 from grootboek.network.cli_support import add_update_options, apply_update, command, emit, known, load_transaction
-from grootboek.network.config_elements import delta
-from grootboek.network.config_policies import unsatisfied
+from grootboek.network.config import config_edits, configtxlator
+from grootboek.network.config.channel_view import describe
+from grootboek.network.config.config_elements import delta
+from grootboek.network.config.config_policies import unsatisfied
 
 
 def cmd_create(args: argparse.Namespace) -> None:

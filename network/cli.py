@@ -10,12 +10,12 @@ from pathlib import Path
 
 from grootboek.cli import CommandError
 from grootboek.network import compose_cli
-from grootboek.network import consortium as consortium_file
 from grootboek.network.binaries import BinariesError
-from grootboek.network.layout import default_state_dir
+from grootboek.network.config import consortium as consortium_file
+from grootboek.network.config.layout import default_state_dir
 from grootboek.network.lifecycle import Lifecycle, LifecycleError
-from grootboek.network.peer_admin import PeerAdminError
 from grootboek.network.network import Network, NetworkError
+from grootboek.network.peer_admin import PeerAdminError
 from grootboek.network.readiness import NotReady
 from grootboek.network.supervisor import SupervisorError, request
 from grootboek.progress import Progress

@@ -15,10 +15,10 @@ from grootboek.cli import CommandError
 from grootboek.network.ca_client import CAError
 from grootboek.network.channel_admin import ChannelAdmin, ChannelAdminError, Edit
 from grootboek.network.cli import OPERATOR_ERRORS
-from grootboek.network.config_edits import ConfigEditError
-from grootboek.network.config_transaction import ConfigTransaction, ConfigTransactionError
-from grootboek.network.config_update import NoChanges
-from grootboek.network.configtxlator import ConfigtxlatorError
+from grootboek.network.config.config_edits import ConfigEditError
+from grootboek.network.config.config_transaction import ConfigTransaction, ConfigTransactionError
+from grootboek.network.config.config_update import NoChanges
+from grootboek.network.config.configtxlator import ConfigtxlatorError
 from grootboek.network.network import Network
 from grootboek.network.participation import ParticipationError
 from grootboek.network.peer_admin import PeerAdminError

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from grootboek.network import compose
-from grootboek.network import consortium as consortium_file
+from grootboek.network.config import consortium as consortium_file
 from grootboek.network.network import NetworkError
 from grootboek.progress import Progress
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grootboek.network import ca
-from grootboek.network.consortium import Organization
-from grootboek.network.layout import Layout
-from grootboek.network.node_config import write_yaml
+from grootboek.network.config import ca
+from grootboek.network.config.consortium import Organization
+from grootboek.network.config.layout import Layout
+from grootboek.network.config.node_config import write_yaml
 from grootboek.network.supervisor import ProcessSpec, python
 
 

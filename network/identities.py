@@ -1,4 +1,4 @@
-"""Users of an organisation, registered and enrolled at the organisation's Fabric CA (network/ca.py).
+"""Users of an organisation, registered and enrolled at the organisation's Fabric CA (network/config/ca.py).
 
     identities = Identities(network.layout, "Municipality")
     user = identities.create("officer2", attributes={"role": "officer"})   # MSP dir under crypto/
@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grootboek.client.identity import FileWallet, WalletEntry
-from grootboek.network import ca
 from grootboek.network.ca_client import CAError, Credentials, FabricCAClient, Registration
-from grootboek.network.layout import Layout
+from grootboek.network.config import ca
+from grootboek.network.config.layout import Layout
 
 # Fabric CA error codes that mean "already revoked": revoking again is a no-op, not a failure.
 _ALREADY_REVOKED = {14, 66}

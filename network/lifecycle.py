@@ -1,6 +1,6 @@
 """Chaincode lifecycle for the consortium's chaincodes, run as chaincode-as-a-service.
 
-For every chaincode of a channel: a deterministic package (network/packaging.py), our CCaaS builder
+For every chaincode of a channel: a deterministic package (network/config/packaging.py), our CCaaS builder
 on every peer, a chaincode server per organisation (started by the supervisor), then install on
 every peer, approve by every organisation of the channel and commit with the policy and collections
 from the consortium file. Every step first asks what is already done, so `up` can be re-run and an
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grootboek.network import packaging
-from grootboek.network.consortium import Channel, Chaincode, Consortium
-from grootboek.network.layout import Layout, Peer
+from grootboek.network.config import packaging
+from grootboek.network.config.consortium import Channel, Chaincode, Consortium
+from grootboek.network.config.layout import Layout, Peer
 from grootboek.network.peer_admin import Definition, PeerAdmin
 from grootboek.network.readiness import wait_for
 from grootboek.network.supervisor import ProcessSpec, python

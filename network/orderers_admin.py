@@ -17,9 +17,9 @@ from __future__ import annotations
 from functools import partial
 from typing import Sequence
 
-from grootboek.network import config_edits
 from grootboek.network.channel_admin import ChannelAdmin
-from grootboek.network.consortium import Consortium, OrdererNode
+from grootboek.network.config import config_edits
+from grootboek.network.config.consortium import Consortium, OrdererNode
 from grootboek.network.network import Network, NetworkError
 from grootboek.network.participation import ParticipationError
 from grootboek.network.readiness import wait_for

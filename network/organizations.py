@@ -16,11 +16,11 @@ from __future__ import annotations
 from functools import partial
 from typing import Sequence
 
-from grootboek.network import config_edits
 from grootboek.network.channel_admin import ChannelAdmin
-from grootboek.network.consortium import CertificateAuthority, Consortium, Organization, PeerNode
+from grootboek.network.config import config_edits
+from grootboek.network.config.consortium import CertificateAuthority, Consortium, Organization, PeerNode
+from grootboek.network.config.org_definition import application_org_group
 from grootboek.network.network import Network, NetworkError
-from grootboek.network.org_definition import application_org_group
 from grootboek.network.peer_admin import Definition, PeerAdmin
 from grootboek.network.topology import change, converge, free_ports
 

@@ -20,8 +20,8 @@ from grootboek.client.endpoint import Endpoint
 from grootboek.client.errors import GatewayError
 from grootboek.client.identity import PrivateKeySigner, SigningIdentity, X509Identity
 from grootboek.client.protocol.deliver import PeerDeliver
-from grootboek.network.consortium import Chaincode, Collection
-from grootboek.network.layout import Layout, Peer
+from grootboek.network.config.consortium import Chaincode, Collection
+from grootboek.network.config.layout import Layout, Peer
 
 ENDORSEMENT_POLICY = "/Channel/Application/Endorsement"
 

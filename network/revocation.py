@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from functools import partial
 
-from grootboek.network import config_edits
 from grootboek.network.channel_admin import ChannelAdmin
+from grootboek.network.config import config_edits
 from grootboek.network.identities import Identities
 from grootboek.network.network import Network
 

@@ -13,8 +13,8 @@ import socket
 from pathlib import Path
 from typing import Callable
 
-from grootboek.network import consortium as consortium_file
-from grootboek.network.consortium import Consortium
+from grootboek.network.config import consortium as consortium_file
+from grootboek.network.config.consortium import Consortium
 from grootboek.network.network import Network
 
 

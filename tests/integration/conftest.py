@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from grootboek.network import binaries
-from grootboek.network import consortium as consortium_file
-from grootboek.network.consortium import Consortium
+from grootboek.network.config import consortium as consortium_file
+from grootboek.network.config.consortium import Consortium
 from grootboek.network.network import Network
 from grootboek.progress import Progress
 

@@ -14,7 +14,7 @@ from grootboek.client.commit import Status
 from grootboek.client.endpoint import Endpoint
 from grootboek.client.protocol.deliver import PeerDeliver
 from grootboek.network.channel_admin import ChannelAdmin, admin_signing
-from grootboek.network.layout import Peer
+from grootboek.network.config.layout import Peer
 from grootboek.network.network import Network
 
 

@@ -11,11 +11,11 @@ import yaml
 from fabric_protos.common import configtx_pb2
 from fabric_protos.peer import configuration_pb2 as peer_config
 
-from grootboek.network import config_edits
 from grootboek.network.channel_admin import ChannelAdmin, ChannelAdminError
-from grootboek.network.channel_view import describe
-from grootboek.network.config_update import compute_update
-from grootboek.network.org_definition import application_org_group
+from grootboek.network.config import config_edits
+from grootboek.network.config.channel_view import describe
+from grootboek.network.config.config_update import compute_update
+from grootboek.network.config.org_definition import application_org_group
 
 
 def test_show_summarises_the_channel_with_every_nodes_height(fabric, cli):

@@ -9,7 +9,7 @@ import pytest
 
 from grootboek.network import supervisor
 from grootboek.network.channel_admin import ChannelAdmin
-from grootboek.network.channel_view import describe
+from grootboek.network.config.channel_view import describe
 from grootboek.network.network import Network
 from grootboek.network.readiness import wait_for
 

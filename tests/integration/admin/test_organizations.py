@@ -19,9 +19,10 @@ from grootboek.chaincode.signing import public_key_pem
 from grootboek.client import admin
 from grootboek.client.admin import system_chaincodes
 from grootboek.client.admin.endorser import Endorser
-from grootboek.network import config_edits, supervisor
+from grootboek.network import supervisor
 from grootboek.network.channel_admin import ChannelAdmin
-from grootboek.network.channel_view import describe
+from grootboek.network.config import config_edits
+from grootboek.network.config.channel_view import describe
 from grootboek.network.identities import Identities
 from grootboek.network.network import Network
 from grootboek.network.peer_admin import PeerAdmin

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from grootboek.network import consortium as consortium_file
 from grootboek.network import supervisor
+from grootboek.network.config import consortium as consortium_file
 from grootboek.network.lifecycle import Lifecycle
 from grootboek.network.network import Network
 from grootboek.network.peer_admin import PeerAdmin

@@ -12,8 +12,8 @@ from google.protobuf.message import Message
 
 from grootboek.client.admin.signature_policy import parse_signature_policy
 from grootboek.client.identity import PrivateKeySigner, SigningIdentity, X509Identity
-from grootboek.network.config_policies import Signer
-from grootboek.network.crypto import Authority, subject
+from grootboek.network.config.config_policies import Signer
+from grootboek.network.config.crypto import Authority, subject
 
 APPLICATION_ORGS = ("Org1", "Org2", "Org3")
 

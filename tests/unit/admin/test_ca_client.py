@@ -24,7 +24,7 @@ from grootboek.network.ca_client import (
     certificate_request,
     crl_pem,
 )
-from grootboek.network.crypto import Authority, subject
+from grootboek.network.config.crypto import Authority, subject
 
 
 @pytest.fixture(scope="module")

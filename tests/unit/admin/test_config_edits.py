@@ -9,12 +9,12 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from fabric_protos.orderer import configuration_pb2 as orderer_config
 
-from grootboek.network import config_edits
-from grootboek.network.channel_view import describe
-from grootboek.network.config_edits import ConfigEditError, read_value
-from grootboek.network.config_elements import guarding_policies
-from grootboek.network.config_update import NoChanges, compute_update
-from grootboek.network.crypto import Authority
+from grootboek.network.config import config_edits
+from grootboek.network.config.channel_view import describe
+from grootboek.network.config.config_edits import ConfigEditError, read_value
+from grootboek.network.config.config_elements import guarding_policies
+from grootboek.network.config.config_update import NoChanges, compute_update
+from grootboek.network.config.crypto import Authority
 
 from .channel_configs import config, copy, organization
 

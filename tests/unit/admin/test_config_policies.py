@@ -4,8 +4,8 @@ from __future__ import annotations
 from fabric_protos.common import configtx_pb2
 
 from grootboek.client.admin.signature_policy import parse_signature_policy
-from grootboek.network.config_elements import differences, guarding_policies
-from grootboek.network.config_policies import (
+from grootboek.network.config.config_elements import differences, guarding_policies
+from grootboek.network.config.config_policies import (
     PolicyEvaluator,
     Signer,
     choose_signers,
@@ -13,7 +13,7 @@ from grootboek.network.config_policies import (
     signature_policy_text,
     unsatisfied,
 )
-from grootboek.network.config_update import compute_update
+from grootboek.network.config.config_update import compute_update
 
 from .channel_configs import admin, admins, config, copy, organization, signature
 

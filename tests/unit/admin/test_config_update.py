@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from fabric_protos.common import configtx_pb2
 
-from grootboek.network.config_update import NoChanges, compute_update
+from grootboek.network.config.config_update import NoChanges, compute_update
 
 from .channel_configs import config, copy, organization
 

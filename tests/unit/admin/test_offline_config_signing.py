@@ -10,9 +10,9 @@ from fabric_protos.common import common_pb2, configtx_pb2
 from fabric_protos.msp import identities_pb2
 
 from grootboek.client.protocol.transaction_context import TransactionContext, channel_header
-from grootboek.network.config_policies import Signer, unsatisfied
-from grootboek.network.config_transaction import ConfigTransaction, ConfigTransactionError
-from grootboek.network.config_update import compute_update
+from grootboek.network.config.config_policies import Signer, unsatisfied
+from grootboek.network.config.config_transaction import ConfigTransaction, ConfigTransactionError
+from grootboek.network.config.config_update import compute_update
 
 from .channel_configs import admin, config, copy, organization
 

@@ -12,7 +12,7 @@ from grootboek.api.app import create_app
 from grootboek.api.auth.roles import Role
 from grootboek.api.config import ApiConfig, parse
 from grootboek.api.services import Services
-from grootboek.network.crypto import OrgCrypto
+from grootboek.network.config.crypto import OrgCrypto
 
 from .fakes import FakeInvoker, FakeLedger
 

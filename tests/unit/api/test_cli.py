@@ -64,8 +64,8 @@ def test_the_group_registers_under_grootboek():
 
 
 def test_org_means_the_networks_gateway_and_its_generated_user(capsys, tmp_path):
-    from grootboek.network import consortium as consortium_file
-    from grootboek.network.layout import Layout
+    from grootboek.network.config import consortium as consortium_file
+    from grootboek.network.config.layout import Layout
 
     state = tmp_path / "state"
     state.mkdir()

@@ -8,10 +8,10 @@ import pytest
 import yaml
 
 from grootboek.network import compose
-from grootboek.network import consortium as consortium_file
-from grootboek.network.consortium import Consortium
-from grootboek.network.layout import Layout
-from grootboek.network.node_config import core_yaml
+from grootboek.network.config import consortium as consortium_file
+from grootboek.network.config.consortium import Consortium
+from grootboek.network.config.layout import Layout
+from grootboek.network.config.node_config import core_yaml
 
 COMMITTED = Path(__file__).resolve().parents[3] / "docker-compose.yaml"
 DEPLOY = "${GROOTBOEK_DEPLOY:-./deploy}/"

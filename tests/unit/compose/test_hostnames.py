@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from grootboek.network import consortium as consortium_file
-from grootboek.network.channel_config import configtx
-from grootboek.network.layout import Layout
+from grootboek.network.config import consortium as consortium_file
+from grootboek.network.config.channel_config import configtx
+from grootboek.network.config.layout import Layout
 
 
 @pytest.fixture(scope="module")

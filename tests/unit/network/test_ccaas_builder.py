@@ -2,8 +2,9 @@
 import json
 import subprocess
 
-from grootboek.network import lifecycle, packaging
-from grootboek.network.consortium import Chaincode
+from grootboek.network import lifecycle
+from grootboek.network.config import packaging
+from grootboek.network.config.consortium import Chaincode
 
 BIN = lifecycle.BUILDER_SOURCE
 

@@ -4,8 +4,8 @@ import socket
 import pytest
 import yaml
 
-from grootboek.network import consortium as consortium_file
-from grootboek.network.consortium import ConsortiumError
+from grootboek.network.config import consortium as consortium_file
+from grootboek.network.config.consortium import ConsortiumError
 
 
 @pytest.fixture

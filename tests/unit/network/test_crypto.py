@@ -3,7 +3,7 @@ import json
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from grootboek.network.crypto import ATTRIBUTES_OID, OrgCrypto
+from grootboek.network.config.crypto import ATTRIBUTES_OID, OrgCrypto
 
 
 def test_org_crypto_issues_chained_identities_with_node_ous_and_attributes(tmp_path):

@@ -2,8 +2,8 @@ import io
 import json
 import tarfile
 
-from grootboek.network import packaging
-from grootboek.network.consortium import Chaincode
+from grootboek.network.config import packaging
+from grootboek.network.config.consortium import Chaincode
 
 
 def chaincode(version: str = "1.0") -> Chaincode:

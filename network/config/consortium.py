@@ -11,7 +11,8 @@ from typing import Annotated, Iterator
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-DEFAULT_FILE = Path(__file__).resolve().parent / "consortium.yaml"
+# The bundled consortium stays at network/consortium.yaml, where the README and Makefile name it.
+DEFAULT_FILE = Path(__file__).resolve().parents[1] / "consortium.yaml"
 
 Port = Annotated[int, Field(ge=1, le=65535)]
 Name = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9-]{0,62}$")]

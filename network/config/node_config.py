@@ -12,8 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from grootboek.network.consortium import OrdererNode
-from grootboek.network.layout import Layout, Peer
+from grootboek.network.config.consortium import OrdererNode
+from grootboek.network.config.layout import Layout, Peer
 
 MAX_MESSAGE_SIZE = 100 * 1024 * 1024  # Fabric's gRPC limit
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from grootboek.network.consortium import Organization
-from grootboek.network.layout import Layout
-from grootboek.network.node_config import write_yaml
+from grootboek.network.config.consortium import Organization
+from grootboek.network.config.layout import Layout
+from grootboek.network.config.node_config import write_yaml
 
 REGISTRAR = "admin"  # the CA's bootstrap registrar identity
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from grootboek.network.layout import Layout
+from grootboek.network.config.layout import Layout
 
 
 def connection_profile(layout: Layout, org_name: str) -> dict:

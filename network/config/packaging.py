@@ -14,7 +14,7 @@ import json
 import tarfile
 from dataclasses import dataclass
 
-from grootboek.network.consortium import Chaincode
+from grootboek.network.config.consortium import Chaincode
 
 
 def _tar_gz(files: dict[str, bytes]) -> bytes:

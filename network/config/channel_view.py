@@ -7,8 +7,8 @@ from fabric_protos.common import configtx_pb2, configuration_pb2 as common_confi
 from fabric_protos.orderer import configuration_pb2 as orderer_config
 from fabric_protos.peer import configuration_pb2 as peer_config
 
-from grootboek.network.config_edits import APPLICATION, ORDERER, consenters, msp_config, read_value
-from grootboek.network.config_policies import policy_text
+from grootboek.network.config.config_edits import APPLICATION, ORDERER, consenters, msp_config, read_value
+from grootboek.network.config.config_policies import policy_text
 
 
 def _capabilities(group: configtx_pb2.ConfigGroup) -> list[str]:

@@ -9,9 +9,9 @@ import subprocess
 from pathlib import Path
 
 from grootboek.network.binaries import Binaries
-from grootboek.network.consortium import Channel, Organization
-from grootboek.network.layout import Layout
-from grootboek.network.node_config import write_yaml
+from grootboek.network.config.consortium import Channel, Organization
+from grootboek.network.config.layout import Layout
+from grootboek.network.config.node_config import write_yaml
 
 
 def _sig(*terms: str) -> dict:

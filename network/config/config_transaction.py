@@ -20,7 +20,7 @@ from google.protobuf.message import DecodeError
 from grootboek.client.atomic_file import write_atomically
 from grootboek.client.identity import SigningIdentity
 from grootboek.client.protocol.transaction_context import TransactionContext, channel_header
-from grootboek.network.config_policies import Signer
+from grootboek.network.config.config_policies import Signer
 
 
 class ConfigTransactionError(ValueError):

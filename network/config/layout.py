@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from grootboek.network.consortium import Consortium, Organization, PeerNode
-from grootboek.network.crypto import OrgCrypto
+from grootboek.network.config.consortium import Consortium, Organization, PeerNode
+from grootboek.network.config.crypto import OrgCrypto
 
 
 def default_state_dir(name: str) -> Path:

@@ -16,7 +16,7 @@ from cryptography.x509.oid import NameOID
 from fabric_protos.common import configtx_pb2, policies_pb2
 from fabric_protos.msp import identities_pb2, msp_principal_pb2
 
-from grootboek.network.config_elements import guarding_policies
+from grootboek.network.config.config_elements import guarding_policies
 
 ROLES = {msp_principal_pb2.MSPRole.MEMBER: "member", msp_principal_pb2.MSPRole.ADMIN: "admin",
          msp_principal_pb2.MSPRole.CLIENT: "client", msp_principal_pb2.MSPRole.PEER: "peer",
