@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 from bench import report
-from grootboek.network import binaries, supervisor
 from grootboek.network.config import consortium as consortium_file
-from grootboek.network.network import Network
+from grootboek.network.nodes import binaries, supervisor
+from grootboek.network.nodes.network import Network
 from grootboek.progress import Progress
 
 from tests.integration.conftest import with_conformance  # the test consortium, shared on purpose

@@ -48,10 +48,10 @@ from bench.bringup import rss_kib
 from bench.load import (COLUMNS, CPU_NOTE, GROUPS, Figures, LoadClients, Operation, alternate, network_processes,
                         percentile, print_failures, server_names, spread)
 from grootboek.client import Contract
-from grootboek.network import binaries
 from grootboek.network.config import consortium as consortium_file
 from grootboek.network.config.consortium import Consortium
-from grootboek.network.network import Network
+from grootboek.network.nodes import binaries
+from grootboek.network.nodes.network import Network
 from grootboek.progress import Progress
 # The integration tests' consortium pieces, shared on purpose.
 from tests.integration.conftest import CONFORMANCE

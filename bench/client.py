@@ -38,8 +38,8 @@ from bench import node_client, report
 from bench.bringup import consortium
 from grootboek.client import Contract, Gateway, GatewayError, PrivateKeySigner, X509Identity
 from grootboek.client.profile import ConnectionProfile, connect_with_profile
-from grootboek.network import binaries
-from grootboek.network.network import Network
+from grootboek.network.nodes import binaries
+from grootboek.network.nodes.network import Network
 from grootboek.progress import Progress
 
 ROOT = Path(__file__).resolve().parents[1]

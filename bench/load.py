@@ -18,8 +18,8 @@ from queue import Empty
 from typing import Any, Protocol
 
 from grootboek.client import CommitError, Contract, GatewayError
-from grootboek.network import supervisor
-from grootboek.network.network import Network
+from grootboek.network.nodes import supervisor
+from grootboek.network.nodes.network import Network
 
 GROUPS = ("chaincode", "peers", "rest", "clients")  # where CPU per call is counted
 _TICKS = os.sysconf("SC_CLK_TCK")

@@ -49,10 +49,10 @@ from grootboek.chaincode.budgets.domain.holder_codes import payment_code
 from grootboek.chaincode.shim import ClientIdentity
 from grootboek.chaincode.signing import public_key_pem
 from grootboek.client import Contract
-from grootboek.network import binaries
 from grootboek.network.config import consortium as consortium_file
 from grootboek.network.config.consortium import Consortium
-from grootboek.network.network import Network
+from grootboek.network.nodes import binaries
+from grootboek.network.nodes.network import Network
 from grootboek.progress import Progress
 from tests.integration.budgets.conftest import SHOPS, with_shops
 from tests.integration.conftest import with_conformance

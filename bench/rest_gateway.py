@@ -37,10 +37,10 @@ from grootboek.api.fabric.identity import fabric_id
 from grootboek.api.fabric.invoker import RETRY
 from grootboek.client import Contract, GatewayError, PrivateKeySigner, X509Identity, submit_with_retry
 from grootboek.client.profile import connect_with_profile
-from grootboek.network import binaries
 from grootboek.network.identities import Identities
-from grootboek.network.network import Network
-from grootboek.network.readiness import wait_for
+from grootboek.network.nodes import binaries
+from grootboek.network.nodes.network import Network
+from grootboek.network.nodes.readiness import wait_for
 from grootboek.progress import Progress
 from tests.integration.api.conftest import Gateway
 

@@ -29,9 +29,9 @@ from grootboek.network.config.config_transaction import ConfigTransaction
 from grootboek.network.config.config_update import NoChanges, compute_update
 from grootboek.network.config.consortium import OrdererNode
 from grootboek.network.config.layout import Layout
-from grootboek.network.network import Network
+from grootboek.network.nodes.network import Network
+from grootboek.network.nodes.readiness import wait_for
 from grootboek.network.participation import ParticipationError
-from grootboek.network.readiness import wait_for
 
 Edit = Callable[[configtx_pb2.Config], None]
 CONFIG_BLOCK_TIMEOUT = 60.0

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Sequence
 
 from grootboek.network.channel_admin import ChannelAdminError
-from grootboek.network.network import Network
+from grootboek.network.nodes.network import Network
+from grootboek.network.nodes.tasks import parallel
 from grootboek.network.participation import ParticipationError
 from grootboek.network.peer_admin import PeerAdmin, PeerAdminError
-from grootboek.network.tasks import parallel
 from grootboek.network.topology import change, converge
 
 

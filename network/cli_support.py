@@ -19,7 +19,7 @@ from grootboek.network.config.config_edits import ConfigEditError
 from grootboek.network.config.config_transaction import ConfigTransaction, ConfigTransactionError
 from grootboek.network.config.config_update import NoChanges
 from grootboek.network.config.configtxlator import ConfigtxlatorError
-from grootboek.network.network import Network
+from grootboek.network.nodes.network import Network
 from grootboek.network.participation import ParticipationError
 from grootboek.network.peer_admin import PeerAdminError
 

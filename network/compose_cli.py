@@ -1,5 +1,5 @@
 """`grootboek network compose | prepare --compose DIR | converge --compose DIR`: the consortium on
-Docker Compose (see network/compose.py)."""
+Docker Compose (see network/nodes/compose.py)."""
 from __future__ import annotations
 
 import argparse
@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from grootboek.network import compose
 from grootboek.network.config import consortium as consortium_file
-from grootboek.network.network import NetworkError
+from grootboek.network.nodes import compose
+from grootboek.network.nodes.network import NetworkError
 from grootboek.progress import Progress
 
 Handler = Callable[[argparse.Namespace], int]

@@ -12,7 +12,7 @@ from grootboek.network.ca_client import IDENTITY_TYPES
 from grootboek.network.cli import open_network
 from grootboek.network.cli_support import command, emit, known
 from grootboek.network.identities import Identities
-from grootboek.network.network import Network
+from grootboek.network.nodes.network import Network
 from grootboek.network.revocation import publish_crl, revoke_user
 
 

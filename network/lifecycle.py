@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING
 from grootboek.network.config import packaging
 from grootboek.network.config.consortium import Channel, Chaincode, Consortium
 from grootboek.network.config.layout import Layout, Peer
+from grootboek.network.nodes.readiness import wait_for
+from grootboek.network.nodes.supervisor import ProcessSpec, python
+from grootboek.network.nodes.tasks import parallel
 from grootboek.network.peer_admin import Definition, PeerAdmin
-from grootboek.network.readiness import wait_for
-from grootboek.network.supervisor import ProcessSpec, python
-from grootboek.network.tasks import parallel
 
 if TYPE_CHECKING:
-    from grootboek.network.network import Network
+    from grootboek.network.nodes.network import Network
 
 BUILDER_SOURCE = Path(__file__).resolve().parent / "ccaas_builder" / "bin"
 

@@ -20,7 +20,7 @@ from grootboek.network.channel_admin import ChannelAdmin
 from grootboek.network.config import config_edits
 from grootboek.network.config.consortium import CertificateAuthority, Consortium, Organization, PeerNode
 from grootboek.network.config.org_definition import application_org_group
-from grootboek.network.network import Network, NetworkError
+from grootboek.network.nodes.network import Network, NetworkError
 from grootboek.network.peer_admin import Definition, PeerAdmin
 from grootboek.network.topology import change, converge, free_ports
 

@@ -9,7 +9,7 @@ from functools import partial
 from grootboek.network.channel_admin import ChannelAdmin
 from grootboek.network.config import config_edits
 from grootboek.network.identities import Identities
-from grootboek.network.network import Network
+from grootboek.network.nodes.network import Network
 
 
 def publish_crl(network: Network, org_name: str, crl: bytes) -> list[str]:

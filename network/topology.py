@@ -15,7 +15,7 @@ from typing import Callable
 
 from grootboek.network.config import consortium as consortium_file
 from grootboek.network.config.consortium import Consortium
-from grootboek.network.network import Network
+from grootboek.network.nodes.network import Network
 
 
 def record(network: Network, changed: Consortium) -> Network:

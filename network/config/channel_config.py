@@ -8,10 +8,10 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from grootboek.network.binaries import Binaries
 from grootboek.network.config.consortium import Channel, Organization
 from grootboek.network.config.layout import Layout
 from grootboek.network.config.node_config import write_yaml
+from grootboek.network.nodes.binaries import Binaries
 
 
 def _sig(*terms: str) -> dict:

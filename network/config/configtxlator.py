@@ -8,7 +8,7 @@ import subprocess
 
 from google.protobuf.message import Message
 
-from grootboek.network.binaries import Binaries
+from grootboek.network.nodes.binaries import Binaries
 
 
 class ConfigtxlatorError(RuntimeError):

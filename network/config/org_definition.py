@@ -11,12 +11,12 @@ from pathlib import Path
 
 from fabric_protos.common import configtx_pb2
 
-from grootboek.network.binaries import Binaries
 from grootboek.network.config import configtxlator
 from grootboek.network.config.channel_config import application_org
 from grootboek.network.config.consortium import Organization
 from grootboek.network.config.layout import Layout
 from grootboek.network.config.node_config import write_yaml
+from grootboek.network.nodes.binaries import Binaries
 
 
 def application_org_group(layout: Layout, org: Organization, binaries: Binaries) -> configtx_pb2.ConfigGroup:

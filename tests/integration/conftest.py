@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from grootboek.network import binaries
 from grootboek.network.config import consortium as consortium_file
 from grootboek.network.config.consortium import Consortium
-from grootboek.network.network import Network
+from grootboek.network.nodes import binaries
+from grootboek.network.nodes.network import Network
 from grootboek.progress import Progress
 
 CONFORMANCE = "grootboek.chaincode.conformance:chaincode"

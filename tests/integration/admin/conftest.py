@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from grootboek.network.network import Network
+from grootboek.network.nodes.network import Network
 
 from .traffic import Traffic
 

@@ -15,7 +15,7 @@ from grootboek.client.endpoint import Endpoint
 from grootboek.client.protocol.deliver import PeerDeliver
 from grootboek.network.channel_admin import ChannelAdmin, admin_signing
 from grootboek.network.config.layout import Peer
-from grootboek.network.network import Network
+from grootboek.network.nodes.network import Network
 
 
 def first_peer(network: Network, org: str) -> Peer:

@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from grootboek.network.network import Network
-from grootboek.network.readiness import wait_for
+from grootboek.network.nodes.network import Network
+from grootboek.network.nodes.readiness import wait_for
 
 CHANNEL = "gemeenteraad"
 MEMBERS = {"orderer0", "orderer1", "orderer2", "peer0.municipality", "peer0.registry"}

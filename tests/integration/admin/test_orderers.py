@@ -7,11 +7,11 @@ import json
 
 import pytest
 
-from grootboek.network import supervisor
 from grootboek.network.channel_admin import ChannelAdmin
 from grootboek.network.config.channel_view import describe
-from grootboek.network.network import Network
-from grootboek.network.readiness import wait_for
+from grootboek.network.nodes import supervisor
+from grootboek.network.nodes.network import Network
+from grootboek.network.nodes.readiness import wait_for
 
 CHANNEL = "kindpakket"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 import uuid
 
-from grootboek.network.network import Network
+from grootboek.network.nodes.network import Network
 
 
 class Traffic:

@@ -2,7 +2,7 @@
 it; a next step through another organisation's gateway may need that peer to have it too."""
 from __future__ import annotations
 
-from grootboek.network.readiness import wait_for
+from grootboek.network.nodes.readiness import wait_for
 
 
 def committed_on(client, channel: str, response) -> dict:

@@ -17,7 +17,7 @@ from requests.adapters import HTTPAdapter
 from grootboek.api.__main__ import main as api_main
 from grootboek.api.accounts import Accounts
 from grootboek.api.config import load as load_config
-from grootboek.network import gateways as network_gateways
+from grootboek.network.nodes import gateways as network_gateways
 
 SHOPS = ("fietsenwinkel", "sportwinkel")
 

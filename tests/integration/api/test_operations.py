@@ -2,7 +2,7 @@
 OpenAPI document and the interactive docs."""
 from __future__ import annotations
 
-from grootboek.network.readiness import parse_metrics
+from grootboek.network.nodes.readiness import parse_metrics
 
 
 def test_metrics_add_up_every_workers_requests(gateways):

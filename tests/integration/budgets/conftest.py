@@ -7,7 +7,7 @@ import pytest
 from fabric_protos.msp import identities_pb2
 
 from grootboek.chaincode.shim import ClientIdentity
-from grootboek.network.network import Network
+from grootboek.network.nodes.network import Network
 
 SHOPS = ("fietsenwinkel", "sportwinkel")
 

@@ -11,7 +11,7 @@ import pytest
 
 from grootboek.chaincode.conformance import chaincode
 from grootboek.chaincode.shim import TlsConfig, serve
-from grootboek.network import binaries
+from grootboek.network.nodes import binaries
 from tests.unit.shim.certificates import CertificateAuthority
 
 H2SPEC = binaries.Component(

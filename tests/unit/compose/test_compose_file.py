@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grootboek.network import compose
 from grootboek.network.config import consortium as consortium_file
 from grootboek.network.config.consortium import Consortium
 from grootboek.network.config.layout import Layout
 from grootboek.network.config.node_config import core_yaml
+from grootboek.network.nodes import compose
 
 COMMITTED = Path(__file__).resolve().parents[3] / "docker-compose.yaml"
 DEPLOY = "${GROOTBOEK_DEPLOY:-./deploy}/"

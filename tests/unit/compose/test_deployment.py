@@ -15,13 +15,13 @@ import pytest
 import yaml
 from cryptography import x509
 
-from grootboek.network import compose
-from grootboek.network import network as network_module
-from grootboek.network.compose import ComposeNetwork
 from grootboek.network.config import ca, packaging
 from grootboek.network.config import consortium as consortium_file
 from grootboek.network.config.consortium import Consortium
-from grootboek.network.network import Network
+from grootboek.network.nodes import compose
+from grootboek.network.nodes import network as network_module
+from grootboek.network.nodes.compose import ComposeNetwork
+from grootboek.network.nodes.network import Network
 
 DEPLOY = "${GROOTBOEK_DEPLOY:-./deploy}"
 

@@ -1,6 +1,6 @@
 import pytest
 
-from grootboek.network.readiness import NotReady, parse_metrics, wait_for
+from grootboek.network.nodes.readiness import NotReady, parse_metrics, wait_for
 
 
 def test_parse_prometheus_text():

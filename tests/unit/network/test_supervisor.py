@@ -6,9 +6,9 @@ import sys
 
 import pytest
 
-from grootboek.network import supervisor
-from grootboek.network.readiness import wait_for
-from grootboek.network.supervisor import ProcessSpec
+from grootboek.network.nodes import supervisor
+from grootboek.network.nodes.readiness import wait_for
+from grootboek.network.nodes.supervisor import ProcessSpec
 
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(600)"]
 

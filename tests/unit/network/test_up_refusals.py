@@ -5,8 +5,8 @@ import sys
 
 import yaml
 
-from grootboek.network import supervisor
 from grootboek.network.config import consortium as consortium_file
+from grootboek.network.nodes import supervisor
 
 
 def grootboek(*args: str) -> subprocess.CompletedProcess:

@@ -110,7 +110,7 @@ def start_daemon(run_dir: Path, state_dir: Path) -> None:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "ab") as out:
         proc = subprocess.Popen(
-            [python(), "-m", "grootboek.network.supervisor", str(state_dir)],
+            [python(), "-m", "grootboek.network.nodes.supervisor", str(state_dir)],
             stdin=subprocess.DEVNULL, stdout=out, stderr=out, start_new_session=True,
             env={**os.environ, MARKER: str(state_dir)},
         )

@@ -1,8 +1,9 @@
 """Fabric binaries: found on FABRIC_BIN or PATH when their version matches our pins, else built
 from Fabric's published Go modules with the machine's Go toolchain into a per-user cache.
 
-The pins live in fabric/pins.yaml; the module checksums are the go.sum files of the build modules
-in fabric/build/, so `go build` (read-only module mode) refuses any download that does not match.
+The pins live in network/fabric/pins.yaml; the module checksums are the go.sum files of the build
+modules in network/fabric/build/, so `go build` (read-only module mode) refuses any download that
+does not match.
 """
 from __future__ import annotations
 
@@ -19,8 +20,7 @@ import yaml
 
 from grootboek.progress import Progress
 
-HERE = Path(__file__).resolve().parent
-PINS_FILE = HERE / "fabric" / "pins.yaml"
+PINS_FILE = Path(__file__).resolve().parents[1] / "fabric" / "pins.yaml"
 
 
 class BinariesError(RuntimeError):

@@ -9,7 +9,7 @@ from grootboek.network.config import ca
 from grootboek.network.config.consortium import Organization
 from grootboek.network.config.layout import Layout
 from grootboek.network.config.node_config import write_yaml
-from grootboek.network.supervisor import ProcessSpec, python
+from grootboek.network.nodes.supervisor import ProcessSpec, python
 
 
 def api_dir(layout: Layout, org: Organization) -> Path:

@@ -24,12 +24,13 @@ from typing import Callable, Iterator, TypeVar, cast
 
 import yaml
 
-from grootboek.network import gateways, lifecycle
+from grootboek.network import lifecycle
 from grootboek.network.config import ca, packaging
 from grootboek.network.config.consortium import Chaincode, Consortium, OrdererNode, Organization
 from grootboek.network.config.layout import Layout, Peer
 from grootboek.network.config.node_config import core_yaml, orderer_yaml, write_yaml
-from grootboek.network.network import FABRIC_LOGGING, Network
+from grootboek.network.nodes import gateways
+from grootboek.network.nodes.network import FABRIC_LOGGING, Network
 from grootboek.progress import Progress
 
 ORDERER_IMAGE = "hyperledger/fabric-orderer:3.1.1"

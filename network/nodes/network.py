@@ -15,18 +15,19 @@ from typing import Callable
 import requests
 import yaml
 
-from grootboek.network import binaries as fabric_binaries
-from grootboek.network import gateways, lifecycle, supervisor
-from grootboek.network.binaries import Binaries
+from grootboek.network import lifecycle
 from grootboek.network.config import ca, profiles
 from grootboek.network.config.channel_config import write_genesis_block
 from grootboek.network.config.consortium import Channel, Consortium, OrdererNode, Organization, parse
 from grootboek.network.config.layout import Layout, Peer, default_state_dir
 from grootboek.network.config.node_config import core_yaml, orderer_yaml, write_yaml
+from grootboek.network.nodes import binaries as fabric_binaries
+from grootboek.network.nodes import gateways, supervisor
+from grootboek.network.nodes.binaries import Binaries
+from grootboek.network.nodes.readiness import OperationsEndpoint, port_open, wait_for
+from grootboek.network.nodes.tasks import parallel
 from grootboek.network.participation import ChannelParticipation
 from grootboek.network.peer_admin import PeerAdmin
-from grootboek.network.readiness import OperationsEndpoint, port_open, wait_for
-from grootboek.network.tasks import parallel
 from grootboek.progress import Progress
 
 # Fabric's own logs, kept in logs/<node>.log: structured (JSON lines) like ours.
