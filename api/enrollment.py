@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 
 from grootboek.client import WalletEntry
-from grootboek.network.ca_client import CAError, FabricCAClient, Registration
+from grootboek.network.admin.ca_client import CAError, FabricCAClient, Registration
 
 from .accounts import AccountError
 from .config import ApiConfig

@@ -37,7 +37,7 @@ from grootboek.api.fabric.identity import fabric_id
 from grootboek.api.fabric.invoker import RETRY
 from grootboek.client import Contract, GatewayError, PrivateKeySigner, X509Identity, submit_with_retry
 from grootboek.client.profile import connect_with_profile
-from grootboek.network.identities import Identities
+from grootboek.network.admin.identities import Identities
 from grootboek.network.nodes import binaries
 from grootboek.network.nodes.network import Network
 from grootboek.network.nodes.readiness import wait_for

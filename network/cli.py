@@ -10,14 +10,14 @@ from pathlib import Path
 
 from grootboek.cli import CommandError
 from grootboek.network import compose_cli
+from grootboek.network.admin.lifecycle import Lifecycle, LifecycleError
+from grootboek.network.admin.peer_admin import PeerAdminError
 from grootboek.network.config import consortium as consortium_file
 from grootboek.network.config.layout import default_state_dir
-from grootboek.network.lifecycle import Lifecycle, LifecycleError
 from grootboek.network.nodes.binaries import BinariesError
 from grootboek.network.nodes.network import Network, NetworkError
 from grootboek.network.nodes.readiness import NotReady
 from grootboek.network.nodes.supervisor import SupervisorError, request
-from grootboek.network.peer_admin import PeerAdminError
 from grootboek.progress import Progress
 
 OPERATOR_ERRORS = (consortium_file.ConsortiumError, NetworkError, BinariesError, NotReady, SupervisorError,

@@ -12,16 +12,16 @@ from typing import Callable
 import yaml
 
 from grootboek.cli import CommandError
-from grootboek.network.ca_client import CAError
-from grootboek.network.channel_admin import ChannelAdmin, ChannelAdminError, Edit
+from grootboek.network.admin.ca_client import CAError
+from grootboek.network.admin.channel_admin import ChannelAdmin, ChannelAdminError, Edit
+from grootboek.network.admin.participation import ParticipationError
+from grootboek.network.admin.peer_admin import PeerAdminError
 from grootboek.network.cli import OPERATOR_ERRORS
 from grootboek.network.config.config_edits import ConfigEditError
 from grootboek.network.config.config_transaction import ConfigTransaction, ConfigTransactionError
 from grootboek.network.config.config_update import NoChanges
 from grootboek.network.config.configtxlator import ConfigtxlatorError
 from grootboek.network.nodes.network import Network
-from grootboek.network.participation import ParticipationError
-from grootboek.network.peer_admin import PeerAdminError
 
 ADMIN_ERRORS = (*OPERATOR_ERRORS, ChannelAdminError, CAError, ConfigEditError, ConfigTransactionError,
                 ConfigtxlatorError, ParticipationError, PeerAdminError)

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from grootboek.cli import CommandError
 from grootboek.client.identity import FileWallet
-from grootboek.network.ca_client import IDENTITY_TYPES
+from grootboek.network.admin.ca_client import IDENTITY_TYPES
+from grootboek.network.admin.identities import Identities
+from grootboek.network.admin.revocation import publish_crl, revoke_user
 from grootboek.network.cli import open_network
 from grootboek.network.cli_support import command, emit, known
-from grootboek.network.identities import Identities
 from grootboek.network.nodes.network import Network
-from grootboek.network.revocation import publish_crl, revoke_user
 
 
 def _attributes(pairs: list[str]) -> dict[str, str]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from grootboek.network import orderers_admin
+from grootboek.network.admin import orderers_admin
 from grootboek.network.cli import open_network
 from grootboek.network.cli_support import command, emit, known
 

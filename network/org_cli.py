@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from grootboek.network import organizations
+from grootboek.network.admin import organizations
 from grootboek.network.cli import open_network
 from grootboek.network.cli_support import command, emit, known
 

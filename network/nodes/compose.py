@@ -24,7 +24,7 @@ from typing import Callable, Iterator, TypeVar, cast
 
 import yaml
 
-from grootboek.network import lifecycle
+from grootboek.network.admin import lifecycle
 from grootboek.network.config import ca, packaging
 from grootboek.network.config.consortium import Chaincode, Consortium, OrdererNode, Organization
 from grootboek.network.config.layout import Layout, Peer

@@ -15,7 +15,9 @@ from typing import Callable
 import requests
 import yaml
 
-from grootboek.network import lifecycle
+from grootboek.network.admin import lifecycle
+from grootboek.network.admin.participation import ChannelParticipation
+from grootboek.network.admin.peer_admin import PeerAdmin
 from grootboek.network.config import ca, profiles
 from grootboek.network.config.channel_config import write_genesis_block
 from grootboek.network.config.consortium import Channel, Consortium, OrdererNode, Organization, parse
@@ -26,8 +28,6 @@ from grootboek.network.nodes import gateways, supervisor
 from grootboek.network.nodes.binaries import Binaries
 from grootboek.network.nodes.readiness import OperationsEndpoint, port_open, wait_for
 from grootboek.network.nodes.tasks import parallel
-from grootboek.network.participation import ChannelParticipation
-from grootboek.network.peer_admin import PeerAdmin
 from grootboek.progress import Progress
 
 # Fabric's own logs, kept in logs/<node>.log: structured (JSON lines) like ours.

@@ -13,7 +13,7 @@ from grootboek.client.admin.orderer import Orderer
 from grootboek.client.commit import Status
 from grootboek.client.endpoint import Endpoint
 from grootboek.client.protocol.deliver import PeerDeliver
-from grootboek.network.channel_admin import ChannelAdmin, admin_signing
+from grootboek.network.admin.channel_admin import ChannelAdmin, admin_signing
 from grootboek.network.config.layout import Peer
 from grootboek.network.nodes.network import Network
 

@@ -11,7 +11,7 @@ import yaml
 from fabric_protos.common import configtx_pb2
 from fabric_protos.peer import configuration_pb2 as peer_config
 
-from grootboek.network.channel_admin import ChannelAdmin, ChannelAdminError
+from grootboek.network.admin.channel_admin import ChannelAdmin, ChannelAdminError
 from grootboek.network.config import config_edits
 from grootboek.network.config.channel_view import describe
 from grootboek.network.config.config_update import compute_update

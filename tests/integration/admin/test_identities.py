@@ -14,7 +14,7 @@ from grootboek.client.admin.endorser import Endorser
 from grootboek.client.errors import EndorseError, EndorserError
 from grootboek.client.identity import FileWallet, SigningIdentity
 from grootboek.client.profile import connect_with_profile
-from grootboek.network.identities import Identities
+from grootboek.network.admin.identities import Identities
 
 from .endorsing import first_peer, peer_channel
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from grootboek.network.channel_admin import ChannelAdmin
+from grootboek.network.admin.channel_admin import ChannelAdmin
 from grootboek.network.config.channel_view import describe
 from grootboek.network.nodes import supervisor
 from grootboek.network.nodes.network import Network

@@ -19,14 +19,14 @@ from grootboek.chaincode.signing import public_key_pem
 from grootboek.client import admin
 from grootboek.client.admin import system_chaincodes
 from grootboek.client.admin.endorser import Endorser
-from grootboek.network.channel_admin import ChannelAdmin
+from grootboek.network.admin.channel_admin import ChannelAdmin
+from grootboek.network.admin.identities import Identities
+from grootboek.network.admin.peer_admin import PeerAdmin
 from grootboek.network.config import config_edits
 from grootboek.network.config.channel_view import describe
-from grootboek.network.identities import Identities
 from grootboek.network.nodes import supervisor
 from grootboek.network.nodes.network import Network
 from grootboek.network.nodes.readiness import wait_for
-from grootboek.network.peer_admin import PeerAdmin
 
 from .endorsing import first_peer, peer_channel, put_endorsed_by
 

@@ -8,12 +8,12 @@ import sys
 
 import pytest
 
+from grootboek.network.admin.lifecycle import Lifecycle
+from grootboek.network.admin.peer_admin import PeerAdmin
 from grootboek.network.config import consortium as consortium_file
-from grootboek.network.lifecycle import Lifecycle
 from grootboek.network.nodes import supervisor
 from grootboek.network.nodes.network import Network
 from grootboek.network.nodes.readiness import port_open, wait_for
-from grootboek.network.peer_admin import PeerAdmin
 
 
 

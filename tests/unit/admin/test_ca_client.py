@@ -14,8 +14,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 from grootboek.client.identity.signer import CURVE_ORDERS
-from grootboek.network import ca_client
-from grootboek.network.ca_client import (
+from grootboek.network.admin import ca_client
+from grootboek.network.admin.ca_client import (
     CAError,
     Credentials,
     FabricCAClient,

@@ -2,7 +2,7 @@
 import json
 import subprocess
 
-from grootboek.network import lifecycle
+from grootboek.network.admin import lifecycle
 from grootboek.network.config import packaging
 from grootboek.network.config.consortium import Chaincode
 

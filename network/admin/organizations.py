@@ -16,13 +16,13 @@ from __future__ import annotations
 from functools import partial
 from typing import Sequence
 
-from grootboek.network.channel_admin import ChannelAdmin
+from grootboek.network.admin.channel_admin import ChannelAdmin
+from grootboek.network.admin.peer_admin import Definition, PeerAdmin
+from grootboek.network.admin.topology import change, converge, free_ports
 from grootboek.network.config import config_edits
 from grootboek.network.config.consortium import CertificateAuthority, Consortium, Organization, PeerNode
 from grootboek.network.config.org_definition import application_org_group
 from grootboek.network.nodes.network import Network, NetworkError
-from grootboek.network.peer_admin import Definition, PeerAdmin
-from grootboek.network.topology import change, converge, free_ports
 
 
 def new_organization(consortium: Consortium, name: str, msp_id: str, domain: str, description: str = "",

@@ -1,4 +1,5 @@
-"""Users of an organisation, registered and enrolled at the organisation's Fabric CA (network/config/ca.py).
+"""Users of an organisation, registered and enrolled at the organisation's Fabric CA
+(network/config/ca.py).
 
     identities = Identities(network.layout, "Municipality")
     user = identities.create("officer2", attributes={"role": "officer"})   # MSP dir under crypto/
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grootboek.client.identity import FileWallet, WalletEntry
-from grootboek.network.ca_client import CAError, Credentials, FabricCAClient, Registration
+from grootboek.network.admin.ca_client import CAError, Credentials, FabricCAClient, Registration
 from grootboek.network.config import ca
 from grootboek.network.config.layout import Layout
 

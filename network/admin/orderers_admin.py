@@ -17,13 +17,13 @@ from __future__ import annotations
 from functools import partial
 from typing import Sequence
 
-from grootboek.network.channel_admin import ChannelAdmin
+from grootboek.network.admin.channel_admin import ChannelAdmin
+from grootboek.network.admin.participation import ParticipationError
+from grootboek.network.admin.topology import change, converge, free_ports
 from grootboek.network.config import config_edits
 from grootboek.network.config.consortium import Consortium, OrdererNode
 from grootboek.network.nodes.network import Network, NetworkError
 from grootboek.network.nodes.readiness import wait_for
-from grootboek.network.participation import ParticipationError
-from grootboek.network.topology import change, converge, free_ports
 
 ONBOARDING_TIMEOUT = 120.0
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from grootboek.network.channel_admin import ChannelAdminError
+from grootboek.network.admin.channel_admin import ChannelAdminError
+from grootboek.network.admin.participation import ParticipationError
+from grootboek.network.admin.peer_admin import PeerAdmin, PeerAdminError
+from grootboek.network.admin.topology import change, converge
 from grootboek.network.nodes.network import Network
 from grootboek.network.nodes.tasks import parallel
-from grootboek.network.participation import ParticipationError
-from grootboek.network.peer_admin import PeerAdmin, PeerAdminError
-from grootboek.network.topology import change, converge
 
 
 def create_channel(network: Network, name: str, organizations: Sequence[str],

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from functools import partial
 
-from grootboek.network.channel_admin import ChannelAdmin
+from grootboek.network.admin.channel_admin import ChannelAdmin
+from grootboek.network.admin.identities import Identities
 from grootboek.network.config import config_edits
-from grootboek.network.identities import Identities
 from grootboek.network.nodes.network import Network
 
 

@@ -23,6 +23,7 @@ from grootboek.client.errors import BroadcastError, DeliverError
 from grootboek.client.identity import PrivateKeySigner, SigningIdentity, X509Identity
 from grootboek.client.protocol import seek
 from grootboek.client.protocol.deliver import fetch_block, fetch_config_block
+from grootboek.network.admin.participation import ParticipationError
 from grootboek.network.config.config_elements import differences
 from grootboek.network.config.config_policies import Signer, choose_signers, unsatisfied
 from grootboek.network.config.config_transaction import ConfigTransaction
@@ -31,7 +32,6 @@ from grootboek.network.config.consortium import OrdererNode
 from grootboek.network.config.layout import Layout
 from grootboek.network.nodes.network import Network
 from grootboek.network.nodes.readiness import wait_for
-from grootboek.network.participation import ParticipationError
 
 Edit = Callable[[configtx_pb2.Config], None]
 CONFIG_BLOCK_TIMEOUT = 60.0

@@ -1,10 +1,10 @@
 """Chaincode lifecycle for the consortium's chaincodes, run as chaincode-as-a-service.
 
-For every chaincode of a channel: a deterministic package (network/config/packaging.py), our CCaaS builder
-on every peer, a chaincode server per organisation (started by the supervisor), then install on
-every peer, approve by every organisation of the channel and commit with the policy and collections
-from the consortium file. Every step first asks what is already done, so `up` can be re-run and an
-upgrade (new version and sequence in the file) only does what changed.
+For every chaincode of a channel: a deterministic package (network/config/packaging.py), our CCaaS
+builder on every peer, a chaincode server per organisation (started by the supervisor), then
+install on every peer, approve by every organisation of the channel and commit with the policy and
+collections from the consortium file. Every step first asks what is already done, so `up` can be
+re-run and an upgrade (new version and sequence in the file) only does what changed.
 """
 from __future__ import annotations
 
@@ -14,18 +14,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from grootboek.network.admin.peer_admin import Definition, PeerAdmin
 from grootboek.network.config import packaging
 from grootboek.network.config.consortium import Channel, Chaincode, Consortium
 from grootboek.network.config.layout import Layout, Peer
 from grootboek.network.nodes.readiness import wait_for
 from grootboek.network.nodes.supervisor import ProcessSpec, python
 from grootboek.network.nodes.tasks import parallel
-from grootboek.network.peer_admin import Definition, PeerAdmin
 
 if TYPE_CHECKING:
     from grootboek.network.nodes.network import Network
 
-BUILDER_SOURCE = Path(__file__).resolve().parent / "ccaas_builder" / "bin"
+# The builder scripts are package data in network/ccaas_builder/bin/.
+BUILDER_SOURCE = Path(__file__).resolve().parents[1] / "ccaas_builder" / "bin"
 
 
 class LifecycleError(RuntimeError):
