@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="count", default=0, help="log more (-v info, -vv debug)")
     groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
     from grootboek.api import cli as api_cli
-    from grootboek.network import admin_cli, cli as network_cli
+    from grootboek.network.cli import admin as admin_cli, network as network_cli
 
     network_cli.register(groups)
     admin_cli.register(groups)

@@ -9,9 +9,9 @@ import time
 from pathlib import Path
 
 from grootboek.cli import CommandError
-from grootboek.network import compose_cli
 from grootboek.network.admin.lifecycle import Lifecycle, LifecycleError
 from grootboek.network.admin.peer_admin import PeerAdminError
+from grootboek.network.cli import compose
 from grootboek.network.config import consortium as consortium_file
 from grootboek.network.config.layout import default_state_dir
 from grootboek.network.nodes.binaries import BinariesError
@@ -190,7 +190,7 @@ def register(groups: argparse._SubParsersAction) -> None:
     network = groups.add_parser("network", help="start, stop and inspect the Fabric network")
     sub = network.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_commands(sub)
-    compose_cli.register(sub, _guard)
+    compose.register(sub, _guard)
     for action, text in (("stop", "stop one node (it stays down until started)"), ("start", "start a stopped node")):
         node = sub.add_parser(action, help=text)
         node.add_argument("node")

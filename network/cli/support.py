@@ -16,7 +16,7 @@ from grootboek.network.admin.ca_client import CAError
 from grootboek.network.admin.channel_admin import ChannelAdmin, ChannelAdminError, Edit
 from grootboek.network.admin.participation import ParticipationError
 from grootboek.network.admin.peer_admin import PeerAdminError
-from grootboek.network.cli import OPERATOR_ERRORS
+from grootboek.network.cli.network import OPERATOR_ERRORS
 from grootboek.network.config.config_edits import ConfigEditError
 from grootboek.network.config.config_transaction import ConfigTransaction, ConfigTransactionError
 from grootboek.network.config.config_update import NoChanges

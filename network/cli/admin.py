@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from grootboek.network import channel_cli, identity_cli, org_cli, orderer_cli
+from grootboek.network.cli import channel, identity, org, orderer
 
 
 def register(groups: argparse._SubParsersAction) -> None:
-    for group in (channel_cli, org_cli, orderer_cli, identity_cli):
+    for group in (channel, org, orderer, identity):
         group.register(groups)
