@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from grootboek.cli import CommandError
+from grootboek.network.cli.support import CommandError, default_consortium
 
 API_STATE_DIR = "api"
 
@@ -96,7 +96,6 @@ def config_path(args: argparse.Namespace) -> Path:
 def _state_dir(args: argparse.Namespace) -> Path:
     if getattr(args, "state_dir", None) is not None:
         return Path(args.state_dir)
-    from grootboek.cli import default_consortium
     from grootboek.network.config import consortium as consortium_file
     from grootboek.network.config.layout import default_state_dir
 

@@ -6,24 +6,13 @@ module only assembles them and handles the options every command shares.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from grootboek import logs
-
-
-class CommandError(RuntimeError):
-    """A command failed in a way the operator can act on; printed without a traceback."""
-
-
-def default_consortium() -> Path:
-    env = os.environ.get("GROOTBOEK_CONSORTIUM")
-    if env:
-        return Path(env)
-    from grootboek.network.config.consortium import DEFAULT_FILE
-
-    return DEFAULT_FILE
+from grootboek.api import cli as api_cli
+from grootboek.network.cli import admin as admin_cli, network as network_cli
+from grootboek.network.cli.support import CommandError, default_consortium
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,9 +23,6 @@ def build_parser() -> argparse.ArgumentParser:
                         help="where crypto, ledgers, logs and pids live (default: $GROOTBOEK_STATE or ~/.local/state/grootboek/<name>)")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="log more (-v info, -vv debug)")
     groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
-    from grootboek.api import cli as api_cli
-    from grootboek.network.cli import admin as admin_cli, network as network_cli
-
     network_cli.register(groups)
     admin_cli.register(groups)
     api_cli.register(groups)
@@ -57,11 +43,3 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-
-
-if __name__ == "__main__":
-    # Run as `python -m grootboek.cli`: use the imported module, not this __main__ copy, so the
-    # command groups and this module agree on one CommandError class.
-    from grootboek.cli import main as imported_main
-
-    sys.exit(imported_main())

@@ -10,12 +10,19 @@ from pathlib import Path
 
 import yaml
 
-from grootboek.cli import CommandError
 from grootboek.client.identity import PrivateKeySigner, SigningIdentity, X509Identity
 from grootboek.network.admin import channels
 from grootboek.network.admin.channel_admin import ChannelAdmin, admin_signing
-from grootboek.network.cli.network import open_network
-from grootboek.network.cli.support import add_update_options, apply_update, command, emit, known, load_transaction
+from grootboek.network.cli.support import (
+    CommandError,
+    add_update_options,
+    apply_update,
+    command,
+    emit,
+    known,
+    load_transaction,
+    open_network,
+)
 from grootboek.network.config import config_edits, configtxlator
 from grootboek.network.config.channel_view import describe
 from grootboek.network.config.config_elements import delta

@@ -5,15 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Callable
 
+from grootboek.network.cli.support import guard
 from grootboek.network.config import consortium as consortium_file
 from grootboek.network.nodes import compose
 from grootboek.network.nodes.network import NetworkError
 from grootboek.progress import Progress
-
-Handler = Callable[[argparse.Namespace], int]
-
 
 def cmd_compose(args: argparse.Namespace) -> int:
     text = compose.render(consortium_file.load(args.consortium))
@@ -38,8 +35,8 @@ def cmd_converge(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(commands: argparse._SubParsersAction, guard: Callable[[Handler], Handler]) -> None:
-    """Adds the commands to `grootboek network`; `guard` turns operator errors into messages."""
+def register(commands: argparse._SubParsersAction) -> None:
+    """Adds the commands to `grootboek network`."""
     generate = commands.add_parser("compose", help="write docker-compose.yaml for the consortium "
                                                    "(Fabric's official images, one profile per organisation)")
     generate.add_argument("-o", "--output", default="-", help="file to write (default: standard output)")

@@ -6,13 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from grootboek.cli import CommandError
 from grootboek.client.identity import FileWallet
 from grootboek.network.admin.ca_client import IDENTITY_TYPES
 from grootboek.network.admin.identities import Identities
 from grootboek.network.admin.revocation import publish_crl, revoke_user
-from grootboek.network.cli.network import open_network
-from grootboek.network.cli.support import command, emit, known
+from grootboek.network.cli.support import CommandError, command, emit, known, open_network
 from grootboek.network.nodes.network import Network
 
 

@@ -6,49 +6,13 @@ import json
 import os
 import sys
 import time
-from pathlib import Path
 
-from grootboek.cli import CommandError
-from grootboek.network.admin.lifecycle import Lifecycle, LifecycleError
-from grootboek.network.admin.peer_admin import PeerAdminError
+from grootboek.network.admin.lifecycle import Lifecycle
 from grootboek.network.cli import compose
+from grootboek.network.cli.support import OPERATOR_ERRORS, CommandError, guard, open_network
 from grootboek.network.config import consortium as consortium_file
-from grootboek.network.config.layout import default_state_dir
-from grootboek.network.nodes.binaries import BinariesError
-from grootboek.network.nodes.network import Network, NetworkError
-from grootboek.network.nodes.readiness import NotReady
-from grootboek.network.nodes.supervisor import SupervisorError, request
-from grootboek.progress import Progress
-
-OPERATOR_ERRORS = (consortium_file.ConsortiumError, NetworkError, BinariesError, NotReady, SupervisorError,
-                   LifecycleError, PeerAdminError)
-
-
-def open_network(args: argparse.Namespace, prefer_state: bool = True) -> Network:
-    """The network the command is about: from the state directory when one exists there (so it
-    resumes with the consortium it was created from), else from the consortium file."""
-    progress = Progress()
-    try:
-        explicit = getattr(args, "consortium_given", False)
-        if args.state_dir is not None:
-            state = args.state_dir
-        else:
-            state = default_state_dir(consortium_file.load(args.consortium).name)
-        if prefer_state and not explicit and (state / "consortium.yaml").exists():
-            return Network.from_state(state, progress)
-        return Network(consortium_file.load(args.consortium), state, progress)
-    except OPERATOR_ERRORS as exc:
-        raise CommandError(str(exc)) from None
-
-
-def _guard(action):
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return action(args) or 0
-        except OPERATOR_ERRORS as exc:
-            raise CommandError(str(exc)) from None
-    return run
-
+from grootboek.network.nodes.network import Network
+from grootboek.network.nodes.supervisor import request
 
 def cmd_up(args: argparse.Namespace) -> int:
     network = open_network(args)
@@ -171,18 +135,18 @@ def cmd_chaincode_list(args: argparse.Namespace, network: Network | None = None)
 
 def _add_commands(sub: argparse._SubParsersAction) -> None:
     up = sub.add_parser("up", help="start the network (from zero, or resuming existing ledgers)")
-    up.set_defaults(handler=_guard(cmd_up))
+    up.set_defaults(handler=guard(cmd_up))
     down = sub.add_parser("down", help="stop every process the network started (ledgers kept)")
     down.add_argument("--purge", action="store_true", help="also delete the state directory")
-    down.set_defaults(handler=_guard(cmd_down))
+    down.set_defaults(handler=guard(cmd_down))
     status = sub.add_parser("status", help="each node: pid, ports, health, height per channel")
     status.add_argument("--json", action="store_true")
-    status.set_defaults(handler=_guard(cmd_status))
+    status.set_defaults(handler=guard(cmd_status))
     logs = sub.add_parser("logs", help="show a node's log")
     logs.add_argument("node", help="node name, e.g. peer0.municipality, orderer1, cc-budgets.merchants")
     logs.add_argument("-n", "--lines", type=int, default=50)
     logs.add_argument("-f", "--follow", action="store_true")
-    logs.set_defaults(handler=_guard(cmd_logs))
+    logs.set_defaults(handler=guard(cmd_logs))
 
 
 def register(groups: argparse._SubParsersAction) -> None:
@@ -190,23 +154,23 @@ def register(groups: argparse._SubParsersAction) -> None:
     network = groups.add_parser("network", help="start, stop and inspect the Fabric network")
     sub = network.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_commands(sub)
-    compose.register(sub, _guard)
+    compose.register(sub)
     for action, text in (("stop", "stop one node (it stays down until started)"), ("start", "start a stopped node")):
         node = sub.add_parser(action, help=text)
         node.add_argument("node")
-        node.set_defaults(handler=_guard(cmd_node), action=action)
+        node.set_defaults(handler=guard(cmd_node), action=action)
     chaincode = groups.add_parser("chaincode", help="chaincode lifecycle: deploy, upgrade, list, approvals")
     cc = chaincode.add_subparsers(dest="command", required=True, metavar="COMMAND")
     deploy = cc.add_parser("deploy", help="deploy or upgrade to what the consortium file says "
                                           "(raise version and sequence there to upgrade)")
-    deploy.set_defaults(handler=_guard(cmd_chaincode_deploy))
+    deploy.set_defaults(handler=guard(cmd_chaincode_deploy))
     for command, text in (("list", "every chaincode: committed definition, approvals, installs"),
                           ("status", "one chaincode: committed definition, approvals per organisation")):
         parser = cc.add_parser(command, help=text)
         if command == "status":
             parser.add_argument("name")
         parser.add_argument("--json", action="store_true")
-        parser.set_defaults(handler=_guard(cmd_chaincode_list))
+        parser.set_defaults(handler=guard(cmd_chaincode_list))
     check = sub.add_parser("check", help="validate a consortium file without starting anything")
     check.add_argument("--ports", action="store_true", help="also check that its ports are free")
-    check.set_defaults(handler=_guard(cmd_check))
+    check.set_defaults(handler=guard(cmd_check))

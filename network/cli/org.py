@@ -4,8 +4,7 @@ from __future__ import annotations
 import argparse
 
 from grootboek.network.admin import organizations
-from grootboek.network.cli.network import open_network
-from grootboek.network.cli.support import command, emit, known
+from grootboek.network.cli.support import command, emit, known, open_network
 
 
 def cmd_add(args: argparse.Namespace) -> None:

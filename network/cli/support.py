@@ -1,27 +1,81 @@
-"""What the administration commands (channel, org, orderer, identity) share: the network they act
-on, turning failures into messages that say what to do next, and the options of config updates
-(who signs; submit now or save for signatures collected elsewhere)."""
+"""What the commands share: CommandError, the failure an operator can act on (the `grootboek`
+command prints it without a traceback); the consortium file and the network a command acts on;
+failures turned into messages that say what to do next; and the options of config updates (who
+signs; submit now or save for signatures collected elsewhere).
+
+The command groups (network/cli/, api/cli.py) and grootboek/cli.py import this module; it imports
+none of them, so the command line has no import circle."""
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Callable
 
 import yaml
 
-from grootboek.cli import CommandError
 from grootboek.network.admin.ca_client import CAError
 from grootboek.network.admin.channel_admin import ChannelAdmin, ChannelAdminError, Edit
+from grootboek.network.admin.lifecycle import LifecycleError
 from grootboek.network.admin.participation import ParticipationError
 from grootboek.network.admin.peer_admin import PeerAdminError
-from grootboek.network.cli.network import OPERATOR_ERRORS
+from grootboek.network.config import consortium as consortium_file
 from grootboek.network.config.config_edits import ConfigEditError
 from grootboek.network.config.config_transaction import ConfigTransaction, ConfigTransactionError
 from grootboek.network.config.config_update import NoChanges
 from grootboek.network.config.configtxlator import ConfigtxlatorError
-from grootboek.network.nodes.network import Network
+from grootboek.network.config.layout import default_state_dir
+from grootboek.network.nodes.binaries import BinariesError
+from grootboek.network.nodes.network import Network, NetworkError
+from grootboek.network.nodes.readiness import NotReady
+from grootboek.network.nodes.supervisor import SupervisorError
+from grootboek.progress import Progress
+
+
+class CommandError(RuntimeError):
+    """A command failed in a way the operator can act on; printed without a traceback."""
+
+
+def default_consortium() -> Path:
+    """The consortium file of commands not given one: $GROOTBOEK_CONSORTIUM, else the bundled one."""
+    env = os.environ.get("GROOTBOEK_CONSORTIUM")
+    if env:
+        return Path(env)
+    return consortium_file.DEFAULT_FILE
+
+
+OPERATOR_ERRORS = (consortium_file.ConsortiumError, NetworkError, BinariesError, NotReady, SupervisorError,
+                   LifecycleError, PeerAdminError)
+
+
+def open_network(args: argparse.Namespace, prefer_state: bool = True) -> Network:
+    """The network the command is about: from the state directory when one exists there (so it
+    resumes with the consortium it was created from), else from the consortium file."""
+    progress = Progress()
+    try:
+        explicit = getattr(args, "consortium_given", False)
+        if args.state_dir is not None:
+            state = args.state_dir
+        else:
+            state = default_state_dir(consortium_file.load(args.consortium).name)
+        if prefer_state and not explicit and (state / "consortium.yaml").exists():
+            return Network.from_state(state, progress)
+        return Network(consortium_file.load(args.consortium), state, progress)
+    except OPERATOR_ERRORS as exc:
+        raise CommandError(str(exc)) from None
+
+
+def guard(action: Callable[[argparse.Namespace], int | None]) -> Callable[[argparse.Namespace], int]:
+    """A command handler whose operator-facing failures are printed as messages."""
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return action(args) or 0
+        except OPERATOR_ERRORS as exc:
+            raise CommandError(str(exc)) from None
+    return run
+
 
 ADMIN_ERRORS = (*OPERATOR_ERRORS, ChannelAdminError, CAError, ConfigEditError, ConfigTransactionError,
                 ConfigtxlatorError, ParticipationError, PeerAdminError)

@@ -130,7 +130,7 @@ def test_a_killed_peer_is_restarted_and_its_running_chaincode_server_serves_it_a
 
 
 def test_cli_status_and_logs(own):
-    cli = [sys.executable, "-m", "grootboek.cli", "--state-dir", str(own.layout.root)]
+    cli = [sys.executable, "-m", "grootboek", "--state-dir", str(own.layout.root)]
     status = subprocess.run([*cli, "status"], capture_output=True, text=True, timeout=60)
     assert status.returncode == 0, status.stderr
     lines = {line.split()[0]: line for line in status.stdout.splitlines()[1:]}

@@ -9,8 +9,8 @@ import yaml
 
 from grootboek.api import cli
 from grootboek.api.__main__ import main
-from grootboek.cli import CommandError
 from grootboek.cli import main as grootboek_main
+from grootboek.network.cli.support import CommandError
 
 
 @pytest.fixture
