@@ -17,6 +17,7 @@ for part in PARTS:
 setup(
     packages=packages,
     package_dir=package_dir,
-    package_data={"": ["*.yaml", "*.json", "go.mod", "go.sum", "*.go", "*.md", "ccaas_builder/bin/*"]},
+    # network/'s data folders: the Fabric pins with their Go build modules, the peers' CCaaS builder.
+    package_data={"": ["*.yaml", "*.json", "*.md", "fabric/pins.yaml", "fabric/build/*/*", "ccaas_builder/bin/*"]},
     include_package_data=True,
 )
