@@ -3,7 +3,7 @@ resident's app, the municipality's back office, a notary's system).
 
 Each organisation runs its own gateway with its own users, each mapped to a Fabric identity in the
 organisation's wallet and to gateway roles. `create_app(config)` builds the Flask app;
-`python -m grootboek.api serve --config FILE` runs it under gunicorn; `grootboek api ...` manages
+`python -m grootboek.api serve --config FILE` runs it (one process, see `server`); `grootboek api ...` manages
 users and tokens (also offline, in the data dir).
 """
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Managing the gateway's users and tokens in its data dir: what the admin commands do, with or
-without a running gateway (workers read the database on every request)."""
+without a running gateway (the gateway reads the database on every request)."""
 from __future__ import annotations
 
 import hashlib

@@ -21,17 +21,16 @@ DESCRIPTION = ("The HTTP face of the Grootboek Fabric network: budgets (Kindpakk
                "the land registry. Errors are always JSON {code, message, transaction_id?}. Writes "
                "accept an Idempotency-Key header.")
 DOMAIN_AREAS = {"budgets": budgets.routes, "registry": registry.routes}
-MAX_BODY_BYTES = 1024 * 1024
 
 
 def create_app(config: ApiConfig | str | Path, services: Services | None = None) -> Flask:
     """An app for one organisation's gateway. Opens no gRPC connection until the first request
-    needs one (safe to create before gunicorn forks, though `serve` creates it after)."""
+    needs one (so a pre-forking server may create it before it forks)."""
     if not isinstance(config, ApiConfig):
         config = config_file.load(config)
     services = services or Services.open(config)
     app = Flask("grootboek.api")
-    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.config["MAX_CONTENT_LENGTH"] = config.limits.max_body_bytes  # as the front enforces it
     app.json.sort_keys = False  # type: ignore[attr-defined]
     services.install(app)
     handlers.register(app, lambda error: services.metrics.fabric_errors.labels(error.code).inc())

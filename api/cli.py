@@ -23,7 +23,7 @@ def register(groups: argparse._SubParsersAction) -> None:
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
-    serve = commands.add_parser("serve", help="run the gateway under gunicorn (foreground)")
+    serve = commands.add_parser("serve", help="run the gateway (foreground)")
     _gateway_options(serve)
     serve.set_defaults(handler=cmd_serve)
 

@@ -10,9 +10,9 @@
       budgets: {channel: kindpakket, chaincode: budgets}
     ca: {url: https://127.0.0.1:7054, ca_name: ca, tls_ca: <path>, registrar: admin,
          registrar_secret_file: <path>}
-    workers: 2
+    limits: {max_body_bytes: 1048576, idle_seconds: 15, threads: 32}   # optional; see front.Limits
 
-`GROOTBOEK_API_<KEY>` overrides a top-level key (`GROOTBOEK_API_WORKERS=4`); a double underscore
+`GROOTBOEK_API_<KEY>` overrides a top-level key (`GROOTBOEK_API_LISTEN=0.0.0.0:8443`); a double underscore
 reaches into a section (`GROOTBOEK_API_TLS__CERT=/etc/api.crt`). Values are YAML, so
 `GROOTBOEK_API_CHAINCODES='{registry: {channel: kadaster, chaincode: registry}}'` works too.
 Without `tls` the gateway speaks plain HTTP (only sensible behind a TLS-terminating proxy).
@@ -26,10 +26,9 @@ from typing import Annotated, Any, Mapping
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .front.limits import Limits
+
 ENV_PREFIX = "GROOTBOEK_API_"
-# Where gunicorn workers write their Prometheus samples: prometheus_client reads it when first
-# imported, so `serve` sets it before that and metrics.py sums the workers' files when it is set.
-MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 
@@ -72,7 +71,8 @@ class ApiConfig(_Section):
     chaincodes: dict[Name, ChaincodeRef] = {}
     """What the organisation's applications use, by name (`budgets`, `registry`)."""
     ca: CertificateAuthority | None = None
-    workers: Annotated[int, Field(ge=1, le=64)] = 2
+    limits: Limits = Limits()
+    """What one client may cost the gateway (sizes, timeouts, connections, threads)."""
 
     @property
     def host(self) -> str:

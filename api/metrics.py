@@ -1,12 +1,6 @@
-"""Prometheus metrics: requests, latency and Fabric failures.
-
-Under gunicorn every worker writes its samples to files in PROMETHEUS_MULTIPROC_DIR (set by
-`serve` before any worker starts) and /metrics adds them all up; in a single process the app's own
-registry answers.
-"""
+"""Prometheus metrics: requests, latency and Fabric failures, from the gateway's one process."""
 from __future__ import annotations
 
-import os
 import time
 
 from flask import Flask, Response, g, request
@@ -16,10 +10,7 @@ from prometheus_client import (
     Counter,
     Histogram,
     generate_latest,
-    multiprocess,
 )
-
-from .config import MULTIPROCESS_ENV
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
@@ -50,9 +41,4 @@ class Metrics:
             return response
 
     def exposition(self) -> Response:
-        if os.environ.get(MULTIPROCESS_ENV):
-            registry = CollectorRegistry()
-            multiprocess.MultiProcessCollector(registry)
-        else:
-            registry = self.registry
-        return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+        return Response(generate_latest(self.registry), mimetype=CONTENT_TYPE_LATEST)

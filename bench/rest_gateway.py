@@ -4,7 +4,7 @@ Side by side in one run on one network (the default consortium, started in a tem
 directory): a shop pays (`Budgets:pay`, endorsed by both organisations, ordered, committed) from
 N concurrent closed loops, with our Python client in this process (`submit_with_retry`, with the
 gateway's retry policy) and as HTTPS requests to the Merchants organisation's REST gateway (the
-one `up` runs: gunicorn via `python -m grootboek.api serve`; an Idempotency-Key on every request),
+one `up` runs: `python -m grootboek.api serve`; an Idempotency-Key on every request),
 alternating phases. Each loop pays from a budget of its own, so payments never conflict; every
 request carries a fresh payment code signed by the budget's holder.
 

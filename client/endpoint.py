@@ -1,6 +1,6 @@
 """Where a peer or orderer listens and how to reach it securely.
 
-grpc channels are not fork-safe: a pre-forking server (gunicorn) must open channels in each worker
+grpc channels are not fork-safe: a pre-forking server must open channels in each worker
 after the fork, never in the master.
 """
 from __future__ import annotations

@@ -35,11 +35,8 @@ def authenticate(headers: Mapping[str, str], environ: Mapping[str, Any], users: 
 
 
 def client_certificate(environ: Mapping[str, Any]) -> bytes | None:
-    """The verified client certificate (DER) of a mutual TLS connection, if any: from gunicorn's
-    socket, or from a server that puts it in the WSGI environ as PEM."""
-    sock = environ.get("gunicorn.socket")
-    if isinstance(sock, ssl.SSLSocket):
-        return sock.getpeercert(binary_form=True)
+    """The verified client certificate (DER) of a mutual TLS connection, if any: the front (and
+    servers such as Apache's mod_ssl) put it in the WSGI environ as PEM."""
     pem = environ.get("SSL_CLIENT_CERT")
     if pem:
         return ssl.PEM_cert_to_DER_cert(pem)

@@ -1,8 +1,7 @@
-"""One gRPC channel to the organisation's peer per worker process, and a Fabric Gateway per user
-over it.
+"""One gRPC channel to the organisation's peer per process, and a Fabric Gateway per user over it.
 
-grpc channels are not fork-safe, so nothing is opened until the first request in a worker (after
-gunicorn forked it); a changed pid (a fork after all) gets a fresh channel.
+grpc channels are not fork-safe, so nothing is opened until the first request; a changed pid (the
+app run under a pre-forking server) gets a fresh channel.
 """
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The SQLite database in the data dir, safe across gunicorn workers and their threads.
+"""The SQLite database in the data dir, safe across the gateway's threads and
+the `grootboek api` commands that change it while the gateway runs.
 
 WAL lets readers proceed while one process writes; `BEGIN IMMEDIATE` takes the write lock up front
 so read-then-write sequences (claiming an idempotency key) are atomic across processes.

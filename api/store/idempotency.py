@@ -1,4 +1,4 @@
-"""Idempotency records: the first outcome of each (user, Idempotency-Key), shared by all workers.
+"""Idempotency records: the first outcome of each (user, Idempotency-Key), shared by every thread.
 
 A record is `pending` while one request works on it (held by an owner until its lease ends),
 `done` with the response to replay, or `unknown` when its transaction may still commit. The

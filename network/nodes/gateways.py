@@ -43,7 +43,6 @@ def api_config(layout: Layout, org: Organization) -> dict:
         "chaincodes": chaincodes,
         "ca": {"url": f"https://{layout.address(org.ca.port)}", "ca_name": "ca", "tls_ca": str(tls / "ca.crt"),
                "registrar": ca.REGISTRAR, "registrar_secret_file": str(ca.registrar_secret_file(layout, org))},
-        "workers": 2,
     }
 
 

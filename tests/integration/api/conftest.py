@@ -1,6 +1,6 @@
 """The REST gateways of the shared network (tests/integration/conftest.py `fabric`): `up` runs
 one per organisation as production does (`python -m grootboek.api serve` under the supervisor,
-gunicorn, HTTPS with optional client certificates); the tests add their users through the admin
+HTTPS with optional client certificates); the tests add their users through the admin
 commands while the gateways run.
 """
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Idempotency-Key: a repeated write returns the first result and never submits twice, also when
-the repeats arrive at once on different gunicorn workers."""
+the repeats arrive at once on different connections and threads."""
 from __future__ import annotations
 
 import uuid

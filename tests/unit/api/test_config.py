@@ -18,7 +18,7 @@ FILE = {
     "chaincodes": {"budgets": {"channel": "kindpakket", "chaincode": "budgets"}},
     "ca": {"url": "https://127.0.0.1:7054", "ca_name": "ca", "tls_ca": "ca.pem", "registrar": "admin",
            "registrar_secret_file": "secret"},
-    "workers": 2,
+    "limits": {"threads": 8, "idle_seconds": 5},
 }
 
 
@@ -31,7 +31,8 @@ def _write(tmp_path: Path, doc: dict) -> Path:
 def test_the_documented_schema_loads_with_paths_relative_to_the_file(tmp_path):
     config = load(_write(tmp_path, FILE), environ={})
     assert (config.organization, config.host, config.port) == ("Municipality", "127.0.0.1", 8081)
-    assert config.workers == 2
+    assert (config.limits.threads, config.limits.idle_seconds) == (8, 5.0)
+    assert config.limits.max_body_bytes == 1024 * 1024  # a default, as the file left it out
     assert config.tls.cert == tmp_path / "tls/server.crt" and config.tls.client_ca == Path("/etc/ca.pem")
     assert config.data_dir == tmp_path / "api/Municipality"
     assert config.ca.registrar_secret_file == tmp_path / "secret"
@@ -39,11 +40,11 @@ def test_the_documented_schema_loads_with_paths_relative_to_the_file(tmp_path):
 
 
 def test_the_environment_overrides_keys_and_sections(tmp_path):
-    environ = {"GROOTBOEK_API_WORKERS": "4", "GROOTBOEK_API_TLS__CERT": "/etc/api.crt",
+    environ = {"GROOTBOEK_API_LIMITS__THREADS": "16", "GROOTBOEK_API_TLS__CERT": "/etc/api.crt",
                "GROOTBOEK_API_CHAINCODES": "{registry: {channel: kadaster, chaincode: registry}}",
                "OTHER": "ignored"}
     config = load(_write(tmp_path, FILE), environ=environ)
-    assert config.workers == 4
+    assert (config.limits.threads, config.limits.idle_seconds) == (16, 5.0)
     assert config.tls.cert == Path("/etc/api.crt") and config.tls.key == tmp_path / "tls/server.key"
     assert set(config.chaincodes) == {"registry"}
 
@@ -56,7 +57,7 @@ def test_a_configuration_from_the_environment_alone(tmp_path):
 
 
 @pytest.mark.parametrize("change, field", [
-    ({"workers": 0}, "workers"),
+    ({"limits": {"threads": 0}}, "limits.threads"),
     ({"listen": "everywhere"}, "listen"),
     ({"tls": {"cert": "c"}}, "tls.key"),
     ({"colour": "blue"}, "colour"),

@@ -49,7 +49,8 @@ def _event(block: int, tx: str, merchant: str) -> ChaincodeEvent:
 
 
 def _chunks(response):
-    return iter(response.response)
+    """The body as the front's loop writes it, iterated here the way any other server would."""
+    return (chunk.decode() for chunk in response.response)
 
 
 def test_events_carry_resumable_ids_and_only_what_the_filter_keeps():
@@ -68,10 +69,12 @@ def test_events_carry_resumable_ids_and_only_what_the_filter_keeps():
 
 def test_an_idle_stream_sends_keep_alives():
     stream = FakeStream()
-    chunks = _chunks(event_stream(stream, lambda event: True, heartbeat=0.001))
+    response = event_stream(stream, lambda event: True, heartbeat=0.001)
+    chunks = _chunks(response)
     next(chunks)
     assert next(chunks) == ": keep-alive\n\n"
-    stream.close()
+    response.close()
+    assert stream.closed.is_set()
 
 
 def test_a_failing_stream_ends_with_an_error_event():

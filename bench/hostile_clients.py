@@ -1,0 +1,226 @@
+"""Hostile clients bench: payments through a REST gateway while other clients hold it.
+
+Side by side in one run on one network (the default consortium with Raft ordering, started in a
+temporary directory): a till pays through the Merchants gateway from a few closed loops (counter
+load), first quiet, then while an attacker process holds idle TLS connections (handshake done,
+then silence), half-open ones (TCP only, no handshake) and event-stream subscribers on the same
+gateway, re-opening each as soon as the gateway drops it. A probe asks /health/ready twice a
+second throughout. The attacker runs on one core at the lowest priority with its open-file limit
+raised, so the figures measure the gateway, not the attacker.
+
+Targets: payment p95 under attack within 1.5x of the quiet p95; no failed readiness check; the
+gateway's memory (PSS) under attack is printed beside the quiet figure.
+
+    python -m bench.hostile_clients
+    python -m bench.hostile_clients --idle 2000 --half-open 500 --subscribers 1000 --duration 30
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import secrets
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from bench import report
+from bench.bringup import consortium
+from bench.client import closed_loop, percentile
+from bench.rest_gateway import PATHS, phase, prepare, till
+from grootboek.network import binaries
+from grootboek.network.network import Network
+from grootboek.network.nodes import supervisor
+from grootboek.progress import Progress
+
+COLUMNS = ["phase", "payments", "p50_ms", "p95_ms", "errors", "ready_failed", "idle", "half_open",
+           "subscribers", "gateway_pss_mib"]
+
+
+def pss_mib(pid: int) -> float:
+    """Proportional set size: shared pages count once over the processes that share them."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    raise ValueError(f"no Pss in /proc/{pid}/smaps_rollup")
+
+
+def gateway_pid(network: Network, org: str) -> int:
+    for process in supervisor.request(network.run_dir, {"cmd": "status"})["processes"]:
+        if process["name"] == network.layout.api_id(network.consortium.organization(org)):
+            return process["pid"]
+    raise LookupError(f"no running gateway of {org}")
+
+
+class ReadinessProbe(threading.Thread):
+    """Asks /health/ready every half second; counts answers that are not 200 within 2 s."""
+
+    def __init__(self, url: str, ca_file: Path) -> None:
+        super().__init__(daemon=True)
+        self.url, self.ca_file = url + "/health/ready", ca_file
+        self.asked = self.failed = 0
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.wait(0.5):
+            self.asked += 1
+            try:
+                ok = requests.get(self.url, verify=str(self.ca_file), timeout=2).status_code == 200
+            except requests.RequestException:
+                ok = False
+            self.failed += not ok
+
+
+# -- the attacker (a process of its own) -----------------------------------------------------------
+
+async def _hold(open_one, counts: dict[str, int], kind: str) -> None:
+    """Keeps one connection of `kind` open, re-opening it whenever the gateway drops it."""
+    while True:
+        try:
+            reader, writer = await open_one()
+        except (OSError, ssl.SSLError, asyncio.TimeoutError):
+            await asyncio.sleep(0.2)
+            continue
+        counts[kind] += 1
+        try:
+            while await reader.read(65536):
+                pass
+        except (OSError, ssl.SSLError):
+            pass
+        finally:
+            counts[kind] -= 1
+            writer.close()
+
+
+async def attack(params: dict[str, Any]) -> None:
+    host, port = params["host"], params["port"]
+    context = ssl.create_default_context(cafile=params["ca_file"])
+    subscribe = (f"GET /v1/budgets/events HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n"
+                 f"Authorization: Bearer {params['token']}\r\n\r\n").encode()
+
+    async def idle():
+        return await asyncio.open_connection(host, port, ssl=context, server_hostname=host)
+
+    async def half_open():
+        return await asyncio.open_connection(host, port)
+
+    async def subscriber():
+        reader, writer = await idle()
+        writer.write(subscribe)
+        return reader, writer
+
+    counts = {"idle": 0, "half_open": 0, "subscribers": 0}
+    tasks = []
+    for kind, opener, number in (("half_open", half_open, params["half_open"]),
+                                 ("subscribers", subscriber, params["subscribers"]),
+                                 ("idle", idle, params["idle"])):
+        for _ in range(number):
+            tasks.append(asyncio.ensure_future(_hold(opener, counts, kind)))
+            await asyncio.sleep(0.002)  # a ramp, not one burst of handshakes
+    while True:
+        print(json.dumps(counts), flush=True)
+        await asyncio.sleep(1)
+
+
+def start_attacker(gateway, token: str, args: argparse.Namespace) -> subprocess.Popen:
+    host, port = gateway.base_url.split("//", 1)[1].rsplit(":", 1)
+    params = {"host": host, "port": int(port), "ca_file": str(gateway.ca_file), "token": token,
+              "idle": args.idle, "half_open": args.half_open, "subscribers": args.subscribers}
+
+    def confine() -> None:
+        os.sched_setaffinity(0, {0})
+        os.nice(19)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (65536, 65536))
+
+    return subprocess.Popen([sys.executable, "-m", "bench.hostile_clients", "--attacker", json.dumps(params)],
+                            stdout=subprocess.PIPE, text=True, preexec_fn=confine)
+
+
+class Held(threading.Thread):
+    """The attacker's latest counts of connections it holds."""
+
+    def __init__(self, attacker: subprocess.Popen) -> None:
+        super().__init__(daemon=True)
+        self.attacker, self.counts = attacker, {"idle": 0, "half_open": 0, "subscribers": 0}
+
+    def run(self) -> None:
+        assert self.attacker.stdout is not None
+        for line in self.attacker.stdout:
+            self.counts = json.loads(line)
+
+
+# -- the bench ------------------------------------------------------------------------------------
+
+def measure(name: str, network: Network, gateway, shop_msp: Path, holders, args: argparse.Namespace,
+            held: Held | None) -> dict[str, Any]:
+    probe = ReadinessProbe(gateway.base_url, gateway.ca_file)
+    probe.start()
+    phase("rest", network, gateway, shop_msp, holders, args.concurrency, args.warmup)
+    outcome = phase("rest", network, gateway, shop_msp, holders, args.concurrency, args.duration)
+    probe.stopping.set()
+    probe.join()
+    counts = dict(held.counts) if held else {"idle": 0, "half_open": 0, "subscribers": 0}
+    latencies = outcome["latencies_ms"]
+    return {"phase": name, "payments": len(latencies), "p50_ms": percentile(latencies, 0.50),
+            "p95_ms": percentile(latencies, 0.95), "errors": outcome["errors"],
+            "first_error": outcome["first_error"], "ready_failed": probe.failed, "ready_asked": probe.asked,
+            **counts, "gateway_pss_mib": pss_mib(gateway_pid(network, "Merchants"))}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--attacker", help=argparse.SUPPRESS)
+    parser.add_argument("--idle", type=int, default=2000)
+    parser.add_argument("--half-open", type=int, default=500)
+    parser.add_argument("--subscribers", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=4, help="tills paying at once")
+    parser.add_argument("--duration", type=float, default=30.0, help="measured seconds per phase")
+    parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument("--settle", type=float, default=20.0,
+                        help="seconds for the attacker to open its connections before measuring")
+    args = parser.parse_args()
+    if args.attacker:
+        asyncio.run(attack(json.loads(args.attacker)))
+        return
+    binaries.ensure(Progress())
+    with tempfile.TemporaryDirectory(prefix="grootboek-bench-") as tmp:
+        network = Network(consortium(3), Path(tmp) / "state", Progress.quiet())
+        try:
+            network.up()
+            shop_msp, holders = prepare(network, args.concurrency * len(PATHS))
+            gateway = till(network, shop_msp)
+            rows = [measure("quiet", network, gateway, shop_msp, holders[:args.concurrency], args, None)]
+            attacker = start_attacker(gateway, gateway.tokens[next(iter(gateway.tokens))], args)
+            held = Held(attacker)
+            held.start()
+            try:
+                time.sleep(args.settle)  # the attacker ramps up its connections (a bench, not a test)
+                rows.append(measure("attacked", network, gateway, shop_msp, holders[args.concurrency:],
+                                    args, held))
+            finally:
+                attacker.kill()
+                attacker.wait()
+        finally:
+            network.down()
+    print(report.table(rows, COLUMNS))
+    ratio = rows[1]["p95_ms"] / rows[0]["p95_ms"] if rows[0]["p95_ms"] else None
+    print(f"p95 under attack: {ratio:.2f}x the quiet p95 (target <= 1.5x); "
+          f"readiness failures: {rows[1]['ready_failed']} of {rows[1]['ready_asked']} (target 0)")
+    saved = report.save("hostile_clients", {"rows": rows, "p95_ratio": ratio, "target_p95_ratio": 1.5,
+                                            "attack": {"idle": args.idle, "half_open": args.half_open,
+                                                       "subscribers": args.subscribers},
+                                            "concurrency": args.concurrency, "duration_s": args.duration})
+    print(f"saved {saved}")
+
+
+if __name__ == "__main__":
+    main()
