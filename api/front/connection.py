@@ -181,8 +181,12 @@ class Connection(asyncio.Protocol):
         self.state = State.BUSY
         self._disarm()
         self.transport.pause_reading()
-        env = wsgi.environ(request.method, request.target, list(request.headers), body,
-                           request.http_version, self.peer)
+        try:
+            env = wsgi.environ(request.method, request.target, list(request.headers), body,
+                               request.http_version, self.peer)
+        except UnicodeError:
+            self._answer_error(400, "MALFORMED_REQUEST", "the request line or a header is not ASCII")
+            return
         answer = self.server.run(env)
         if answer is None:
             self._answer_error(503, "OVERLOADED", "the gateway is busy; try again",
@@ -197,26 +201,29 @@ class Connection(asyncio.Protocol):
             self.transport.close()
             return
         error = answer.exception()
-        if error is not None:
+        try:
+            head = None if error else self._head_of(answer.result())
+        except (h11.LocalProtocolError, UnicodeError, ValueError) as exc:
+            error = exc
+        if error is not None or head is None:
             log.error("the app failed a request", exc_info=error)
             self._answer_error(500, "INTERNAL", "the gateway failed to handle the request")
             return
-        reply = answer.result()
-        headers = [(name.encode("latin-1"), value.encode("latin-1"))
-                   for name, value in reply.headers]
-        try:
-            self._write(self.h11.send(h11.Response(status_code=reply.status, headers=headers)))
-        except h11.LocalProtocolError as exc:
-            log.error("the app's response is not valid HTTP", exc_info=exc)
-            self.transport.close()
+        self._write(head)
+        body = answer.result().body
+        if isinstance(body, AsyncBody):
+            self._stream = asyncio.ensure_future(self._write_stream(body))
             return
-        if isinstance(reply.body, AsyncBody):
-            self._stream = asyncio.ensure_future(self._write_stream(reply.body))
-            return
-        for chunk in reply.body:
+        for chunk in body:
             self._write(self.h11.send(h11.Data(data=chunk)))
         self._write(self.h11.send(h11.EndOfMessage()))
         self._next_cycle()
+
+    def _head_of(self, reply: wsgi.Reply) -> bytes | None:
+        """The reply's status line and headers, checked by h11 before a byte of them is sent."""
+        headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in reply.headers]
+        return self.h11.send(h11.Response(status_code=reply.status, headers=headers,
+                                          reason=reply.reason.encode("latin-1")))
 
     async def _write_stream(self, body: AsyncBody) -> None:
         chunks = body.__aiter__()
@@ -233,7 +240,13 @@ class Connection(asyncio.Protocol):
     def _answer_error(self, status: int, code: str, message: str, retry_after: bool = False) -> None:
         """An error answer on a connection that can carry on afterwards."""
         body, headers = self._error(status, code, message, retry_after)
-        self._write(self.h11.send(h11.Response(status_code=status, headers=headers)))
+        try:
+            head = self.h11.send(h11.Response(status_code=status, headers=headers,
+                                              reason=_REASONS[status].encode()))
+        except h11.LocalProtocolError:  # h11 refused the app's answer and will take no other
+            self._fail(status, code, message, retry_after)
+            return
+        self._write(head)
         self._write(self.h11.send(h11.Data(data=body)))
         self._write(self.h11.send(h11.EndOfMessage()))
         self._next_cycle()

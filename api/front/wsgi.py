@@ -30,6 +30,7 @@ class Peer:
 @dataclass
 class Reply:
     status: int
+    reason: str
     headers: list[tuple[str, str]]
     body: list[bytes] | AsyncBody
 
@@ -83,20 +84,21 @@ def call(app: WsgiApp, env: dict[str, Any]) -> Reply:
 
     result = app(env, start_response)
     if isinstance(result, AsyncBody):
-        return Reply(_status(started), list(started[1]), result)
+        return Reply(*_status(started), list(started[1]), result)
     try:
         chunks = [bytes(chunk) for chunk in result if chunk]
     finally:
         close = getattr(result, "close", None)
         if close is not None:
             close()
-    return Reply(_status(started), list(started[1]), chunks)
+    return Reply(*_status(started), list(started[1]), chunks)
 
 
-def _status(started: list[Any]) -> int:
+def _status(started: list[Any]) -> tuple[int, str]:
     if not started:
         raise RuntimeError("the WSGI app returned without calling start_response")
-    return int(started[0].split(" ", 1)[0])
+    code, _, reason = started[0].partition(" ")
+    return int(code), reason
 
 
 def _no_write(data: bytes) -> None:

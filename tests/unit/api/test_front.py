@@ -41,6 +41,10 @@ class App:
             self.release.wait(10)
             return {"held": True}
 
+        @self.flask.get("/unsendable")
+        def unsendable():
+            return {"ok": True}, 200, {"X-Name": "\u017e"}  # not latin-1: no HTTP/1.1 header can carry it
+
         @self.flask.get("/stream")
         def stream():
             async def chunks():
@@ -176,6 +180,16 @@ def test_the_servers_own_refusals_are_json(raw, status, code):
     assert (got_status, body["code"]) == (status, code)
     assert headers["content-type"] == "application/json"
     assert app.seen == []
+
+
+def test_an_answer_http_cannot_carry_becomes_a_500_not_a_hang():
+    app = App()
+    with serving(app) as server, connect(server) as sock:
+        sock.sendall(b"GET /unsendable HTTP/1.1\r\nHost: t\r\n\r\n")
+        status, _, body = read_response(sock)
+        assert (status, json.loads(body)["code"]) == (500, "INTERNAL")
+        sock.sendall(post("/echo", b"{}"))  # and the connection carries on
+        assert read_response(sock)[0] == 200
 
 
 def test_a_slow_request_gets_408_and_the_connection_ends():
