@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from grootboek.client import FileWallet
 
 from .config import ApiConfig
+from .events.feeds import Feeds
 from .fabric.connections import Connections
 from .fabric.invoker import Invoker
 from .fabric.ledger import Ledger
@@ -40,6 +41,7 @@ class Services:
     ledger: Ledger
     writes: Writes
     metrics: Metrics
+    feeds: Feeds
 
     @classmethod
     def open(cls, config: ApiConfig, invoker: Invoker | None = None,
@@ -54,7 +56,7 @@ class Services:
         return cls(config=config, wallet=identities, database=database, users=Users(database),
                    tokens=Tokens(database),
                    idempotency=idempotency, connections=connections, invoker=invoker, ledger=ledger,
-                   writes=Writes(idempotency, invoker, ledger), metrics=Metrics())
+                   writes=Writes(idempotency, invoker, ledger), metrics=Metrics(), feeds=Feeds())
 
     def install(self, app: Flask) -> None:
         """Makes these the services `current_services()` returns in `app`'s requests."""

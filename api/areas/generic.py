@@ -8,6 +8,8 @@ from typing import Callable
 
 from flask import Response, request
 
+from grootboek.client import InMemoryCheckpointer
+
 from ..auth.roles import Role
 from ..auth.user import User
 from ..errors import ApiError
@@ -107,6 +109,11 @@ def follow(user: User, channel: str, chaincode: str, query: EventsQuery,
            keep: Callable[[EventMessage], bool]) -> Response:
     """An SSE response of `chaincode`'s events `keep` accepts, resuming after Last-Event-ID."""
     checkpoint = positions.checkpoint(request.headers.get("Last-Event-ID"))
-    invoker = current_services().invoker
-    stream = invoker.events(user, channel, chaincode, None if checkpoint else query.start_block, checkpoint)
-    return event_stream(stream, keep)
+    start_block = None if checkpoint else query.start_block
+    services = current_services()
+
+    def open_stream(start: int | None, after: InMemoryCheckpointer | None):
+        return services.invoker.events(user, channel, chaincode, start, after)
+
+    return event_stream(lambda: services.feeds.subscribe(channel, chaincode, open_stream,
+                                                         start_block, checkpoint), keep)

@@ -13,6 +13,7 @@ from grootboek.api.areas.budgets.events import visible_to
 from grootboek.api.auth.roles import Role
 from grootboek.api.auth.user import User
 from grootboek.api.errors import ApiError
+from grootboek.api.events.feeds import Feeds
 from grootboek.api.events.positions import checkpoint
 from grootboek.api.events.sse import event_stream, message
 from grootboek.client import ChaincodeEvent, ChaincodeEventsError
@@ -48,6 +49,12 @@ def _event(block: int, tx: str, merchant: str) -> ChaincodeEvent:
     return ChaincodeEvent(block, tx, "budgets", "PaymentMade", json.dumps({"merchant_id": merchant}).encode())
 
 
+def _live(stream):
+    """What the route passes: a live subscription of a fresh gateway's feeds to `stream` (which
+    closes as soon as its last subscriber leaves)."""
+    return lambda: Feeds(linger=0).subscribe("kindpakket", "budgets", lambda start, after: stream, None, None)
+
+
 def _chunks(response):
     """The body as the front's loop writes it, iterated here the way any other server would."""
     return (chunk.decode() for chunk in response.response)
@@ -55,7 +62,7 @@ def _chunks(response):
 
 def test_events_carry_resumable_ids_and_only_what_the_filter_keeps():
     stream = FakeStream()
-    response = event_stream(stream, lambda event: event.payload["merchant_id"] == "bike")
+    response = event_stream(_live(stream), lambda event: event.payload["merchant_id"] == "bike")
     chunks = _chunks(response)
     assert next(chunks).startswith("retry: ")
     stream.push(_event(7, "tx-other", "sports"))
@@ -69,7 +76,7 @@ def test_events_carry_resumable_ids_and_only_what_the_filter_keeps():
 
 def test_an_idle_stream_sends_keep_alives():
     stream = FakeStream()
-    response = event_stream(stream, lambda event: True, heartbeat=0.001)
+    response = event_stream(_live(stream), lambda event: True, heartbeat=0.001)
     chunks = _chunks(response)
     next(chunks)
     assert next(chunks) == ": keep-alive\n\n"
@@ -79,7 +86,7 @@ def test_an_idle_stream_sends_keep_alives():
 
 def test_a_failing_stream_ends_with_an_error_event():
     stream = FakeStream()
-    chunks = _chunks(event_stream(stream, lambda event: True))
+    chunks = _chunks(event_stream(_live(stream), lambda event: True))
     next(chunks)
     stream.push(ChaincodeEventsError("gone", code=grpc.StatusCode.UNAVAILABLE))
     error = next(chunks)
