@@ -37,8 +37,8 @@ from bench import report
 from bench.bringup import consortium
 from bench.client import closed_loop, percentile
 from bench.rest_gateway import PATHS, phase, prepare, till
-from grootboek.network import binaries
-from grootboek.network.network import Network
+from grootboek.network.nodes import binaries
+from grootboek.network.nodes.network import Network
 from grootboek.network.nodes import supervisor
 from grootboek.progress import Progress
 
@@ -139,7 +139,8 @@ def start_attacker(gateway, token: str, args: argparse.Namespace) -> subprocess.
     def confine() -> None:
         os.sched_setaffinity(0, {0})
         os.nice(19)
-        resource.setrlimit(resource.RLIMIT_NOFILE, (65536, 65536))
+        _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
     return subprocess.Popen([sys.executable, "-m", "bench.hostile_clients", "--attacker", json.dumps(params)],
                             stdout=subprocess.PIPE, text=True, preexec_fn=confine)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ["bringup", "shim", "chaincode", "payments", "client", "rest_gateway"]
+BENCHES = ["bringup", "shim", "chaincode", "payments", "client", "rest_gateway", "hostile_clients"]
 
 
 def main() -> int:
