@@ -18,6 +18,7 @@ from typing import Sequence
 
 from grootboek import logs
 
+from .connection import DEFAULT_TX_DEADLINE
 from .http2 import Limits
 from .server import TlsConfig, serve
 
@@ -52,6 +53,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-message-size", type=int,
                         default=int(env("CHAINCODE_MAX_MESSAGE_SIZE", Limits.max_message)),
                         help="largest message accepted from the peer, in bytes")
+    parser.add_argument("--tx-deadline", type=float,
+                        default=float(env("CHAINCODE_TX_DEADLINE", DEFAULT_TX_DEADLINE)),
+                        help="seconds a transaction may run before its requests to the peer fail; "
+                             "keep it under the peer's chaincode.executetimeout")
     return parser
 
 
@@ -74,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signum, lambda *_: stopping.set())
     # Two messages in assembly at once per connection: a peer's one stream, and some slack.
     limits = Limits(max_message=options.max_message_size, max_buffered=2 * options.max_message_size)
-    server = serve(chaincode, options.address, options.id, tls, limits)
+    server = serve(chaincode, options.address, options.id, tls, limits, options.tx_deadline)
     stopping.wait()
     log.info("stopping chaincode server")
     server.stop()

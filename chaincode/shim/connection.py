@@ -9,6 +9,7 @@ crosses a thread on its way in or out. Why: see README.md.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import Callable
 
@@ -29,6 +30,15 @@ Message = pb.ChaincodeMessage
 # The Go shim never batches fewer than this, whatever the peer advertises.
 _MIN_BATCH = 100
 _LOST = Message(type=Message.ERROR, payload=b"connection to the peer was lost")
+# Fabric 3.1.1 can crash a peer whose execute timeout fires while it serves a range query of the
+# timed-out transaction (hyperledger/fabric#5048, fixed in 3.1.5), so we end a transaction first:
+# past this, its next request to the peer fails instead of being sent. 5 s under the peer's
+# chaincode.executetimeout of 30 s (network/config/node_config.py).
+DEFAULT_TX_DEADLINE = 25.0
+
+
+class TransactionTimeout(ShimError):
+    """The transaction ran past the shim's deadline; its requests to the peer stop."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +63,13 @@ class Connection:
     """One peer's stream: `start()`, then `handle()` each message from the peer, then `close()`."""
 
     def __init__(
-        self, chaincode: ChaincodeInterface, chaincode_id: str, send: Callable[[Message], None]
+        self, chaincode: ChaincodeInterface, chaincode_id: str, send: Callable[[Message], None],
+        tx_deadline: float = DEFAULT_TX_DEADLINE, clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._chaincode = chaincode
+        self._tx_deadline = tx_deadline
+        self._clock = clock
+        self._started: dict[tuple[str, str], float] = {}
         self._chaincode_id = chaincode_id
         self._send = send
         self._runners = Runners()
@@ -96,6 +110,9 @@ class Connection:
         current = greenlet.getcurrent()
         if self._running.get(key) is not current:
             raise ShimError("stub calls must come from the thread running the transaction")
+        if self._clock() - self._started[key] > self._tx_deadline:
+            raise TransactionTimeout(f"the transaction ran longer than {self._tx_deadline:g} s: "
+                                     "stopped before the peer's execute timeout")
         self._send(Message(type=kind, payload=payload, txid=tx_id, channel_id=channel_id))
         self._waiting.add(key)
         reply = current.parent.switch()
@@ -143,10 +160,11 @@ class Connection:
             self._send(_error_reply(message, "a transaction with this id is already running"))
             return
         self._running[key] = greenlet.getcurrent()
+        self._started[key] = self._clock()
         try:
             reply = self._run(message)
         finally:
-            del self._running[key]
+            del self._running[key], self._started[key]
         self._send(reply)
 
     def _run(self, message: Message) -> Message:

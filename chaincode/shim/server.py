@@ -14,7 +14,7 @@ from fabric_protos.peer.chaincode_shim_pb2 import ChaincodeMessage as Message
 from google.protobuf.message import DecodeError
 
 from . import http2
-from .connection import Connection
+from .connection import DEFAULT_TX_DEADLINE, Connection
 from .errors import PeerError
 from .interface import ChaincodeInterface
 
@@ -91,9 +91,11 @@ def _admit_peer(peer_names: frozenset[str], cert: dict | None) -> str | None:
 class _PeerStream:
     """The peer's `Chaincode/Connect` stream, handed to a Connection (see connection.py)."""
 
-    def __init__(self, stream: http2.Stream, chaincode: ChaincodeInterface, chaincode_id: str) -> None:
+    def __init__(self, stream: http2.Stream, chaincode: ChaincodeInterface, chaincode_id: str,
+                 tx_deadline: float) -> None:
         self._connection = Connection(
-            chaincode, chaincode_id, lambda message: stream.send(message.SerializeToString())
+            chaincode, chaincode_id, lambda message: stream.send(message.SerializeToString()),
+            tx_deadline,
         )
         log.info("peer connected")
         self._connection.start()
@@ -132,9 +134,10 @@ class ChaincodeServer:
         chaincode_id: str,
         tls: TlsConfig | None,
         limits: http2.Limits,
+        tx_deadline: float,
     ) -> None:
         host, port = _split(address)
-        methods = {_CONNECT: lambda stream: _PeerStream(stream, chaincode, chaincode_id)}
+        methods = {_CONNECT: lambda stream: _PeerStream(stream, chaincode, chaincode_id, tx_deadline)}
         self._connections: set[http2.ServerConnection] = set()
         complaints = http2.Complaints(log)
         admit = tls.admission() if tls is not None else None
@@ -199,6 +202,8 @@ def serve(
     chaincode_id: str,
     tls: TlsConfig | None = None,
     limits: http2.Limits = http2.Limits(),
+    tx_deadline: float = DEFAULT_TX_DEADLINE,
 ) -> ChaincodeServer:
-    """Starts serving `chaincode` as package `chaincode_id` on `address`; returns the server."""
-    return ChaincodeServer(chaincode, address, chaincode_id, tls, limits)
+    """Starts serving `chaincode` as package `chaincode_id` on `address`; returns the server.
+    A transaction still running after `tx_deadline` seconds fails at its next request to the peer."""
+    return ChaincodeServer(chaincode, address, chaincode_id, tls, limits, tx_deadline)

@@ -1,6 +1,7 @@
 """The stream's message handling without gRPC: transactions suspended on the peer, nested calls."""
 from __future__ import annotations
 
+from fabric_protos.ledger.queryresult import kv_query_result_pb2
 from fabric_protos.peer import chaincode_pb2
 from fabric_protos.peer import chaincode_shim_pb2 as pb
 from fabric_protos.peer import proposal_response_pb2
@@ -120,3 +121,29 @@ def test_an_error_that_escapes_a_transaction_fails_that_transaction_only():
     connection.handle(transaction("ch", "tx2", "State:get", "k"))
     connection.handle(reply(sent[-1], Message.RESPONSE, b"v"))
     assert (sent[-1].type, sent[-1].txid) == (Message.COMPLETED, "tx2")
+
+
+def test_a_transaction_past_its_deadline_stops_asking_the_peer():
+    # A range query that keeps going: the page comes back after the deadline, so the next request
+    # (QUERY_STATE_NEXT) is never sent and the transaction ends with an error the peer can report.
+    now = [0.0]
+    sent: list[Message] = []
+    connection = Connection(conformance, "conformance:0123", sent.append, tx_deadline=25, clock=lambda: now[0])
+    connection.start()
+    connection.handle(Message(type=Message.REGISTERED))
+    connection.handle(Message(type=Message.READY))
+    connection.handle(transaction("ch", "tx1", "Queries:range", "a", "z"))
+    first_page = sent[-1]
+    assert first_page.type == Message.GET_STATE_BY_RANGE
+    now[0] = 26.0
+    page = pb.QueryResponse(has_more=True, id="q1", results=[pb.QueryResultBytes(
+        resultBytes=kv_query_result_pb2.KV(key="a", value=b"1").SerializeToString())])
+    connection.handle(reply(first_page, Message.RESPONSE, page.SerializeToString()))
+    assert Message.QUERY_STATE_NEXT not in [m.type for m in sent]
+    outcome = sent[-1]
+    assert (outcome.type, outcome.txid) == (Message.COMPLETED, "tx1")
+    response = proposal_response_pb2.Response.FromString(outcome.payload)
+    assert response.status == 500
+    assert "TransactionTimeout: the transaction ran longer than 25 s" in response.message
+    connection.handle(transaction("ch", "tx2", "State:get", "k"))  # the next one runs normally
+    assert (sent[-1].type, sent[-1].txid) == (Message.GET_STATE, "tx2")
