@@ -64,7 +64,7 @@ from .identity import (
 from .network import Network
 from .profile import ConnectionProfile, connect_with_profile
 from .proposal import Proposal
-from .retry import RetryPolicy, submit_with_retry
+from .retry import RetryPolicy, settle, submit_with_retry
 from .transaction import Transaction
 
 __all__ = [
@@ -74,5 +74,5 @@ __all__ = [
     "FileCheckpointer", "FileWallet", "Gateway", "GatewayError", "Identity",
     "InMemoryCheckpointer", "Network", "PrivateKeySigner", "Proposal", "RetryPolicy", "Signer",
     "SignerUnavailableError", "Status", "SubmitError", "SubmittedTransaction", "Transaction",
-    "WalletEntry", "X509Identity", "connect", "connect_with_profile", "submit_with_retry",
+    "WalletEntry", "X509Identity", "connect", "connect_with_profile", "settle", "submit_with_retry",
 ]

@@ -3,8 +3,11 @@ at commit, or endorsers that disagree because they are at different heights.
 
 The rule that keeps it safe: a new proposal (with a new transaction id) is made only after a
 definite failure — endorsement failed, or the commit status says the transaction is invalid. When
-the outcome is unknown (submit or commit status timed out), it asks the commit status of the same
-transaction id again; it never resubmits blindly, so a transaction can't be applied twice.
+the outcome is unknown (submit or commit status failed or timed out), it re-sends the same signed
+envelope and asks the commit status of the same transaction id again (`settle`). Re-sending is
+safe: a second copy of a committed transaction is invalidated as DUPLICATE_TXID and the commit
+status reports the first. And it is what settles a transaction the orderers lost (a Raft leader
+killed after accepting it): nothing else would ever order it.
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from typing import Callable, Sequence
 import grpc
 from fabric_protos.peer import transaction_pb2
 
-from .commit import Status, SubmittedTransaction
+from .commit import Status
 from .contract import Args, Contract, Transient
 from .deadlines import Deadlines
 from .errors import CommitError, CommitStatusError, EndorseError, SubmitError
@@ -47,7 +50,8 @@ class RetryPolicy:
     validation_codes: frozenset[int] = field(default_factory=lambda: frozenset(
         {transaction_pb2.MVCC_READ_CONFLICT, transaction_pb2.PHANTOM_READ_CONFLICT}))
     status_queries: int = 2
-    """Commit status requests for one transaction while its outcome is unknown."""
+    """Commit status requests for one transaction while its outcome is unknown (the same
+    envelope is re-sent before each but the first)."""
 
     def __post_init__(self) -> None:
         if self.attempts < 1 or self.status_queries < 1:
@@ -84,12 +88,16 @@ def submit_with_retry(contract: Contract, name: str, args: Args = (),
                       endorsing_organizations: Sequence[str] = (),
                       policy: RetryPolicy = RetryPolicy(), deadlines: Deadlines | None = None,
                       on_proposal: Callable[[str], None] | None = None,
-                      sleep: Callable[[float], None] = time.sleep) -> bytes:
+                      sleep: Callable[[float], None] = time.sleep,
+                      on_signed: Callable[[str, bytes], None] | None = None) -> bytes:
     """Like `contract.submit`, retrying with new proposals as the policy allows. Raises the last
     EndorseError/SubmitError/CommitError, or CommitStatusError if the outcome stayed unknown.
 
     `on_proposal` hears each new proposal's transaction id before it is endorsed (e.g. to record
-    it for idempotency); after a return, the last id it heard is the one that committed."""
+    it for idempotency); after a return, the last id it heard is the one that committed.
+    `on_signed` hears each transaction id with its signed envelope (`Transaction.signed_bytes`)
+    before it is first sent for ordering, so whoever finds its outcome unknown later can `settle`
+    it."""
     deadlines = deadlines or contract.deadlines
     attempt = 1
     while True:
@@ -97,7 +105,10 @@ def submit_with_retry(contract: Contract, name: str, args: Args = (),
             proposal = contract.new_proposal(name, args, transient, endorsing_organizations)
             if on_proposal is not None:
                 on_proposal(proposal.transaction_id)
-            return _submit(proposal.endorse(deadlines.endorse), policy, deadlines)
+            transaction = proposal.endorse(deadlines.endorse)
+            if on_signed is not None:
+                on_signed(transaction.transaction_id, transaction.signed_bytes())
+            return _submit(transaction, policy, deadlines)
         except (EndorseError, CommitError) as error:
             if attempt >= policy.attempts or not policy.retries(error):
                 raise
@@ -109,22 +120,44 @@ def submit_with_retry(contract: Contract, name: str, args: Args = (),
 
 def _submit(transaction: Transaction, policy: RetryPolicy, deadlines: Deadlines) -> bytes:
     try:
-        submitted = transaction.submit(deadlines.submit)
+        transaction.submit(deadlines.submit)
+        resend = False
     except SubmitError as error:
         if submit_was_not_ordered(error):
             raise
-        logger.info("submit outcome unknown, asking the commit status",
-                    extra={"tx_id": error.transaction_id})
-        submitted = transaction.commit_handle()
-    _status(submitted, policy, deadlines).check()
-    return submitted.result
+        logger.info("submit outcome unknown, re-sending the same envelope",
+                    extra={"tx_id": error.transaction_id, "reason": error.message})
+        resend = True
+    settle(transaction, policy, deadlines, resend).check()
+    return transaction.result
 
 
-def _status(submitted: SubmittedTransaction, policy: RetryPolicy, deadlines: Deadlines) -> Status:
-    for _ in range(policy.status_queries - 1):
+def settle(transaction: Transaction, policy: RetryPolicy = RetryPolicy(),
+           deadlines: Deadlines | None = None, resend: bool = True) -> Status:
+    """The commit status of a transaction that may have been sent for ordering (e.g. rebuilt with
+    `Gateway.new_transaction` from its `signed_bytes` after a crash): re-sends the same envelope
+    (first, if `resend`) and asks by transaction id, `policy.status_queries` times at most. Raises
+    CommitStatusError if it stayed unknown."""
+    deadlines = deadlines or transaction.deadlines
+    query = 1
+    while True:
+        if resend:
+            _resend(transaction, deadlines)
         try:
-            return submitted.status(deadlines.commit_status)
+            return transaction.commit_handle().status(deadlines.commit_status)
         except CommitStatusError as error:
-            if error.code not in _TRANSIENT_STATUS:
+            if error.code not in _TRANSIENT_STATUS or query >= policy.status_queries:
                 raise
-    return submitted.status(deadlines.commit_status)
+            logger.info("commit status unknown, re-sending the same envelope",
+                        extra={"tx_id": error.transaction_id, "reason": error.message})
+        query, resend = query + 1, True
+
+
+def _resend(transaction: Transaction, deadlines: Deadlines) -> None:
+    try:
+        transaction.submit(deadlines.submit)
+    except SubmitError as error:
+        # A refusal proves nothing about an earlier copy, and an orderer still down is why we
+        # re-send: the commit status that follows is the answer.
+        logger.info("re-sending the envelope failed", extra={
+            "tx_id": error.transaction_id, "reason": error.message})

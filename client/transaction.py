@@ -4,6 +4,7 @@ from __future__ import annotations
 from fabric_protos.gateway import gateway_pb2
 
 from .commit import SubmittedTransaction
+from .deadlines import Deadlines
 from .gateway_client import GatewayClient
 from .identity.signing_identity import SigningIdentity
 from .protocol.envelope import transaction_info
@@ -24,8 +25,20 @@ class Transaction(Signable):
         self.result = info.result
 
     @property
+    def deadlines(self) -> Deadlines:
+        """The gateway's default deadlines."""
+        return self._client.deadlines
+
+    @property
     def transaction_id(self) -> str:
         return self._prepared.transaction_id
+
+    def signed_bytes(self) -> bytes:
+        """The signed transaction, serialized: `Gateway.new_transaction` on it re-sends exactly
+        this envelope (a copy of a committed transaction is invalidated as DUPLICATE_TXID, so
+        re-sending never applies it twice)."""
+        self._ensure_signed()
+        return self.bytes()
 
     def submit(self, timeout: float | None = None) -> SubmittedTransaction:
         """Sends the signed transaction for ordering and returns at once; `status()` on the

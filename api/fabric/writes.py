@@ -2,8 +2,10 @@
 
 A repeat of a finished request gets the first response again. A repeat that finds the first still
 running waits for it (up to `wait_seconds`), then answers 409 IDEMPOTENCY_KEY_IN_USE. A repeat of
-a request whose transaction's fate is unknown asks the ledger about that transaction and answers
-from it; it never submits a second transaction unless the first provably did not commit.
+a request whose transaction's fate is unknown asks the ledger about that transaction, re-sends its
+kept signed envelope if it has not committed, and answers from its commit status; it never
+submits a second transaction unless the first provably did not commit (invalid, or never signed
+and so never sent).
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from typing import Callable
 
 from fabric_protos.peer import transaction_pb2
 
-from grootboek.client import CommitError
+from grootboek.client import CommitError, CommitStatusError
 
 from ..auth.user import User
 from ..errors import ApiError, Disposition, to_api_error
@@ -29,7 +31,7 @@ from ..store.idempotency import (
 )
 from .calls import ChaincodeCall
 from .invoker import Invoker
-from .ledger import Ledger
+from .ledger import Ledger, TransactionRecord
 
 Shape = Callable[[bytes, str], StoredResponse]
 """Turns a chaincode result and its transaction id into the route's response."""
@@ -92,8 +94,11 @@ class Writes:
             proposed.append(transaction_id)
             self._store.record_transaction(user.name, key, owner, transaction_id)
 
+        def keep(transaction_id: str, envelope: bytes) -> None:
+            self._store.record_envelope(user.name, key, owner, transaction_id, envelope)
+
         try:
-            submitted = self._invoker.submit(user, call, on_proposal=remember)
+            submitted = self._invoker.submit(user, call, on_proposal=remember, on_signed=keep)
         except Exception as exc:
             error = to_api_error(exc)
             self._settle_failure(user, key, owner, error, proposed[-1] if proposed else None)
@@ -115,18 +120,22 @@ class Writes:
                  shape: Shape) -> WriteResult:
         """An earlier attempt's transaction may be on the ledger: answer from it, or start afresh
         only when it provably did not commit."""
-        if claim.transaction_id is None:
+        if claim.transaction_id is None or claim.envelope is None:  # never signed: never sent
             return WriteResult(self._submit(user, key, claim.owner, call, shape))
         try:
             record = self._ledger.transaction(user, call.channel, claim.transaction_id)
+            if record is None and claim.envelope:
+                record = self._settle(user, claim)
         except Exception as exc:
             self._store.mark_unknown(user.name, key, claim.owner, claim.transaction_id)
             raise to_api_error(exc) from None
         if record is None:
             self._store.mark_unknown(user.name, key, claim.owner, claim.transaction_id)
+            sent_again = "its signed envelope was sent again; " if claim.envelope else ""
             raise ApiError(409, "OUTCOME_UNKNOWN",
                            f"transaction {claim.transaction_id} of the first request has not committed "
-                           "(yet); it is never submitted twice: ask again later",
+                           f"yet ({sent_again}the orderers may be unreachable); it is never submitted "
+                           "as a second transaction: repeat the request to ask again",
                            transaction_id=claim.transaction_id, disposition=Disposition.UNKNOWN,
                            headers={"Retry-After": "2"})
         if record.valid:
@@ -139,3 +148,12 @@ class Writes:
             response = stored_error(to_api_error(invalid))
         self._store.finish(user.name, key, claim.owner, response)
         return WriteResult(response, replayed=True)
+
+    def _settle(self, user: User, claim: Unresolved) -> TransactionRecord | None:
+        """Re-sends the kept envelope; its record once committed, None while still unknown."""
+        try:
+            settled = self._invoker.settle(user, claim.envelope)
+        except CommitStatusError:
+            return None
+        return TransactionRecord(settled.transaction_id, settled.block_number, settled.validation_code,
+                                 settled.result)

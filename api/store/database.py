@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS idempotency (
     owner TEXT,
     lease_until REAL,
     transaction_id TEXT,
+    envelope BLOB,
     status INTEGER,
     body BLOB,
     created_at REAL NOT NULL,
@@ -50,6 +51,12 @@ CREATE TABLE IF NOT EXISTS idempotency (
 );
 CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency(created_at);
 """
+
+# Columns added since a table was first created: (table, column, declaration, then). A record
+# whose transaction was sent before envelopes were kept gets an empty one: it cannot be re-sent,
+# but neither may it be taken for never sent (NULL).
+MIGRATIONS = (("idempotency", "envelope", "BLOB",
+               "UPDATE idempotency SET envelope = X'' WHERE transaction_id IS NOT NULL"),)
 
 
 class Database:
@@ -61,7 +68,16 @@ class Database:
         self._local = threading.local()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.connection().executescript(SCHEMA)  # runs in its own transaction
+        self._migrate()
         self.path.chmod(0o600)
+
+    def _migrate(self) -> None:
+        with self.transaction(immediate=True) as db:
+            for table, column, declaration, then in MIGRATIONS:
+                columns = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
+                if column not in columns:
+                    db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+                    db.execute(then)
 
     def connection(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)

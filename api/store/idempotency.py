@@ -2,8 +2,9 @@
 
 A record is `pending` while one request works on it (held by an owner until its lease ends),
 `done` with the response to replay, or `unknown` when its transaction may still commit. The
-transaction id is recorded before each proposal is endorsed, so whoever finds the record later
-knows which transaction to ask about instead of submitting again.
+transaction id is recorded before each proposal is endorsed, and the signed envelope before it is
+first sent for ordering, so whoever finds the record later knows which transaction to ask about,
+and can re-send that same envelope, instead of submitting a second transaction.
 """
 from __future__ import annotations
 
@@ -45,10 +46,12 @@ class InProgress:
 @dataclass(frozen=True)
 class Unresolved:
     """An earlier attempt may have reached the ledger: ask about `transaction_id` (None: it never
-    made a proposal) before doing anything. This request now owns the key."""
+    made a proposal) before doing anything, re-sending `envelope` (None: it was never signed, so
+    never sent) to settle it. This request now owns the key."""
 
     owner: str
     transaction_id: str | None
+    envelope: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -85,13 +88,19 @@ class IdempotencyStore:
                 return InProgress()
             db.execute("UPDATE idempotency SET state = ?, owner = ?, lease_until = ?"
                        " WHERE user = ? AND key = ?", (PENDING, owner, now + self.lease_seconds, user, key))
-            return Unresolved(owner, row["transaction_id"])
+            return Unresolved(owner, row["transaction_id"], row["envelope"])
 
     def record_transaction(self, user: str, key: str, owner: str, transaction_id: str) -> None:
-        self._update(user, key, owner, "transaction_id = ?", (transaction_id,))
+        """A new proposal: the envelope of an earlier one (if any) was definitely not committed."""
+        self._update(user, key, owner, "transaction_id = ?, envelope = NULL", (transaction_id,))
+
+    def record_envelope(self, user: str, key: str, owner: str, transaction_id: str,
+                        envelope: bytes) -> None:
+        self._update(user, key, owner, "transaction_id = ?, envelope = ?", (transaction_id, envelope))
 
     def finish(self, user: str, key: str, owner: str, response: StoredResponse) -> None:
-        self._update(user, key, owner, "state = ?, status = ?, body = ?, transaction_id = ?, owner = NULL",
+        self._update(user, key, owner, "state = ?, status = ?, body = ?, transaction_id = ?, owner = NULL,"
+                     " envelope = NULL",
                      (DONE, response.status, response.body, response.transaction_id))
 
     def mark_unknown(self, user: str, key: str, owner: str, transaction_id: str | None) -> None:

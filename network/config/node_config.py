@@ -4,7 +4,10 @@ The settings follow Fabric's sampleconfig semantics with what running natively o
 needs: no Docker (vm.endpoint empty), our CCaaS external builder, TLS everywhere, Prometheus metrics
 on the operations endpoint (readiness and `status` read them), and a short gossip reconnect
 interval (peers dial other organisations' anchor peers before they know the channel's TLS CAs and
-fail; with the default 25 s retry, bring-up takes ~30 s instead of ~5 s).
+fail; with the default 25 s retry, bring-up takes ~30 s instead of ~5 s). Peers pull blocks from
+orderers with a reconnect back-off capped at RECONNECT_BACKOFF_MAX instead of Fabric's hour: after
+an orderer restart a peer that doubled its wait while it was down would otherwise stop seeing
+commits for minutes, and every transaction in flight would look lost.
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from grootboek.network.config.consortium import OrdererNode
 from grootboek.network.config.layout import Layout, Peer
 
 MAX_MESSAGE_SIZE = 100 * 1024 * 1024  # Fabric's gRPC limit
+RECONNECT_BACKOFF_MAX = "2s"
 
 
 def _operations(address: str, tls_dir: Path) -> dict:
@@ -124,7 +128,7 @@ def core_yaml(layout: Layout, peer: Peer, builder_dir: Path) -> dict:
                 "blockGossipEnabled": False,
                 "reconnectTotalTimeThreshold": "3600s",
                 "connTimeout": "3s",
-                "reConnectBackoffThreshold": "3600s",
+                "reConnectBackoffThreshold": RECONNECT_BACKOFF_MAX,
                 "blockCensorshipTimeoutKey": "30s",
                 "minimalReconnectInterval": "100ms",
                 "addressOverrides": None,

@@ -1,7 +1,9 @@
 """Writes at most once per Idempotency-Key: replays, waiting for a running duplicate, and asking the
-ledger (never submitting again) when an earlier outcome is unknown."""
+ledger and re-sending the same envelope (never submitting a second transaction) when an earlier
+outcome is unknown."""
 from __future__ import annotations
 
+import sqlite3
 import threading
 
 import grpc
@@ -11,10 +13,11 @@ from grootboek.api.auth.roles import Role
 from grootboek.api.auth.user import User
 from grootboek.api.errors import ApiError
 from grootboek.api.fabric.calls import ChaincodeCall
+from grootboek.api.fabric.invoker import Settled
 from grootboek.api.fabric.ledger import TransactionRecord
 from grootboek.api.fabric.writes import Writes
 from grootboek.api.routing.route import json_result
-from grootboek.api.store.database import Database
+from grootboek.api.store.database import FILE_NAME, SCHEMA, Database
 from grootboek.api.store.idempotency import IdempotencyStore
 from grootboek.client import CommitError, CommitStatusError, EndorseError, ErrorDetail
 
@@ -116,6 +119,42 @@ def test_an_unknown_outcome_is_answered_from_the_ledger_once_committed(store):
     assert resolved.replayed
     assert writes.execute(USER, CALL, SHAPE, "k1", "fp").response.body == b'{"first": true}'
     assert invoker.submitted("pay") == 1
+
+
+def test_an_unknown_outcome_is_settled_by_re_sending_the_kept_envelope(store):
+    writes, invoker = _unknown_then(store, FakeLedger())
+    with pytest.raises(ApiError) as still_unknown:  # the orderers are still down
+        writes.execute(USER, CALL, SHAPE, "k1", "fp")
+    assert "sent again" in still_unknown.value.message and invoker.resent == [b"envelope of tx1"]
+    invoker.settles["tx1"] = Settled("tx1", "VALID", 12, b'{"first": true}')  # they are back
+    resolved = writes.execute(USER, CALL, SHAPE, "k1", "fp")
+    assert (resolved.response.status, resolved.response.body) == (201, b'{"first": true}')
+    assert resolved.response.transaction_id == "tx1" and resolved.replayed
+    assert invoker.resent == [b"envelope of tx1"] * 2 and invoker.submitted("pay") == 1
+    assert writes.execute(USER, CALL, SHAPE, "k1", "fp").response.body == b'{"first": true}'
+    assert len(invoker.resent) == 2  # settled: replayed from then on
+
+
+def test_a_transaction_that_was_never_signed_was_never_sent_and_starts_afresh(tmp_path):
+    store = IdempotencyStore(Database(tmp_path), lease_seconds=0)
+    claim = store.claim(USER.name, "k1", "fp")  # the gateway died between proposal and signature
+    store.record_transaction(USER.name, "k1", claim.owner, "tx-never-sent")
+    invoker = FakeInvoker({"pay": lambda call: b"{}"})
+    assert _writes(store, invoker).execute(USER, CALL, SHAPE, "k1", "fp").response.status == 201
+    assert invoker.submitted("pay") == 1 and invoker.resent == []
+
+
+def test_a_record_from_before_envelopes_were_kept_is_only_asked_about(tmp_path):
+    with sqlite3.connect(tmp_path / FILE_NAME) as old:
+        old.executescript(SCHEMA.replace("    envelope BLOB,\n", ""))
+        old.execute("INSERT INTO idempotency (user, key, fingerprint, state, transaction_id, created_at)"
+                    " VALUES (?, 'k1', 'fp', 'unknown', 'tx-old', 0)", (USER.name,))
+    invoker = FakeInvoker({"pay": lambda call: b"{}"})
+    writes = _writes(IdempotencyStore(Database(tmp_path)), invoker)
+    with pytest.raises(ApiError) as unknown:
+        writes.execute(USER, CALL, SHAPE, "k1", "fp")
+    assert (unknown.value.code, unknown.value.transaction_id) == ("OUTCOME_UNKNOWN", "tx-old")
+    assert invoker.submitted("pay") == 0 and invoker.resent == []
 
 
 def test_an_unknown_outcome_that_lost_an_mvcc_race_is_submitted_afresh(store):

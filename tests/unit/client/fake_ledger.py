@@ -40,8 +40,12 @@ class FakeLedger:
 
     def commit(self, envelope: common_pb2.Envelope, tx_id: str,
                private: rwset_pb2.TxPvtReadWriteSet | None = None) -> Committed:
-        code = self.next_codes.pop(0) if self.next_codes else transaction_pb2.VALID
         with self.changed:
+            if tx_id in self.statuses:  # as Fabric: the copy is invalid, the first one stands
+                self._append(envelope.SerializeToString(), transaction_pb2.DUPLICATE_TXID)
+                self.changed.notify_all()
+                return self.statuses[tx_id]
+            code = self.next_codes.pop(0) if self.next_codes else transaction_pb2.VALID
             number = self._append(envelope.SerializeToString(), code)
             if private is not None:
                 self.private_data[number] = private
