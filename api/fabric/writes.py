@@ -1,4 +1,4 @@
-"""Submitting writes at most once per Idempotency-Key, across every worker.
+"""Submitting writes at most once per Idempotency-Key, across every request and gateway restart.
 
 A repeat of a finished request gets the first response again. A repeat that finds the first still
 running waits for it (up to `wait_seconds`), then answers 409 IDEMPOTENCY_KEY_IN_USE. A repeat of
@@ -77,15 +77,17 @@ class Writes:
             if isinstance(claim, Replay):
                 return WriteResult(claim.response, replayed=True)
             if isinstance(claim, Claimed):
-                return WriteResult(self._submit(user, key, claim.owner, call, shape))
+                with self._store.held(user.name, key, claim.owner):
+                    return WriteResult(self._submit(user, key, claim.owner, call, shape))
             if isinstance(claim, Unresolved):
-                return self._resolve(user, key, claim, call, shape)
+                with self._store.held(user.name, key, claim.owner):
+                    return self._resolve(user, key, claim, call, shape)
             assert isinstance(claim, InProgress)
             if time.monotonic() >= give_up:
                 raise ApiError(409, "IDEMPOTENCY_KEY_IN_USE",
                                "a request with this Idempotency-Key is still in progress",
                                headers={"Retry-After": "1"})
-            time.sleep(self._poll)  # another worker holds the key: wait for its outcome
+            time.sleep(self._poll)  # another request holds the key: wait for its outcome or lapse
 
     def _submit(self, user: User, key: str, owner: str, call: ChaincodeCall, shape: Shape) -> StoredResponse:
         proposed: list[str] = []

@@ -1,6 +1,9 @@
 """Idempotency records: the first outcome of each (user, Idempotency-Key), shared by every thread.
 
-A record is `pending` while one request works on it (held by an owner until its lease ends),
+A record is `pending` while one request works on it: held by an owner whose lease the gateway
+renews while the request runs (`held`), so a gateway that dies (kill -9, power cut) stops renewing
+and the next request with the key takes the record over once the lease lapses — a lease, not a
+process id, which would mean nothing after a restart or on another host. A record is
 `done` with the response to replay, or `unknown` when its transaction may still commit. The
 transaction id is recorded before each proposal is endorsed, and the signed envelope before it is
 first sent for ordering, so whoever finds the record later knows which transaction to ask about,
@@ -8,13 +11,20 @@ and can re-send that same envelope, instead of submitting a second transaction.
 """
 from __future__ import annotations
 
+import logging
 import secrets
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 
 from .database import Database
 
+logger = logging.getLogger(__name__)
+
 PENDING, DONE, UNKNOWN = "pending", "done", "unknown"
+LEASE_SECONDS = 10.0
 RETENTION_SECONDS = 24 * 3600
 PURGE_INTERVAL_SECONDS = 3600
 
@@ -63,14 +73,19 @@ Claim = Claimed | Replay | InProgress | Unresolved | Mismatch
 
 
 class IdempotencyStore:
-    def __init__(self, database: Database, lease_seconds: float = 300.0) -> None:
+    def __init__(self, database: Database, lease_seconds: float = LEASE_SECONDS) -> None:
         self._db = database
         self.lease_seconds = lease_seconds
         self._next_purge = 0.0
+        self._held: set[tuple[str, str, str]] = set()
+        self._renewer: threading.Thread | None = None
+        self.renewed = threading.Condition()
+        self.renewals = 0
+        """Lease renewals so far (under `renewed`, notified after each round)."""
 
     def claim(self, user: str, key: str, fingerprint: str) -> Claim:
         now, owner = time.time(), secrets.token_hex(8)
-        if now >= self._next_purge:  # now and then, by whichever worker comes by
+        if now >= self._next_purge:  # now and then, by whichever request comes by
             self._next_purge = now + PURGE_INTERVAL_SECONDS
             self.purge()
         with self._db.transaction(immediate=True) as db:
@@ -89,6 +104,36 @@ class IdempotencyStore:
             db.execute("UPDATE idempotency SET state = ?, owner = ?, lease_until = ?"
                        " WHERE user = ? AND key = ?", (PENDING, owner, now + self.lease_seconds, user, key))
             return Unresolved(owner, row["transaction_id"], row["envelope"])
+
+    @contextmanager
+    def held(self, user: str, key: str, owner: str) -> Iterator[None]:
+        """Keeps the claim's lease running while the block runs: one thread renews every claim
+        this process holds, every third of the lease."""
+        with self.renewed:
+            self._held.add((user, key, owner))
+            if self._renewer is None:
+                self._renewer = threading.Thread(target=self._renew_forever, name="idempotency-leases",
+                                                 daemon=True)
+                self._renewer.start()
+        try:
+            yield
+        finally:
+            with self.renewed:
+                self._held.discard((user, key, owner))
+
+    def _renew_forever(self) -> None:
+        while True:
+            time.sleep(self.lease_seconds / 3)
+            with self.renewed:
+                held = list(self._held)
+            for user, key, owner in held:
+                try:
+                    self._update(user, key, owner, "lease_until = ?", (time.time() + self.lease_seconds,))
+                except Exception:  # the database is failing: the request's own writes will say so
+                    logger.exception("renewing an idempotency lease failed", extra={"key": key})
+            with self.renewed:
+                self.renewals += len(held)
+                self.renewed.notify_all()
 
     def record_transaction(self, user: str, key: str, owner: str, transaction_id: str) -> None:
         """A new proposal: the envelope of an earlier one (if any) was definitely not committed."""

@@ -18,7 +18,7 @@ from grootboek.api.fabric.ledger import TransactionRecord
 from grootboek.api.fabric.writes import Writes
 from grootboek.api.routing.route import json_result
 from grootboek.api.store.database import FILE_NAME, SCHEMA, Database
-from grootboek.api.store.idempotency import IdempotencyStore
+from grootboek.api.store.idempotency import IdempotencyStore, InProgress, Replay
 from grootboek.client import CommitError, CommitStatusError, EndorseError, ErrorDetail
 
 from .fakes import FakeInvoker, FakeLedger
@@ -224,6 +224,26 @@ def test_a_duplicate_that_waited_too_long_is_told_to_come_back(store):
         writes.execute(USER, CALL, SHAPE, "k1", "fp")
     assert (busy.value.status, busy.value.code) == (409, "IDEMPOTENCY_KEY_IN_USE")
     assert busy.value.headers["Retry-After"] == "1"
+
+
+def test_a_running_request_keeps_its_claim_past_the_lease_by_renewing_it(tmp_path):
+    store = IdempotencyStore(Database(tmp_path), lease_seconds=1.5)
+    release, started = threading.Event(), threading.Event()
+
+    def slow_pay(call):
+        started.set()
+        release.wait()
+        return b"{}"
+    first = threading.Thread(target=_writes(store, FakeInvoker({"pay": slow_pay})).execute,
+                             args=(USER, CALL, SHAPE, "k1", "fp"))
+    first.start()
+    started.wait()
+    with store.renewed:  # four renewals: two seconds, past the first lease
+        assert store.renewed.wait_for(lambda: store.renewals >= 4, timeout=30)
+    assert isinstance(store.claim(USER.name, "k1", "fp"), InProgress)  # not taken over
+    release.set()
+    first.join()
+    assert isinstance(store.claim(USER.name, "k1", "fp"), Replay)
 
 
 def test_a_key_whose_holder_died_before_proposing_is_taken_over(tmp_path):
