@@ -96,12 +96,11 @@ class Gateway:
         return str(tls / "client.crt"), str(tls / "client.key")
 
 
-@pytest.fixture(scope="session")
-def gateways(fabric):
+def prepare_gateways(network) -> dict[str, Gateway]:
     """{"Municipality": Gateway, "Registry": ..., "Merchants": ...}: the gateways `up` started,
     with users added through the admin commands: officer and operator (Municipality), registrar
     (Registry), registrar and one till user per shop, enrolled at the CA (Merchants)."""
-    started = {org: Gateway.of(fabric, org) for org in ("Municipality", "Registry", "Merchants")}
+    started = {org: Gateway.of(network, org) for org in ("Municipality", "Registry", "Merchants")}
     for org, gateway in started.items():
         for name in {"Municipality": ["officer"], "Registry": ["registrar"], "Merchants": ["registrar"]}[org]:
             gateway.admin("user", "add", name, "--msp-dir", str(gateway.users_dir / name / "msp"),
@@ -115,6 +114,12 @@ def gateways(fabric):
         started["Merchants"].admin("user", "enroll", shop, "--merchant", shop)
         started["Merchants"].issue_token(shop)
     return started
+
+
+@pytest.fixture(scope="session")
+def gateways(fabric):
+    """The shared network's gateways and users (`prepare_gateways`)."""
+    return prepare_gateways(fabric)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,156 @@
+"""Issue 19: every payment ends paid or refused, whatever crashes. A till repeats its request with
+the same Idempotency-Key until it gets a final answer, as a till should; the faults are real (all
+orderers stopped, the Raft leader and the gateway killed with kill -9 while they hold a payment),
+so these tests run on a network of their own.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from grootboek.api.store.database import FILE_NAME
+from grootboek.network.nodes import gateways as network_gateways
+from grootboek.network.nodes import supervisor
+from grootboek.network.nodes.readiness import wait_for
+
+from .budgets_world import Holder, open_scheme, register_shops
+from .commits import committed_on
+from .conftest import prepare_gateways
+
+# Answers after which a till must ask again: the outcome is not known yet, or the gateway is busy.
+NOT_FINAL = {409: {"OUTCOME_UNKNOWN", "IDEMPOTENCY_KEY_IN_USE"}, 503: None, 504: {"OUTCOME_UNKNOWN"}}
+
+
+@pytest.fixture(scope="module")
+def network(start_network, integration_consortium):
+    network = start_network(integration_consortium(), "faults")
+    yield network
+    network.down()
+
+
+@pytest.fixture(scope="module")
+def tills(network):
+    gateways = prepare_gateways(network)
+    register_shops(gateways)
+    return gateways
+
+
+def _processes(network) -> dict[str, dict]:
+    return {p["name"]: p for p in supervisor.request(network.run_dir, {"cmd": "status"})["processes"]}
+
+
+def _orderers(network) -> list[str]:
+    return [o.name for o in network.consortium.orderer_organization.orderers]
+
+
+def _database(network, org: str):
+    path = network_gateways.api_dir(network.layout, network.consortium.organization(org)) / "data" / FILE_NAME
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
+def _held_with_envelope(network, key: str) -> str | None:
+    """The transaction id of the payment under `key`, once the gateway holds it signed (pending)."""
+    with _database(network, "Merchants") as db:
+        row = db.execute("SELECT transaction_id FROM idempotency WHERE key = ? AND state = 'pending'"
+                         " AND envelope IS NOT NULL", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def _final(response: requests.Response | None) -> bool:
+    if response is None:
+        return False
+    codes = NOT_FINAL.get(response.status_code, ())
+    return codes is not None and (codes == () or response.json().get("code") not in codes)
+
+
+def pay_until_final(till, body: dict, key: str, timeout: float = 120) -> requests.Response:
+    """A till's loop: the same request, the same key, until the answer is final."""
+    def attempt() -> requests.Response | None:
+        try:
+            response = till.post("/v1/budgets/payments", body, headers={"Idempotency-Key": key})
+        except requests.ConnectionError:  # the gateway is down or restarting
+            return None
+        return response if _final(response) else None
+
+    return wait_for(attempt, f"a final answer for {key}", timeout=timeout, interval=0.5)
+
+
+def _payment(holder: Holder, amount: int = 1000) -> dict:
+    return {"budget_id": holder.budget_id, "amount": amount, "category": "bicycles", "code": holder.code()}
+
+
+def test_a_payment_every_orderer_refused_whose_gateway_was_killed_is_paid_once_they_are_back(network, tills):
+    officer, bike = tills["Municipality"].client("officer"), tills["Merchants"].client("fietsenwinkel")
+    holder = Holder(officer, open_scheme(officer, bike), bike)
+    key, body = str(uuid.uuid4()), _payment(holder)
+    for orderer in _orderers(network):
+        supervisor.request(network.run_dir, {"cmd": "stop", "name": orderer})
+    first: list = []
+
+    def first_try() -> None:
+        try:
+            first.append(bike.post("/v1/budgets/payments", body, headers={"Idempotency-Key": key}))
+        except requests.ConnectionError as lost:
+            first.append(lost)
+    in_flight = threading.Thread(target=first_try)
+    in_flight.start()
+    # The gateway has signed the payment and keeps re-sending it to orderers that are down.
+    transaction_id = wait_for(lambda: _held_with_envelope(network, key), "the payment held, signed", timeout=60)
+    gateway = network.layout.api_id(network.consortium.organization("Merchants"))
+    killed = _processes(network)[gateway]["pid"]
+    os.kill(killed, signal.SIGKILL)
+    in_flight.join()
+    assert isinstance(first[0], requests.ConnectionError)  # the till never heard an answer
+    for orderer in _orderers(network):
+        supervisor.request(network.run_dir, {"cmd": "start", "name": orderer})
+
+    answer = pay_until_final(bike, body, key)
+    assert answer.status_code == 201, answer.text
+    assert answer.headers["X-Transaction-Id"] == transaction_id  # the same transaction, re-sent
+    assert _processes(network)[gateway]["pid"] != killed
+    again = bike.post("/v1/budgets/payments", body, headers={"Idempotency-Key": key})
+    assert (again.status_code, again.headers["Idempotent-Replayed"]) == (201, "true")
+    assert _balance(officer, holder, answer) == 24_000  # charged once
+
+
+def _balance(officer, holder: Holder, paid: requests.Response) -> int:
+    committed_on(officer, "kindpakket", paid)  # paid through the merchants' peer
+    return officer.get(f"/v1/budgets/budgets/{holder.budget_id}/balance").json()["balance"]
+
+
+def test_payments_in_flight_when_the_raft_leader_is_killed_all_end_paid_once(network, tills):
+    officer, bike = tills["Municipality"].client("officer"), tills["Merchants"].client("fietsenwinkel")
+    scheme = open_scheme(officer, bike)
+    holders = [Holder(officer, scheme, bike) for _ in range(6)]
+    keys = {holder.budget_id: [str(uuid.uuid4()) for _ in range(3)] for holder in holders}
+    leader = network.raft_leader("kindpakket")
+    killed: list[str] = []
+
+    def in_flight() -> str | None:
+        return next(filter(None, (_held_with_envelope(network, k) for ks in keys.values() for k in ks)), None)
+
+    def kill_the_leader_with_a_payment_in_flight() -> None:
+        transaction_id = wait_for(in_flight, "a payment signed and sent", timeout=120, interval=0.01)
+        os.kill(_processes(network)[leader]["pid"], signal.SIGKILL)  # the supervisor restarts it
+        killed.append(transaction_id)
+
+    def till(holder: Holder) -> list[requests.Response]:
+        return [pay_until_final(bike, _payment(holder), key) for key in keys[holder.budget_id]]
+
+    killer = threading.Thread(target=kill_the_leader_with_a_payment_in_flight)
+    killer.start()
+    with ThreadPoolExecutor(len(holders)) as pool:
+        answers = list(pool.map(till, holders))
+    killer.join()
+    assert killed, "the leader was killed while a payment was in flight"
+    assert [[a.status_code for a in mine] for mine in answers] == [[201] * 3] * len(holders), \
+        [a.text for mine in answers for a in mine]
+    for holder, mine in zip(holders, answers):
+        assert _balance(officer, holder, mine[-1]) == 22_000  # three payments, none lost or doubled
