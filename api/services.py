@@ -13,6 +13,7 @@ from .events.feeds import Feeds
 from .fabric.connections import Connections
 from .fabric.invoker import Invoker
 from .fabric.ledger import Ledger
+from .fabric.refusals import Refusals
 from .fabric.writes import Writes
 from .metrics import Metrics
 from .store.database import Database
@@ -40,6 +41,7 @@ class Services:
     invoker: Invoker
     ledger: Ledger
     writes: Writes
+    refusals: Refusals
     metrics: Metrics
     feeds: Feeds
 
@@ -56,7 +58,8 @@ class Services:
         return cls(config=config, wallet=identities, database=database, users=Users(database),
                    tokens=Tokens(database),
                    idempotency=idempotency, connections=connections, invoker=invoker, ledger=ledger,
-                   writes=Writes(idempotency, invoker, ledger), metrics=Metrics(), feeds=Feeds())
+                   writes=Writes(idempotency, invoker, ledger), refusals=Refusals(connections),
+                   metrics=Metrics(), feeds=Feeds())
 
     def install(self, app: Flask) -> None:
         """Makes these the services `current_services()` returns in `app`'s requests."""

@@ -44,6 +44,16 @@ _UNKNOWN_NAMES: tuple[tuple[re.Pattern[str], int, str], ...] = (
 
 _RETRYABLE_COMMIT = frozenset({"MVCC_READ_CONFLICT", "PHANTOM_READ_CONFLICT"})
 
+# A peer refusing the caller's identity says only this much (it tells a caller nothing about its
+# certificate); the gateway finds out why (fabric/refusals.py).
+_IDENTITY_REFUSED = re.compile(r"access denied: channel \[([^\]]*)\] creator org (?:\[([^\]]*)\]|unknown)")
+IDENTITY_REFUSED = "IDENTITY_REFUSED"
+
+# What an unknown outcome's gRPC status says happened.
+_LOST = {grpc.StatusCode.UNAVAILABLE: "the connection was lost",
+         grpc.StatusCode.DEADLINE_EXCEEDED: "it timed out",
+         grpc.StatusCode.CANCELLED: "the call was cancelled"}
+
 # gRPC statuses of a failed evaluate/endorse (nothing was submitted, so a repeat is safe).
 _BY_GRPC: dict[grpc.StatusCode, tuple[int, str]] = {
     grpc.StatusCode.UNAVAILABLE: (503, "PEER_UNAVAILABLE"),
@@ -80,11 +90,13 @@ def to_api_error(exc: BaseException) -> ApiError:
                         transaction_id=exc.transaction_id,
                         disposition=Disposition.RETRY if retry else Disposition.FINAL)
     if isinstance(exc, CommitStatusError):
-        return _outcome_unknown(exc, "no commit status in time")
+        return _outcome_unknown(exc, "asking the peer for the commit status failed")
     if isinstance(exc, SubmitError):
         if submit_was_not_ordered(exc):
             return _by_grpc(exc, Disposition.RETRY, default=(502, "ORDERER_REFUSED"))
-        return _outcome_unknown(exc, "the orderer did not confirm the submission")
+        return _outcome_unknown(exc, "sending the transaction to the orderers failed")
+    if isinstance(exc, (EvaluateError, EndorseError)) and (refused := _identity_refused(exc)):
+        return refused
     if isinstance(exc, (EvaluateError, EndorseError)):
         return _proposal_error(exc)
     if isinstance(exc, ChaincodeEventsError):
@@ -123,8 +135,19 @@ def _by_grpc(exc: GatewayError, disposition: Disposition, default: tuple[int, st
                     headers={"Retry-After": "1"} if status == 503 else None)
 
 
-def _outcome_unknown(exc: GatewayError, why: str) -> ApiError:
+def _identity_refused(exc: GatewayError) -> ApiError | None:
+    for text in [exc.message, *(detail.message for detail in exc.details)]:
+        if match := _IDENTITY_REFUSED.search(text):
+            return ApiError(403, IDENTITY_REFUSED,
+                            f"the peer refused this user's Fabric identity on channel {match[1]}: its "
+                            "certificate is revoked, expired or not issued by its organisation's CA",
+                            transaction_id=exc.transaction_id, disposition=Disposition.RETRY)
+    return None
+
+
+def _outcome_unknown(exc: GatewayError, what: str) -> ApiError:
+    happened = (_LOST.get(exc.code) if exc.code else None) or exc.message
     return ApiError(504, "OUTCOME_UNKNOWN",
-                    f"{why}: the transaction may still commit; ask GET .../transactions/"
-                    f"{exc.transaction_id} (repeating the request with the same Idempotency-Key is safe)",
+                    f"{what} ({happened}); the transaction may still commit: repeat the request with the "
+                    f"same Idempotency-Key to settle it, or ask GET .../transactions/{exc.transaction_id}",
                     transaction_id=exc.transaction_id, disposition=Disposition.UNKNOWN)

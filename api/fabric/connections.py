@@ -12,7 +12,7 @@ from pathlib import Path
 
 import grpc
 
-from grootboek.client import ConnectionProfile, Endpoint, FileWallet, Gateway, connect
+from grootboek.client import ConnectionProfile, Endpoint, FileWallet, Gateway, WalletEntry, connect
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +61,12 @@ class Connections:
                 self._gateways = {k: g for k, g in self._gateways.items() if k[0] != label}
                 self._gateways[key] = gateway
             return gateway
+
+    def wallet_labels(self) -> list[str]:
+        return self._wallet.labels()
+
+    def wallet_entry(self, label: str) -> WalletEntry:
+        return self._wallet.get(label)
 
     def ready(self, timeout: float) -> bool:
         """Whether the peer's gRPC connection is (or becomes, within `timeout`) ready."""

@@ -19,10 +19,13 @@ from typing import Any, Callable
 from flask import Blueprint, Response, request
 from pydantic import BaseModel
 
+from grootboek.client import GatewayError
+
 from ..auth.authenticate import authenticate
 from ..auth.roles import Role
 from ..auth.user import User
 from ..errors import ApiError
+from ..errors.mapping import IDENTITY_REFUSED, to_api_error
 from ..fabric.calls import ChaincodeCall
 from ..fabric.writes import Shape, fingerprint
 from ..services import Services, current_services
@@ -136,7 +139,16 @@ def _render(spec: RouteSpec, services: Services, user: User | None, outcome: Any
     if not isinstance(outcome, ChaincodeCall):
         raise TypeError(f"{spec.endpoint} returned {type(outcome).__name__}")
     assert user is not None
-    shape = spec.shape or json_result(spec.status)
+    try:
+        return _call(services, user, outcome, spec.shape or json_result(spec.status))
+    except (GatewayError, ApiError) as exc:
+        error = to_api_error(exc)
+        if error.code == IDENTITY_REFUSED:
+            raise services.refusals.explain(user, outcome.channel, error) from None
+        raise
+
+
+def _call(services: Services, user: User, outcome: ChaincodeCall, shape: Shape) -> Response:
     if not outcome.write:
         return _response(shape(services.invoker.evaluate(user, outcome), ""))
     key = validation.idempotency_key(request.headers.get("Idempotency-Key"))
