@@ -18,8 +18,8 @@ from grootboek.client import GatewayError
 from ..auth.user import User
 from ..errors import ApiError, Disposition
 from .connections import Connections
-from .ledger import QSCC
 
+CSCC = "cscc"  # the peer's configuration system chaincode
 APPLICATION = "Application"
 MAX_READERS = 3
 """Other identities tried for reading the channel's configuration."""
@@ -91,7 +91,7 @@ class Refusals:
             try:
                 gateway = self._connections.gateway(label, hashlib.sha256(certificate).hexdigest())
                 return common_pb2.Block.FromString(
-                    gateway.network(channel).contract(QSCC).evaluate("GetConfigBlock", [channel]))
+                    gateway.network(channel).contract(CSCC).evaluate("GetConfigBlock", [channel]))
             except GatewayError:
                 continue
         return None

@@ -1,7 +1,7 @@
 """Issue 19: every payment ends paid or refused, whatever crashes. A till repeats its request with
 the same Idempotency-Key until it gets a final answer, as a till should; the faults are real (all
-orderers stopped, the Raft leader and the gateway killed with kill -9 while they hold a payment),
-so these tests run on a network of their own.
+orderers stopped, the Raft leader and the gateway killed with kill -9 while they hold a payment, a
+user revoked), so these tests run on a network of their own.
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from grootboek.api.store.database import FILE_NAME
+from grootboek.network.admin.revocation import revoke_user
 from grootboek.network.nodes import gateways as network_gateways
 from grootboek.network.nodes import supervisor
 from grootboek.network.nodes.readiness import wait_for
@@ -63,23 +64,21 @@ def _held_with_envelope(network, key: str) -> str | None:
     return row[0] if row else None
 
 
-def _final(response: requests.Response | None) -> bool:
-    if response is None:
-        return False
+def _final(response: requests.Response) -> bool:
     codes = NOT_FINAL.get(response.status_code, ())
     return codes is not None and (codes == () or response.json().get("code") not in codes)
 
 
 def pay_until_final(till, body: dict, key: str, timeout: float = 120) -> requests.Response:
     """A till's loop: the same request, the same key, until the answer is final."""
-    def attempt() -> requests.Response | None:
+    def attempt() -> tuple[requests.Response] | None:  # (a Response is falsy when it is an error)
         try:
             response = till.post("/v1/budgets/payments", body, headers={"Idempotency-Key": key})
         except requests.ConnectionError:  # the gateway is down or restarting
             return None
-        return response if _final(response) else None
+        return (response,) if _final(response) else None
 
-    return wait_for(attempt, f"a final answer for {key}", timeout=timeout, interval=0.5)
+    return wait_for(attempt, f"a final answer for {key}", timeout=timeout, interval=0.5)[0]
 
 
 def _payment(holder: Holder, amount: int = 1000) -> dict:
@@ -154,3 +153,20 @@ def test_payments_in_flight_when_the_raft_leader_is_killed_all_end_paid_once(net
         [a.text for mine in answers for a in mine]
     for holder, mine in zip(holders, answers):
         assert _balance(officer, holder, mine[-1]) == 22_000  # three payments, none lost or doubled
+
+
+def test_a_revoked_identity_is_told_so_with_403(network, tills):
+    merchants = tills["Merchants"]
+    merchants.admin("user", "enroll", "revoked-till", "--merchant", "sportwinkel")
+    merchants.issue_token("revoked-till")
+    till = merchants.client("revoked-till")
+    before = till.get("/v1/budgets/payments/p-none")
+    assert before.status_code == 404, before.text  # the peer accepts the identity
+    revoke_user(network, "Merchants", "revoked-till")
+
+    def refused() -> dict | None:  # (a Response is falsy when it is an error)
+        answer = till.get("/v1/budgets/payments/p-none")
+        return {"status": answer.status_code, **answer.json()} if answer.status_code == 403 else None
+    answer = wait_for(refused, "the peer refusing the revoked certificate", timeout=60)
+    assert (answer["status"], answer["code"]) == (403, "CERTIFICATE_REVOKED"), answer
+    assert "revoked by MerchantsMSP's revocation list" in answer["message"]
