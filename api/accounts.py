@@ -3,10 +3,12 @@ without a running gateway (the gateway reads the database on every request)."""
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from grootboek.chaincode.shim.identity import ClientIdentity
@@ -35,11 +37,21 @@ class Accounts:
     tokens: Tokens
     wallet: FileWallet
     msp_id: str
+    organization: str = ""
+    msp_ca: x509.Certificate | None = None
+    """The organisation's identity CA; None: identities are taken on trust (the peers still check)."""
 
     @classmethod
     def open(cls, config: ApiConfig) -> Accounts:
         database = Database(config.data_dir)
-        return cls(Users(database), Tokens(database), wallet(config), config.msp_id)
+        msp_ca = None
+        if config.msp_ca is not None:
+            try:
+                msp_ca = x509.load_pem_x509_certificate(config.msp_ca.read_bytes())
+            except (OSError, ValueError) as exc:
+                raise AccountError(f"msp_ca {config.msp_ca}: {exc}") from None
+        return cls(Users(database), Tokens(database), wallet(config), config.msp_id, config.organization,
+                   msp_ca)
 
     def import_identity(self, name: str, msp_dir: Path, roles: set[Role] | None = None,
                         merchant: str | None = None, tls_certificate: Path | None = None,
@@ -51,6 +63,7 @@ class Accounts:
             private_key = msp_directory.private_key(msp_dir)
         except OSError as exc:
             raise AccountError(f"{msp_dir}: {exc}") from None
+        self._require_issued_by_own_ca(msp_dir, certificate)
         identity = X509Identity(self.msp_id, certificate)
         return self.add(name, WalletEntry(self.msp_id, certificate, private_key), roles, merchant,
                         tls_certificate, replace, identity)
@@ -73,6 +86,19 @@ class Accounts:
         self.users.add(user, replace=replace)
         return user
 
+    def _require_issued_by_own_ca(self, msp_dir: Path, certificate: bytes) -> None:
+        """An identity of another organisation would fail every call as if the network were down."""
+        if self.msp_ca is None:
+            return
+        issued = x509.load_pem_x509_certificate(certificate)
+        try:
+            issued.verify_directly_issued_by(self.msp_ca)
+        except (ValueError, TypeError, InvalidSignature):
+            raise AccountError(
+                f"{msp_dir} holds an identity issued by {issued.issuer.rfc4514_string()}, not by "
+                f"{self.organization}'s CA ({self.msp_ca.subject.rfc4514_string()}): a {self.organization} "
+                f"gateway's users must be {self.msp_id} identities (is it another organisation's?)") from None
+
     def require_new(self, name: str) -> None:
         if name in self.wallet or any(user.name == name for user in self.users.all()):
             raise AccountError(f"user {name} exists (replace it explicitly)")
@@ -84,9 +110,13 @@ class Accounts:
     def fabric_id(self, name: str) -> str:
         return fabric_id(self.wallet.get(name).identity)
 
-    def remove(self, name: str) -> None:
+    def remove(self, name: str) -> int:
+        """How many of the user's tokens were active (none works any more)."""
+        now = time.time()
+        active = sum(token.active(now) for token in self.tokens.list(name))
         self.users.remove(name)
         self.wallet.remove(name)
+        return active
 
 
 def tls_fingerprint(path: Path) -> str:

@@ -208,9 +208,10 @@ def cmd_user_remove(args: argparse.Namespace) -> int:
     from .store.users import UnknownUser
 
     try:
-        _accounts(args).remove(args.name)
+        active = _accounts(args).remove(args.name)
     except UnknownUser:
         raise CommandError(f"no user {args.name}") from None
+    print(f"removed user {args.name} and its identity; its {active} active token(s) no longer work")
     return 0
 
 
@@ -245,7 +246,9 @@ def cmd_token_revoke(args: argparse.Namespace) -> int:
     from .store.tokens import UnknownToken
 
     try:
-        _accounts(args).tokens.revoke(args.token_id)
+        user = _accounts(args).tokens.revoke(args.token_id)
     except UnknownToken:
         raise CommandError(f"no token {args.token_id}") from None
+    print(f"revoked token {args.token_id} of user {user}" if user is not None
+          else f"token {args.token_id} was revoked already")
     return 0

@@ -2,6 +2,7 @@
 
     organization: Municipality
     msp_id: MunicipalityMSP
+    msp_ca: <state>/crypto/Municipality/ca/cert.pem   # optional: users must be issued by it
     listen: 127.0.0.1:8081
     tls: {cert: <path>, key: <path>, client_ca: <path>}
     connection_profile: <state>/profiles/Municipality.json
@@ -64,6 +65,8 @@ class CertificateAuthority(_Section):
 class ApiConfig(_Section):
     organization: Name
     msp_id: Name
+    msp_ca: Path | None = None
+    """The organisation's identity CA (PEM): `user add` refuses an identity another CA issued."""
     listen: Annotated[str, Field(pattern=r"^[^\s:]+:[0-9]{1,5}$")] = "127.0.0.1:8080"
     tls: Tls | None = None
     connection_profile: Path
@@ -138,7 +141,7 @@ def _resolve_paths(config: ApiConfig, base: Path) -> ApiConfig:
         return None if path is None else (base / path).resolve() if not path.is_absolute() else path
 
     update: dict[str, Any] = {"connection_profile": resolved(config.connection_profile),
-                              "data_dir": resolved(config.data_dir)}
+                              "data_dir": resolved(config.data_dir), "msp_ca": resolved(config.msp_ca)}
     if config.tls:
         update["tls"] = config.tls.model_copy(update={
             "cert": resolved(config.tls.cert), "key": resolved(config.tls.key),

@@ -50,13 +50,15 @@ class Tokens:
             return None
         return row["user"]
 
-    def revoke(self, token_id: str) -> None:
+    def revoke(self, token_id: str) -> str | None:
+        """The token's user if this revoked it; None if it was revoked already."""
         with self._db.transaction(immediate=True) as db:
             updated = db.execute("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                                  (time.time(), token_id)).rowcount
-            exists = db.execute("SELECT 1 FROM tokens WHERE id = ?", (token_id,)).fetchone() is not None
-            if not updated and not exists:
+            row = db.execute("SELECT user FROM tokens WHERE id = ?", (token_id,)).fetchone()
+            if row is None:
                 raise UnknownToken(token_id)
+            return row["user"] if updated else None
 
     def list(self, user: str | None = None) -> list[TokenInfo]:
         query = "SELECT id, user, label, created_at, expires_at, revoked_at FROM tokens"

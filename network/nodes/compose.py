@@ -174,6 +174,7 @@ def api_mounts(layout: Layout, org: Organization) -> list[Mount]:
         Mount(layout.profile(org.name), f"{OURS}/api/profile.json"),
         Mount(gateways.api_tls_dir(layout, org), f"{OURS}/api/tls"),
         Mount(ca.registrar_secret_file(layout, org), f"{OURS}/api/ca-registrar.secret"),
+        Mount(layout.crypto(org.name).root / "ca" / "cert.pem", f"{OURS}/api/msp-ca.pem"),
         Mount(gateways.api_dir(layout, org) / "data", API_DATA, volume=f"{layout.api_id(org)}-data"),
     ]
 

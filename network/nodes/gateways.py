@@ -36,6 +36,7 @@ def api_config(layout: Layout, org: Organization) -> dict:
     return {
         "organization": org.name,
         "msp_id": org.msp_id,
+        "msp_ca": str(layout.crypto(org.name).root / "ca" / "cert.pem"),
         "listen": layout.address(org.api.port),
         "tls": {"cert": str(tls / "server.crt"), "key": str(tls / "server.key"), "client_ca": str(tls / "ca.crt")},
         "connection_profile": str(layout.profile(org.name)),

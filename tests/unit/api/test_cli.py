@@ -34,11 +34,16 @@ def test_users_and_tokens_from_the_command_line(capsys, config, organisation):
     assert token.startswith("gbk_")
     tokens = json.loads(run(capsys, "token", "list", "--config", config, "--json"))
     assert [(t["user"], t["label"], t["active"]) for t in tokens] == [("officer", "back office", True)]
-    run(capsys, "token", "revoke", tokens[0]["id"], "--config", config)
+    revoked = run(capsys, "token", "revoke", tokens[0]["id"], "--config", config)
+    assert revoked == f"revoked token {tokens[0]['id']} of user officer\n"
+    again = run(capsys, "token", "revoke", tokens[0]["id"], "--config", config)
+    assert again == f"token {tokens[0]['id']} was revoked already\n"
     assert json.loads(run(capsys, "token", "list", "--config", config, "--json"))[0]["active"] is False
     users = json.loads(run(capsys, "user", "list", "--config", config, "--json"))
     assert [(u["name"], u["roles"]) for u in users] == [("officer", ["officer", "reader"])]
-    run(capsys, "user", "remove", "officer", "--config", config)
+    run(capsys, "token", "issue", "officer", "--config", config)
+    removed = run(capsys, "user", "remove", "officer", "--config", config)
+    assert removed == "removed user officer and its identity; its 1 active token(s) no longer work\n"
     assert json.loads(run(capsys, "user", "list", "--config", config, "--json")) == []
 
 
@@ -50,6 +55,25 @@ def test_mistakes_are_reported_without_a_traceback(capsys, config, organisation)
     errors = capsys.readouterr().err
     assert "merchant id" in errors and "wizard" in errors and "no user ghost" in errors
     assert "Traceback" not in errors
+
+
+def test_an_identity_of_another_organisation_is_refused_naming_the_mismatch(capsys, tmp_path, organisation):
+    from grootboek.network.config.crypto import OrgCrypto
+
+    merchants = OrgCrypto(tmp_path / "Merchants", "winkeliers.example")
+    merchants.create()
+    merchants.add_user("shop7")
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump({"organization": "Municipality", "msp_id": "MunicipalityMSP",
+                                    "msp_ca": str(organisation.root / "ca" / "cert.pem"),
+                                    "connection_profile": "profile.json", "data_dir": "data"}))
+    foreign = str(merchants.user_dir("shop7") / "msp")
+    assert main(["user", "add", "till", "--config", str(path), "--msp-dir", foreign]) == 1
+    error = capsys.readouterr().err
+    assert "winkeliers.example" in error and "must be MunicipalityMSP identities" in error
+    own = str(organisation.user_dir("officer") / "msp")
+    assert "user officer: MunicipalityMSP" in run(capsys, "user", "add", "officer", "--config", str(path),
+                                                  "--msp-dir", own)
 
 
 def test_the_group_registers_under_grootboek():
