@@ -16,7 +16,7 @@ ANYONE = set(Role)
 
 
 class PageQuery(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", use_attribute_docstrings=True)
 
     page_size: Annotated[int, Field(ge=1, le=100)] = 20
     bookmark: Annotated[str, StringConstraints(max_length=1024, pattern=r"^[\x20-\x7e]*$")] = ""

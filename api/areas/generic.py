@@ -12,7 +12,7 @@ from grootboek.client import InMemoryCheckpointer
 
 from ..auth.roles import Role
 from ..auth.user import User
-from ..errors import ApiError
+from ..errors import ApiError, catalog
 from ..events import positions
 from ..events.sse import EventMessage, event_stream
 from ..fabric.calls import ChaincodeCall
@@ -59,7 +59,7 @@ def _call(channel: str, chaincode: str, body: Invocation, write: bool) -> Chainc
 
 
 def routes() -> Routes:
-    generic = Routes("generic", "/v1", tag="Fabric")
+    generic = Routes("generic", "/v1", tag="Fabric", refusals=catalog.GENERIC)
     operators = {Role.OPERATOR}
 
     @generic.get("/me", response=Me, summary="The calling user, its roles and Fabric identity")

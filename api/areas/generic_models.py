@@ -49,6 +49,8 @@ class TransactionStatus(BaseModel):
 
 
 class EventsQuery(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     start_block: Annotated[int, Field(ge=0)] | None = None
     """Where to start when no Last-Event-ID is sent (default: the next block)."""
 

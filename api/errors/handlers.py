@@ -29,8 +29,10 @@ def register(app: Flask, on_fabric_error: Callable[[ApiError], None]) -> None:
     def handle(exc: Exception) -> Response:
         if isinstance(exc, HTTPException):
             status = exc.code or 500
+            # werkzeug's own headers carry what a client needs, such as a 405's `Allow`.
+            headers = {name: value for name, value in exc.get_headers() if name != "Content-Type"}
             return error_response(ApiError(status, _HTTP_CODES.get(status, f"HTTP_{status}"),
-                                           exc.description or exc.name))
+                                           exc.description or exc.name, headers=headers))
         error = to_api_error(exc)
         if isinstance(exc, GatewayError):
             on_fabric_error(error)

@@ -7,17 +7,19 @@ from typing import Any, Iterable
 
 from pydantic import TypeAdapter
 
-from ..errors import ErrorBody
+from ..errors import ErrorBody, catalog
 from ..routing.route import RouteSpec
 from ..routing.validation import IDEMPOTENCY_KEY_PATTERN, PATH_PARAMETER_PATTERN
 
 OPENAPI_VERSION = "3.1.0"
 REF_TEMPLATE = "#/components/schemas/{model}"
 _PATH_PARAMETER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
-_COMMON_ERRORS = {400: "Malformed request", 401: "Not authenticated", 403: "Not allowed",
-                  422: "Invalid input (the errors name the fields)"}
-_ERROR_DESCRIPTIONS = {404: "Not found", 409: "Conflict with the ledger's state", 502: "Chaincode failure",
-                       503: "Peer or orderer unavailable", 504: "Timed out; the outcome may be unknown"}
+JSON = "application/json"
+_STATUS_DESCRIPTIONS = {400: "Malformed request", 401: "Not authenticated", 403: "Not allowed",
+                        404: "Not found", 408: "Request timeout", 409: "Conflict with the ledger's state",
+                        415: "Unsupported media type", 422: "Refused input (a validation error names the fields)",
+                        502: "Chaincode or orderer failure", 503: "Peer unavailable or gateway overloaded",
+                        504: "Timed out; the outcome may be unknown"}
 SECURITY_SCHEMES = {
     "bearerAuth": {"type": "http", "scheme": "bearer", "description": "An API token (gbk_...)"},
     "mutualTLS": {"type": "mutualTLS", "description": "A client certificate bound to a user"},
@@ -33,7 +35,7 @@ def document(specs: Iterable[RouteSpec], title: str, version: str, description: 
     schemas, definitions = _schemas(specs)
     paths: dict[str, dict[str, Any]] = {}
     for spec in specs:
-        paths.setdefault(openapi_path(spec.path), {})[spec.method.lower()] = _operation(spec, schemas)
+        paths.setdefault(openapi_path(spec.path), {})[spec.method.lower()] = _operation(spec, schemas, definitions)
     return {
         "openapi": OPENAPI_VERSION,
         "info": {"title": title, "version": version, "description": description},
@@ -78,12 +80,12 @@ def _schemas(specs: list[RouteSpec]) -> tuple[dict, dict]:
     return schemas, definitions.get("$defs", {})
 
 
-def _operation(spec: RouteSpec, schemas: dict) -> dict[str, Any]:
+def _operation(spec: RouteSpec, schemas: dict, definitions: dict) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "operationId": spec.endpoint.replace(".", "_"),
         "summary": spec.summary,
         "tags": [spec.tag],
-        "parameters": _parameters(spec, schemas),
+        "parameters": _parameters(spec, schemas, definitions),
         "responses": _responses(spec, schemas),
         "security": [] if spec.public else [{"bearerAuth": []}, {"mutualTLS": []}],
     }
@@ -94,33 +96,62 @@ def _operation(spec: RouteSpec, schemas: dict) -> dict[str, Any]:
         operation["description"] = (operation.get("description", "") + f"\n\nRoles: {roles}.").strip()
     if spec.body is not None:
         operation["requestBody"] = {"required": True, "content": {
-            "application/json": {"schema": schemas[(spec.endpoint, "body")]}}}
+            spec.body_type: {"schema": schemas[(spec.endpoint, "body")]}}}
     return operation
 
 
-def _parameters(spec: RouteSpec, schemas: dict) -> list[dict[str, Any]]:
+def _parameters(spec: RouteSpec, schemas: dict, definitions: dict) -> list[dict[str, Any]]:
     parameters = [{"name": name, "in": "path", "required": True,
                    "schema": {"type": "string", "pattern": PATH_PARAMETER_PATTERN}}
                   for name in _PATH_PARAMETER.findall(spec.path)]
     if spec.query is not None:
-        query = schemas[(spec.endpoint, "query")]
+        query = _resolve(schemas[(spec.endpoint, "query")], definitions)
         required = set(query.get("required", ()))
         for name, schema in query.get("properties", {}).items():
-            parameters.append({"name": name, "in": "query", "required": name in required, "schema": schema})
+            schema = {key: value for key, value in schema.items() if key != "title"}
+            parameter = {"name": name, "in": "query", "required": name in required, "schema": schema}
+            if "description" in schema:
+                parameter["description"] = schema.pop("description")
+            parameters.append(parameter)
     if spec.idempotent:
         parameters.append({"name": "Idempotency-Key", "in": "header", "required": False,
                            "description": "Makes a repeat of this write return the first result instead "
                                           "of submitting again (kept 24 hours per user)",
-                           "schema": {"type": "string", "pattern": IDEMPOTENCY_KEY_PATTERN}})
+                           "schema": {"type": "string", "pattern": IDEMPOTENCY_KEY_PATTERN},
+                           "example": "till-7-2024-05-01-0042"})
     if spec.media_type == "text/event-stream":
         parameters.append({"name": "Last-Event-ID", "in": "header", "required": False,
                            "description": "Resume after this event id (<block>:<transaction id>)",
-                           "schema": {"type": "string", "pattern": r"^[0-9]{1,19}:[A-Za-z0-9._:-]{1,128}$"}})
+                           "schema": {"type": "string", "pattern": r"^[0-9]{1,19}:[A-Za-z0-9._:-]{1,128}$"},
+                           "example": "12:0f3c9a"})
     return parameters
 
 
+def _resolve(schema: dict, definitions: dict) -> dict:
+    ref = schema.get("$ref")
+    return definitions[ref.rsplit("/", 1)[1]] if isinstance(ref, str) else schema
+
+
+def error_codes(spec: RouteSpec) -> list[catalog.Entry]:
+    """The codes this operation may answer with, besides those of any request (the error table)."""
+    scopes = set()
+    if not spec.public:
+        scopes.add(catalog.Scope.AUTHENTICATED)
+    if spec.body is not None or spec.query is not None or _PATH_PARAMETER.search(spec.path):
+        scopes.add(catalog.Scope.INPUT)
+    if spec.body is not None:
+        scopes.add(catalog.Scope.BODY)
+    if spec.refusals is not None:
+        scopes.add(catalog.Scope.FABRIC)
+    if spec.idempotent and spec.refusals is not None:
+        scopes.add(catalog.Scope.WRITE)
+    codes = [entry for entry in (*catalog.GATEWAY, catalog.OUTCOME_UNKNOWN_TIMEOUT)
+             if entry.scope in scopes]
+    return codes + list(spec.refusals or ())
+
+
 def _responses(spec: RouteSpec, schemas: dict) -> dict[str, Any]:
-    error = {"application/json": {"schema": schemas[("error", "")]}}
+    error_schema = schemas[("error", "")]
     responses: dict[str, Any] = {}
     if spec.response is None:
         responses["204"] = {"description": "Done; no content"}
@@ -130,9 +161,17 @@ def _responses(spec: RouteSpec, schemas: dict) -> dict[str, Any]:
         if spec.status != 200 or spec.idempotent:
             # A chaincode function that returns nothing answers 204.
             responses.setdefault("204", {"description": "Done; no content"})
-    statuses = dict(_COMMON_ERRORS) if not spec.public else {}
-    statuses.update({status: _ERROR_DESCRIPTIONS.get(status, "Error") for status in spec.responses})
-    for status, description in sorted(statuses.items()):
-        responses[str(status)] = {"description": description, "content": error}
-    responses["default"] = {"description": "Any other error", "content": error}
+    by_status: dict[int, dict[str, catalog.Entry]] = {status: {} for status in spec.responses}
+    for entry in error_codes(spec):
+        by_status.setdefault(entry.status, {}).setdefault(entry.code, entry)
+    for status, codes in sorted(by_status.items()):
+        description = _STATUS_DESCRIPTIONS.get(status, "Error")
+        content: dict[str, Any] = {"schema": error_schema}
+        if codes:
+            description += ". Codes: " + ", ".join(codes)
+            content["examples"] = {code: {"summary": entry.meaning, "value": {
+                "code": code, "message": entry.meaning}} for code, entry in codes.items()}
+        responses[str(status)] = {"description": description, "content": {JSON: content}}
+    responses["default"] = {"description": "Any other error (see the error table)",
+                            "content": {JSON: {"schema": error_schema}}}
     return responses

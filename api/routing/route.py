@@ -25,6 +25,7 @@ from ..auth.authenticate import authenticate
 from ..auth.roles import Role
 from ..auth.user import User
 from ..errors import ApiError
+from ..errors.catalog import Entry
 from ..errors.mapping import IDENTITY_REFUSED, to_api_error
 from ..fabric.calls import ChaincodeCall
 from ..fabric.writes import Shape, fingerprint
@@ -55,10 +56,14 @@ class RouteSpec:
     status: int = 200
     media_type: str = JSON
     shape: Shape | None = None
+    body_type: str = JSON
+    """The Content-Type a body must be sent as (415 otherwise)."""
     responses: tuple[int, ...] = ()
     """Error statuses worth documenting besides those every route has."""
     idempotent: bool = False
     """It submits a transaction: an Idempotency-Key header makes repeats safe."""
+    refusals: tuple[Entry, ...] | None = None
+    """The codes its chaincode (or the ledger) may refuse it with; None: it calls no chaincode."""
 
 
 def json_result(status: int) -> Shape:
@@ -69,10 +74,13 @@ def json_result(status: int) -> Shape:
 
 
 class Routes:
-    def __init__(self, name: str, url_prefix: str, tag: str) -> None:
+    def __init__(self, name: str, url_prefix: str, tag: str,
+                 refusals: tuple[Entry, ...] | None = None) -> None:
+        """`refusals`: the error codes of the chaincode the area calls (None: it calls none)."""
         self.blueprint = Blueprint(name, __name__, url_prefix=url_prefix)
         self.url_prefix = url_prefix
         self.tag = tag
+        self.refusals = refusals
         self.specs: list[RouteSpec] = []
 
     def get(self, rule: str, **options: Any) -> Callable:
@@ -90,7 +98,7 @@ class Routes:
     def route(self, method: str, rule: str, *, summary: str, roles: set[Role] | None = None,
               public: bool = False, body: type[BaseModel] | None = None,
               query: type[BaseModel] | None = None, response: Any = None, status: int = 200,
-              media_type: str = JSON, shape: Shape | None = None,
+              media_type: str = JSON, body_type: str = JSON, shape: Shape | None = None,
               responses: tuple[int, ...] = (), idempotent: bool | None = None) -> Callable:
         """`idempotent` defaults to True for every method but GET on non-public routes."""
         def register(handler: Callable) -> Callable:
@@ -99,9 +107,9 @@ class Routes:
                              description=(handler.__doc__ or "").strip(), tag=self.tag,
                              roles=None if roles is None else frozenset(roles), public=public,
                              body=body, query=query, response=response, status=status,
-                             media_type=media_type, shape=shape, responses=responses,
+                             media_type=media_type, body_type=body_type, shape=shape, responses=responses,
                              idempotent=(method != "GET" and not public) if idempotent is None
-                             else idempotent)
+                             else idempotent, refusals=self.refusals)
             self.blueprint.add_url_rule(rule, endpoint=handler.__name__, methods=[method],
                                         view_func=_view(spec, handler))
             self.specs.append(spec)
@@ -123,7 +131,8 @@ def _view(spec: RouteSpec, handler: Callable) -> Callable:
         if spec.query is not None:
             inputs["query"] = validation.query(spec.query, request.args)
         if spec.body is not None:
-            inputs["body"] = validation.body(spec.body, request.get_data(cache=True))
+            inputs["body"] = validation.body(spec.body, request.get_data(cache=True), request.mimetype,
+                                             spec.body_type)
         outcome = handler(user, **inputs) if not spec.public else handler(**inputs)
         return _render(spec, services, user, outcome)
 

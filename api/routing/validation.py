@@ -32,9 +32,13 @@ def query(model: type[M], args: Mapping[str, Any]) -> M:
         raise invalid(_field_errors(exc, "query")) from None
 
 
-def body(model: type[M], raw: bytes) -> M:
+def body(model: type[M], raw: bytes, content_type: str, expected: str) -> M:
+    """`content_type` is the request's (without parameters); `expected`, the one the route takes."""
     if not raw.strip():
         raise ApiError(400, "MALFORMED_REQUEST", "a JSON request body is required")
+    if content_type != expected:
+        sent = f"Content-Type {content_type}" if content_type else "no Content-Type"
+        raise ApiError(415, "UNSUPPORTED_MEDIA_TYPE", f"the body was sent with {sent}; send it as {expected}")
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:

@@ -3,12 +3,13 @@ settlements, reports, and a till's live payments."""
 from __future__ import annotations
 
 from ...config import ChaincodeRef
+from ...errors import catalog
 from ...fabric.calls import Chaincode
 from ...routing import Routes
 from . import budgets, events, merchants, payments, schemes, settlements
 
 def routes(reference: ChaincodeRef) -> Routes:
-    area = Routes("budgets", "/v1/budgets", tag="Budgets")
+    area = Routes("budgets", "/v1/budgets", tag="Budgets", refusals=catalog.BUDGETS)
     chaincode = Chaincode(reference.channel, reference.chaincode)
     for part in (schemes, merchants, budgets, payments, settlements):
         part.add(area, chaincode)

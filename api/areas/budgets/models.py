@@ -63,7 +63,7 @@ class SettlementRequest(_Request):
 
 
 class HolderQuery(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", use_attribute_docstrings=True)
 
     holder_token: HolderToken = ""
     """The holder's query token; officers need none."""

@@ -19,7 +19,7 @@ from .models import Merge, Split
 
 
 class MomentQuery(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", use_attribute_docstrings=True)
 
     at: Annotated[str, StringConstraints(min_length=10, max_length=40)]
     """A date (2024-05-01: the end of that day, UTC) or a datetime with offset."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import grpc
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from openapi_spec_validator import validate
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -39,6 +41,53 @@ def test_every_route_is_documented_with_resolvable_schemas(gateway):
     assert "Idempotency-Key" in {p["name"] for p in pay["parameters"]}
     assert pay["security"] == [{"bearerAuth": []}, {"mutualTLS": []}]
     assert document["paths"]["/health/live"]["get"]["security"] == []
+
+
+def test_the_document_validates_against_the_openapi_3_1_schema(gateway):
+    document = _document(gateway)
+    validate(document)  # raises on any violation
+    broken = {**document, "paths": {"/x": {"get": {"responses": {"200": {"description": 1}}}}}}
+    try:
+        validate(broken)
+    except OpenAPIValidationError:
+        pass
+    else:
+        raise AssertionError("the validator accepted a number as a description")
+
+
+def test_query_and_header_parameters_are_documented(gateway):
+    paths = _document(gateway)["paths"]
+
+    def parameters(path: str, method: str = "get") -> dict[str, dict]:
+        return {(p["in"], p["name"]): p for p in paths[path][method]["parameters"]}
+
+    history = parameters("/v1/budgets/budgets/{budget_id}/history")
+    assert set(history) == {("path", "budget_id"), ("query", "page_size"), ("query", "bookmark"),
+                            ("query", "holder_token")}
+    assert history["query", "page_size"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 100,
+                                                       "default": 20}
+    assert "previous page" in history["query", "bookmark"]["description"]
+    ownership = parameters("/v1/registry/parcels/{parcel_id}/ownership")
+    assert ownership["query", "at"]["required"] is True
+    events = parameters("/v1/budgets/events")
+    assert {("query", "start_block"), ("header", "Last-Event-ID")} <= set(events)
+    assert ("header", "Idempotency-Key") in parameters("/v1/budgets/payments", "post")
+
+
+def test_each_operation_lists_its_error_codes_by_status(gateway):
+    paths = _document(gateway)["paths"]
+    pay = paths["/v1/budgets/payments"]["post"]["responses"]
+    assert "INSUFFICIENT_BALANCE" in pay["422"]["description"]
+    assert {"VALIDATION_ERROR", "IDEMPOTENCY_KEY_REUSED", "INSUFFICIENT_BALANCE"} <= set(
+        pay["422"]["content"]["application/json"]["examples"])
+    assert {"ENDORSEMENT_MISMATCH", "MVCC_READ_CONFLICT", "CODE_REPLAYED"} <= set(
+        pay["409"]["content"]["application/json"]["examples"])
+    assert "UNSUPPORTED_MEDIA_TYPE" in pay["415"]["description"]
+    assert "OUTCOME_UNKNOWN" in pay["504"]["description"]
+    balance = paths["/v1/budgets/budgets/{budget_id}/balance"]["get"]["responses"]
+    assert "ENDORSEMENT_MISMATCH" not in str(balance) and "NOT_OWNER" not in str(balance)
+    assert "NOT_OWNER" in paths["/v1/registry/transfers"]["post"]["responses"]["409"]["description"]
+    assert set(paths["/health/live"]["get"]["responses"]) == {"200", "default"}
 
 
 def test_the_interactive_docs_load_the_document(gateway):

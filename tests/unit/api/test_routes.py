@@ -145,3 +145,24 @@ def test_a_bug_is_a_500_with_nothing_leaked(gateway):
     response = gateway.client().get("/v1/budgets/schemes/s-1", headers=gateway.auth("officer"))
     assert response.status_code == 500
     assert "secret" not in response.get_data(as_text=True)
+
+
+def test_a_wrong_method_is_a_json_405_naming_the_allowed_ones(gateway):
+    answer = gateway.client().delete("/v1/budgets/payments", headers=gateway.auth("shop"))
+    assert (answer.status_code, answer.get_json()["code"]) == (405, "METHOD_NOT_ALLOWED")
+    assert set(answer.headers["Allow"].split(", ")) == {"POST", "OPTIONS"}
+    missing = gateway.client().get("/v1/nowhere")
+    assert (missing.status_code, missing.get_json()["code"]) == (404, "ROUTE_NOT_FOUND")
+
+
+def test_a_body_in_another_content_type_is_415_naming_the_one_to_send(gateway):
+    client, auth = gateway.client(), gateway.auth("shop")
+    form = client.post("/v1/budgets/payments", data=json.dumps(PAYMENT), headers=auth,
+                       content_type="application/x-www-form-urlencoded")
+    assert (form.status_code, form.get_json()["code"]) == (415, "UNSUPPORTED_MEDIA_TYPE")
+    assert "send it as application/json" in form.get_json()["message"]
+    bare = client.post("/v1/budgets/payments", data=json.dumps(PAYMENT), headers=auth)
+    assert bare.status_code == 415 and "no Content-Type" in bare.get_json()["message"]
+    with_charset = client.post("/v1/budgets/payments", data=json.dumps(PAYMENT), headers=auth,
+                               content_type="application/json; charset=utf-8")
+    assert with_charset.status_code != 415
