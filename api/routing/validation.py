@@ -59,6 +59,16 @@ def invalid(problems: list[FieldError]) -> ApiError:
     return ApiError(422, "VALIDATION_ERROR", message, errors=problems)
 
 
+_INTEGER_ERRORS = frozenset({"int_type", "int_from_float", "int_parsing"})
+
+
 def _field_errors(exc: ValidationError, where: str) -> list[FieldError]:
-    return [FieldError(field=".".join([where, *map(str, error["loc"])]), message=error["msg"])
+    return [FieldError(field=".".join([where, *map(str, error["loc"])]), message=_message(error, where))
             for error in exc.errors(include_url=False, include_input=False)]
+
+
+def _message(error: Any, where: str) -> str:
+    """Pydantic's message, but saying which numbers a body takes: JSON integers only, everywhere."""
+    if where == "body" and error["type"] in _INTEGER_ERRORS:
+        return 'must be a JSON integer, such as 500 (not 500.0, 5e2 or "500")'
+    return error["msg"]

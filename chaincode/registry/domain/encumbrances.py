@@ -52,8 +52,9 @@ class MortgageTerms(_Record):
     """A mortgage (hypotheek) a lender asks to register: principal in euro cents, and rank."""
 
     lender: Identifier
-    amount_cents: Annotated[int, Field(gt=0)]
-    rank: Annotated[int, Field(ge=1)]
+    amount_cents: Annotated[int, Field(strict=True, gt=0)]
+    """A JSON integer, as every amount of both chaincodes: 500, never 500.0 or "500"."""
+    rank: Annotated[int, Field(strict=True, ge=1)]
 
 
 class Mortgage(MortgageTerms):

@@ -166,3 +166,19 @@ def test_a_body_in_another_content_type_is_415_naming_the_one_to_send(gateway):
     with_charset = client.post("/v1/budgets/payments", data=json.dumps(PAYMENT), headers=auth,
                                content_type="application/json; charset=utf-8")
     assert with_charset.status_code != 415
+
+
+def test_numbers_in_bodies_are_json_integers_in_both_areas(gateway):
+    client = gateway.client()
+    for amount in (500.0, "500", 5e2, 500.5):
+        refused = client.post("/v1/budgets/payments", json={**PAYMENT, "amount": amount},
+                              headers=gateway.auth("shop"))
+        assert refused.status_code == 422, amount
+        assert refused.get_json()["errors"] == [{"field": "body.amount", "message":
+                                                 'must be a JSON integer, such as 500 (not 500.0, 5e2 or "500")'}]
+    mortgage = {"terms": {"lender": "bank-1", "amount_cents": 25000000.0, "rank": "1"}, "signature": "c2ln"}
+    refused = client.post("/v1/registry/parcels/P-1/mortgages", json=mortgage, headers=gateway.auth("registrar"))
+    assert {"body.terms.amount_cents", "body.terms.rank"} <= {e["field"] for e in refused.get_json()["errors"]}
+    gateway.invoker.answers["pay"] = lambda call: b'{"ok": true}'
+    accepted = client.post("/v1/budgets/payments", json=PAYMENT, headers=gateway.auth("shop"))
+    assert accepted.status_code == 201
