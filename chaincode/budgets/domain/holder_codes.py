@@ -69,15 +69,25 @@ Statement = TypeVar("Statement", PaymentAuthorisation, QueryAuthorisation)
 def payment_code(private_key: ec.EllipticCurvePrivateKey, budget_id: str, expires: datetime,
                  max_amount: int | None = None, merchant_id: str | None = None,
                  nonce: str | None = None) -> str:
-    """What the holder's app shows as a QR code. A fresh random nonce unless one is given."""
+    """What the holder's app shows as a QR code. `expires` is a timezone-aware datetime (the
+    statement carries it as Unix seconds). A fresh random nonce unless one is given."""
     statement = PaymentAuthorisation(budget=budget_id, nonce=nonce or secrets.token_urlsafe(16),
-                                     expires=int(expires.timestamp()), max_amount=max_amount,
+                                     expires=_unix_seconds(expires), max_amount=max_amount,
                                      merchant=merchant_id)
     return _seal(private_key, statement)
 
 
 def query_token(private_key: ec.EllipticCurvePrivateKey, budget_id: str, expires: datetime) -> str:
-    return _seal(private_key, QueryAuthorisation(budget=budget_id, expires=int(expires.timestamp())))
+    """Lets whoever holds it read the budget until `expires`, a timezone-aware datetime (the
+    statement carries it as Unix seconds)."""
+    return _seal(private_key, QueryAuthorisation(budget=budget_id, expires=_unix_seconds(expires)))
+
+
+def _unix_seconds(expires: datetime) -> int:
+    if not isinstance(expires, datetime) or expires.tzinfo is None:
+        raise TypeError(f"expires must be a timezone-aware datetime, such as datetime.now(timezone.utc) "
+                        f"+ timedelta(minutes=5); got {expires!r}")
+    return int(expires.timestamp())
 
 
 def read_payment_code(code: str, budget_id: str, holder_key: str, now: datetime) -> PaymentAuthorisation:
@@ -104,10 +114,10 @@ class SealedCode(Generic[Statement]):
     def __init__(self, text: str, kind: type[Statement]) -> None:
         self._what = "payment code" if kind is PaymentAuthorisation else "query token"
         envelope = _envelope(text)
-        self._body, self._signature = envelope or ({}, "")
-        self._problem = f"{self._what} is malformed"
+        self._body, self._signature = envelope if isinstance(envelope, tuple) else ({}, "")
+        self._problem = f"{self._what} is malformed: {envelope}"
         self.claimed: Statement | None = None
-        if envelope is not None:
+        if isinstance(envelope, tuple):
             try:
                 self.claimed = parse(kind, self._body)
             except BudgetError as exc:
@@ -125,21 +135,29 @@ class SealedCode(Generic[Statement]):
             raise BudgetError(ErrorCode.CODE_INVALID, f"{what} is not signed by the budget's key") from None
         seconds = now.timestamp()
         require(seconds < statement.expires, ErrorCode.CODE_EXPIRED, f"{what} has expired")
-        require(statement.expires - seconds <= MAX_VALIDITY.total_seconds(), ErrorCode.CODE_INVALID,
-                f"{what} is valid for more than {MAX_VALIDITY}")
+        hours = (statement.expires - seconds) / 3600
+        require(hours <= MAX_VALIDITY.total_seconds() / 3600, ErrorCode.CODE_INVALID,
+                f"{what} expires in {hours:.1f} hours; it may be valid for at most "
+                f"{MAX_VALIDITY.total_seconds() / 3600:.0f} hours: make one that expires sooner")
         return statement
 
 
-def _envelope(text: str) -> tuple[dict, str] | None:
-    """The statement and signature of a well-formed envelope; None for anything else."""
-    if not isinstance(text, str) or len(text) > MAX_LENGTH or not _BASE64URL.match(text):
-        return None
+def _envelope(text: str) -> tuple[dict, str] | str:
+    """The statement and signature of a well-formed envelope, or what is wrong with it."""
+    if not isinstance(text, str) or not text:
+        return "it is empty"
+    if len(text) > MAX_LENGTH:
+        return f"it is longer than {MAX_LENGTH} characters"
+    if not _BASE64URL.match(text):
+        if _BASE64URL.match(text.rstrip("=")):
+            return "it ends in '=' padding; send it as base64url without padding (strip the '=')"
+        return "it is not base64url (A-Z a-z 0-9 - _ only, no padding)"
     try:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
         envelope = json.loads(raw)
     except (binascii.Error, ValueError):
-        return None
+        return "its base64url does not decode to JSON"
     if not (isinstance(envelope, dict) and set(envelope) == {"statement", "signature"}
             and isinstance(envelope["statement"], dict) and isinstance(envelope["signature"], str)):
-        return None
+        return 'its JSON is not an envelope {"signature": "...", "statement": {...}}'
     return envelope["statement"], envelope["signature"]

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from grootboek.chaincode.budgets.domain.errors import ErrorCode
+from grootboek.chaincode.budgets.domain.errors import BudgetError, ErrorCode
 from grootboek.chaincode.budgets.domain.holder_codes import (
     MAX_VALIDITY, PaymentAuthorisation, payment_code, query_token, read_payment_code, read_query_token)
 from grootboek.chaincode.signing import canonical_json, sign
@@ -95,3 +95,31 @@ def test_query_tokens_and_payment_codes_do_not_stand_in_for_each_other():
         read_query_token(payment_code(HOLDER_KEY, "b-0001", SOON), "b-0001", HOLDER_PEM, NOW)
     with refused(ErrorCode.CODE_EXPIRED):
         read_query_token(token, "b-0001", HOLDER_PEM, SOON)
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("", "is empty"),
+    ("x" * 5000, "longer than 4096 characters"),
+    (payment_code(HOLDER_KEY, "b-0001", SOON) + "==", "send it as base64url without padding"),
+    ("not base64!", "not base64url"),
+    (base64.urlsafe_b64encode(b"\xff\xfe").decode().rstrip("="), "does not decode to JSON"),
+    (base64.urlsafe_b64encode(b"[1,2]").decode().rstrip("="), "is not an envelope"),
+])
+def test_a_malformed_code_is_refused_saying_what_is_wrong(text, says):
+    with pytest.raises(BudgetError, match=f"^CODE_INVALID: payment code is malformed: .*{says}"):
+        read_payment_code(text, "b-0001", HOLDER_PEM, NOW)
+
+
+def test_a_code_valid_too_long_says_for_how_long_and_the_limit():
+    two_days = payment_code(HOLDER_KEY, "b-0001", NOW + timedelta(hours=48))
+    with pytest.raises(BudgetError, match="expires in 48.0 hours; it may be valid for at most 24 hours: "
+                                          "make one that expires sooner"):
+        read_payment_code(two_days, "b-0001", HOLDER_PEM, NOW)
+
+
+def test_expires_is_an_aware_datetime_and_anything_else_says_so():
+    for wrong in (int(SOON.timestamp()), SOON.replace(tzinfo=None)):
+        with pytest.raises(TypeError, match="expires must be a timezone-aware datetime"):
+            query_token(HOLDER_KEY, "b-0001", wrong)
+        with pytest.raises(TypeError, match="expires must be a timezone-aware datetime"):
+            payment_code(HOLDER_KEY, "b-0001", wrong)
