@@ -10,6 +10,7 @@ COPY grootboek/ grootboek/
 COPY network/ network/
 COPY chaincode/ chaincode/
 COPY client/ client/
+# api/openapi/static/ holds Swagger UI for /docs once `make install` has run here.
 COPY api/ api/
 RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
 

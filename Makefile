@@ -5,7 +5,16 @@ BIN    := $(VENV)/bin
 
 .PHONY: install up down status test unit bench lock clean
 
-install: $(VENV)/.installed
+# Swagger UI for the gateway's /docs: pinned by its npm lock file, copied where the gateway serves it.
+DOCS_UI  := api/openapi/swagger-ui
+DOCS_DIR := api/openapi/static
+
+install: $(VENV)/.installed $(DOCS_DIR)/swagger-ui-bundle.js
+
+$(DOCS_DIR)/swagger-ui-bundle.js: $(DOCS_UI)/package-lock.json
+	npm ci --prefix $(DOCS_UI) --ignore-scripts --no-audit --no-fund --silent
+	cp $(DOCS_UI)/node_modules/swagger-ui-dist/swagger-ui.css $(DOCS_DIR)/
+	cp $(DOCS_UI)/node_modules/swagger-ui-dist/swagger-ui-bundle.js $(DOCS_DIR)/
 
 $(VENV)/.installed: pyproject.toml setup.py requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -39,4 +48,4 @@ lock:
 	mv requirements.lock.new requirements.lock && rm -rf .lockenv
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info $(DOCS_UI)/node_modules $(DOCS_DIR)/swagger-ui*

@@ -18,6 +18,6 @@ setup(
     packages=packages,
     package_dir=package_dir,
     # network/'s data folders: the Fabric pins with their Go build modules, the peers' CCaaS builder.
-    package_data={"": ["*.yaml", "*.json", "*.md", "fabric/pins.yaml", "fabric/build/*/*", "ccaas_builder/bin/*"]},
+    package_data={"": ["*.yaml", "*.json", "*.md", "static/*", "fabric/pins.yaml", "fabric/build/*/*", "ccaas_builder/bin/*"]},
     include_package_data=True,
 )

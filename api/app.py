@@ -29,7 +29,7 @@ def create_app(config: ApiConfig | str | Path, services: Services | None = None)
     if not isinstance(config, ApiConfig):
         config = config_file.load(config)
     services = services or Services.open(config)
-    app = Flask("grootboek.api")
+    app = Flask("grootboek.api", static_folder=docs.STATIC, static_url_path=docs.ASSETS_URL)
     app.config["MAX_CONTENT_LENGTH"] = config.limits.max_body_bytes  # as the front enforces it
     app.json.sort_keys = False  # type: ignore[attr-defined]
     services.install(app)

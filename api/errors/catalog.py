@@ -111,6 +111,8 @@ GATEWAY: tuple[Entry, ...] = (
     Entry("ENDORSEMENT_FAILED", 502, "Endorsement failed for another reason", Action.RETRY, Scope.FABRIC),
     Entry("ORDERER_REFUSED", 502, "The orderer refused the transaction; nothing was ordered",
              Action.RETRY, Scope.WRITE),
+    Entry("DOCS_NOT_INSTALLED", 503, "/docs: Swagger UI was not installed with the gateway",
+          Action.GIVE_UP, Scope.ANY),
     Entry("OVERLOADED", 503, "Too many connections or queued requests", Action.RETRY, Scope.ANY),
     Entry("PEER_UNAVAILABLE", 503, "The organisation's peer is not reachable", Action.RETRY,
              Scope.FABRIC),

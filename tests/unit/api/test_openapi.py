@@ -2,6 +2,8 @@
 of the whole API on a fake Fabric that refuses everything (no 5xx, every answer as documented)."""
 from __future__ import annotations
 
+import re
+
 import grpc
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -14,6 +16,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from grootboek.api.openapi import docs
 from grootboek.api.openapi.document import openapi_path
 from grootboek.client import EndorseError, ErrorDetail
 
@@ -90,9 +93,30 @@ def test_each_operation_lists_its_error_codes_by_status(gateway):
     assert set(paths["/health/live"]["get"]["responses"]) == {"200", "default"}
 
 
-def test_the_interactive_docs_load_the_document(gateway):
-    page = gateway.client().get("/docs")
-    assert page.status_code == 200 and b'url: "openapi.json"' in page.data
+def test_the_interactive_docs_are_served_by_the_gateway_under_a_strict_policy(gateway):
+    client = gateway.client()
+    page = client.get("/docs")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "http://" not in html and "https://" not in html  # nothing from another origin
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.DOTALL)
+    assert scripts and all('src="docs/assets/' in attributes and body == "" for attributes, body in scripts)
+    policy = dict(part.strip().split(" ", 1) for part in page.headers["Content-Security-Policy"].split(";"))
+    assert policy["script-src"] == "'self'" and policy["default-src"] == "'none'"
+    sources = re.findall(r'(?:src|href)="(docs/assets/[^"]+)"', html)
+    assert len(sources) == 3
+    for source in sources:
+        asset = client.get("/" + source)
+        assert asset.status_code == 200 and len(asset.data) > 200, source
+    assert b'url: "openapi.json"' in client.get("/docs/assets/docs.js").data
+    assert b"SwaggerUIBundle" in client.get("/docs/assets/swagger-ui-bundle.js").data
+
+
+def test_without_swagger_ui_installed_docs_says_what_to_run(gateway, tmp_path, monkeypatch):
+    monkeypatch.setattr(docs, "STATIC", tmp_path)
+    answer = gateway.client().get("/docs")
+    assert (answer.status_code, answer.get_json()["code"]) == (503, "DOCS_NOT_INSTALLED")
+    assert "run make install" in answer.get_json()["message"]
 
 
 def test_fuzzing_on_a_refusing_fabric_finds_no_server_error(gateway):
