@@ -9,9 +9,9 @@ Applications:
     signer = PrivateKeySigner.from_msp_directory(msp_dir)
     with connect(identity, signer, endpoint=Endpoint(address, tls_root_certs=ca_pem,
                                                      server_name_override=host)) as gateway:
-        contract = gateway.network("kindpakket").contract("budgets")
-        balance = contract.evaluate("Balance", args=["b1"])
-        contract.submit("Pay", args=["b1", "m1", "1250"])
+        contract = gateway.network("kindpakket").contract("budgets", "Budgets")
+        balance = contract.evaluate("balance", args=["b-0001"])
+        contract.submit("pay", args=["b-0001", "1250", "bicycles", payment_code])
 
 or `connect_with_profile("profiles/Municipality.json", identity, signer)`.
 
