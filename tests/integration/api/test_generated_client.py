@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import ssl
 import subprocess
 import sys
 import uuid
@@ -53,7 +54,7 @@ def test_a_generated_client_runs_the_budgets_story(shops, generated):
     def session(org: str, user: str):
         gateway = shops[org]
         return client_module.AuthenticatedClient(base_url=gateway.base_url, token=gateway.tokens[user],
-                                                 verify_ssl=str(gateway.ca_file))
+                                                 verify_ssl=ssl.create_default_context(cafile=str(gateway.ca_file)))
 
     officer, till = session("Municipality", "officer"), session("Merchants", "fietsenwinkel")
     waiter = shops["Merchants"].client("fietsenwinkel")  # waits for the tills' peer to commit
