@@ -144,6 +144,21 @@ def test_two_requests_share_one_connection():
     assert [seen["length"] for seen in app.seen] == [10, 2000]
 
 
+@pytest.mark.parametrize("use_tls", [False, True])
+def test_answers_are_not_held_back_by_nagle(tmp_path, use_tls):
+    """Every connection sends its writes at once (TCP_NODELAY): a head and a body written
+    separately would otherwise wait for the client's delayed acknowledgement."""
+    app = App()
+    server_tls, client_tls = tls_contexts(CertificateAuthority("test-ca"), tmp_path)
+    with serving(app, tls=server_tls if use_tls else None) as server, connect(server) as plain:
+        sock = client_tls.wrap_socket(plain, server_hostname="localhost") if use_tls else plain
+        sock.sendall(post("/echo", b"{}"))
+        assert read_response(sock)[0] == 200
+        delays = on_loop(server, lambda: [c.transport.get_extra_info("socket").getsockopt(
+            socket.IPPROTO_TCP, socket.TCP_NODELAY) for c in server.connections])
+    assert len(delays) == 1 and all(delays)
+
+
 def test_a_chunked_body_over_the_limit_is_refused_before_the_app_sees_it():
     app = App()
     with serving(app, max_body_bytes=1024 * 1024) as server:
