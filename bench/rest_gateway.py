@@ -42,7 +42,7 @@ from grootboek.network.nodes import binaries
 from grootboek.network.nodes.network import Network
 from grootboek.network.nodes.readiness import wait_for
 from grootboek.progress import Progress
-from tests.integration.api.conftest import Gateway
+from tests.integration.api.conftest import Client, Gateway
 
 CHANNEL, CHAINCODE = "kindpakket", "budgets"
 SHOP = "bench-shop"
@@ -129,6 +129,17 @@ def till(network: Network, shop_msp: Path) -> Gateway:
     return gateway
 
 
+def rest_payments(client: Client) -> Callable[[Holder], None]:
+    """Pays a cent from a budget through the gateway as the shop; raises RestError unless 201."""
+    def pay(holder: Holder) -> None:
+        response = client.post("/v1/budgets/payments", {"budget_id": holder.budget, "amount": 1,
+                                                      "category": "bicycles", "code": holder.code()},
+                               headers={"Idempotency-Key": secrets.token_hex(16)})
+        if response.status_code != 201:
+            raise RestError(f"HTTP {response.status_code}: {response.text[:200]}")
+    return pay
+
+
 def phase(path: str, network: Network, gateway: Gateway, shop_msp: Path, holders: list[Holder],
           concurrency: int, duration: float) -> dict[str, Any]:
     if path == "client":
@@ -138,15 +149,7 @@ def phase(path: str, network: Network, gateway: Gateway, shop_msp: Path, holders
             request = per_thread(holders, lambda h: submit_with_retry(
                 contract, "Budgets:pay", [h.budget, "1", "bicycles", h.code()], policy=RETRY))
             return closed_loop(request, concurrency, duration)
-    client = gateway.client(SHOP)
-
-    def pay(holder: Holder) -> None:
-        response = client.post("/v1/budgets/payments", {"budget_id": holder.budget, "amount": 1,
-                                                      "category": "bicycles", "code": holder.code()},
-                             headers={"Idempotency-Key": secrets.token_hex(16)})
-        if response.status_code != 201:
-            raise RestError(f"HTTP {response.status_code}: {response.text[:200]}")
-    return closed_loop(per_thread(holders, pay), concurrency, duration)
+    return closed_loop(per_thread(holders, rest_payments(gateway.client(SHOP))), concurrency, duration)
 
 
 def summary(path: str, concurrency: int, outcomes: list[dict[str, Any]]) -> dict[str, Any]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ["bringup", "shim", "chaincode", "payments", "client", "rest_gateway", "hostile_clients"]
+BENCHES = ["bringup", "shim", "chaincode", "payments", "client", "rest_gateway", "hostile_clients", "counter",
+           "footprint"]
 
 
 def main() -> int:

@@ -12,7 +12,7 @@ from grootboek.network.admin.lifecycle import Lifecycle
 from grootboek.network.admin.peer_admin import PeerAdmin
 from grootboek.network.config import consortium as consortium_file
 from grootboek.network.nodes import supervisor
-from grootboek.network.nodes.network import Network
+from grootboek.network.nodes.network import RUNTIME, Network
 from grootboek.network.nodes.readiness import port_open, wait_for
 
 
@@ -50,6 +50,20 @@ def test_every_peer_joined_its_channels_and_peers_agree_on_heights(fabric, put):
 def test_each_channel_has_a_raft_leader(fabric):
     for channel in fabric.consortium.channels:
         assert fabric.raft_leader(channel.name) in {o.name for o in fabric.consortium.orderer_organization.orderers}
+
+
+def test_each_process_runs_with_its_runtimes_memory_settings(fabric):
+    """Fabric's nodes collect garbage sooner (GOGC), our Python processes keep few malloc arenas."""
+    expected = {"orderer": RUNTIME["go"], "peer": RUNTIME["go"], "ca": RUNTIME["go"],
+                "cc-": RUNTIME["python"], "api": RUNTIME["python"]}
+    seen = set()
+    for process in supervisor.request(fabric.run_dir, {"cmd": "status"})["processes"]:
+        kind = next(k for k in expected if process["name"].startswith(k))
+        with open(f"/proc/{process['pid']}/environ", "rb") as environ:
+            variables = dict(v.split("=", 1) for v in environ.read().decode().split("\0") if "=" in v)
+        assert expected[kind].items() <= variables.items(), process["name"]
+        seen.add(kind)
+    assert seen == set(expected)
 
 
 @pytest.fixture(scope="module")
