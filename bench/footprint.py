@@ -29,7 +29,7 @@ from bench.client import closed_loop
 from bench.rest_gateway import SHOP, per_thread, prepare, rest_payments, till
 from grootboek.network.config import consortium as consortium_file
 from grootboek.network.nodes import binaries, supervisor
-from grootboek.network.nodes.network import RUNTIME, Network
+from grootboek.network.nodes.network import GO_RUNTIME, Network
 from grootboek.progress import Progress
 
 SAMPLE_SECONDS = 5.0
@@ -102,7 +102,7 @@ def load(network: Network, concurrency: int, seconds: float) -> tuple[dict[str, 
 
 
 READINGS = ("after_start", "peak", "idle_after_load")
-VARIANTS = {"today": {"go": {}, "python": {}}, "lean": RUNTIME}  # no runtime settings / network.RUNTIME
+VARIANTS = {"today": {}, "lean": GO_RUNTIME}  # Fabric's nodes without / with network.GO_RUNTIME
 
 
 def measure(variant: str, args: argparse.Namespace, progress: Progress) -> dict:
@@ -110,7 +110,7 @@ def measure(variant: str, args: argparse.Namespace, progress: Progress) -> dict:
     with tempfile.TemporaryDirectory(prefix="grootboek-bench-") as tmp:
         network = Network(consortium_file.with_free_ports(consortium_file.load()), Path(tmp) / "state",
                           Progress.quiet())
-        network.runtime = VARIANTS[variant]
+        network.go_runtime = VARIANTS[variant]
         try:
             with progress.step(f"{variant}: bring-up"):
                 network.up()

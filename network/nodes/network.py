@@ -32,12 +32,10 @@ from grootboek.progress import Progress
 
 # Fabric's own logs, kept in logs/<node>.log: structured (JSON lines) like ours.
 FABRIC_LOGGING = {"FABRIC_LOGGING_SPEC": "info", "FABRIC_LOGGING_FORMAT": "json"}
-# Memory settings of the processes' runtimes (bench/footprint.py measures them against none):
-# Go's collector lets the heap grow to 1 + GOGC/100 times what is live, so 50 instead of 100
-# keeps Fabric's nodes' heaps a quarter smaller for a little more collector CPU; glibc gives
-# threads that allocate at once arenas of their own (up to 8 per core), which a threaded Python
-# process (a gateway's request pool) keeps long after the burst, so two suffice.
-RUNTIME = {"go": {"GOGC": "50"}, "python": {"MALLOC_ARENA_MAX": "2"}}
+# Go's collector lets the heap grow to 1 + GOGC/100 times what is live: 50 instead of 100 keeps
+# Fabric's nodes a quarter smaller under load for a little more collector CPU (bench/footprint.py
+# measures it against none).
+GO_RUNTIME = {"GOGC": "50"}
 # Stop in two waves: what serves applications first, then the nodes (each wave in parallel).
 STOP_ORDER = {"api": 0, "chaincode": 0, "ca": 0, "peer": 1, "orderer": 1}
 
@@ -81,7 +79,7 @@ class Network:
         self.layout = Layout(consortium, state_dir or default_state_dir(consortium.name))
         self.progress = progress or Progress.quiet()
         self._binaries: Binaries | None = None
-        self.runtime = RUNTIME
+        self.go_runtime = GO_RUNTIME
         self.packages = lifecycle.packages(consortium)
 
     @classmethod
@@ -209,8 +207,8 @@ class Network:
         specs += lifecycle.server_specs(layout, self.packages, STOP_ORDER["chaincode"])
         specs += [gateways.process_spec(layout, org, STOP_ORDER["api"]) for org in self.consortium.organizations
                   if org.api]
-        return [replace(spec, env={**self.runtime["python" if spec.argv[0] == supervisor.python() else "go"],
-                                   **spec.env}) for spec in specs]
+        return [spec if spec.argv[0] == supervisor.python() else replace(spec, env={**self.go_runtime, **spec.env})
+                for spec in specs]
 
     # -- chaincodes ---------------------------------------------------------------------------
 
