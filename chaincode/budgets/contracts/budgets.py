@@ -7,6 +7,7 @@ from typing import Any
 
 from grootboek.chaincode.contractapi import Context, Contract, transaction
 
+from ..domain.activation import ActivationResult, ActivationTerms
 from ..domain.admission import Admission
 from ..domain.balance import Balance
 from ..domain.budget import Budget
@@ -14,7 +15,7 @@ from ..domain.budget_entry import BudgetEntry
 from ..domain.merchant import Merchant, MerchantRegistration
 from ..domain.merchant_entry import MerchantEntry
 from ..domain.pages import Page
-from ..domain.payment import Payment
+from ..domain.payment import Payment, PaymentCheck
 from ..domain.personal_data import PersonalData
 from ..domain.report import SchemeReport
 from ..domain.scheme import Scheme, SchemeTerms
@@ -96,6 +97,19 @@ class Budgets(Contract):
         return budgets.issue(ctx.records, ctx.tx, budget_id, scheme_id, beneficiary, holder_key)
 
     @transaction
+    def issue_budget_for_activation(self, ctx: BudgetsContext, budget_id: str, scheme_id: str, beneficiary: str,
+                                    activation: ActivationTerms) -> Budget:
+        return budgets.issue(ctx.records, ctx.tx, budget_id, scheme_id, beneficiary, None, activation)
+
+    @transaction
+    def reissue_activation(self, ctx: BudgetsContext, budget_id: str, activation: ActivationTerms) -> Budget:
+        return budgets.reissue_activation(ctx.records, ctx.tx, budget_id, activation)
+
+    @transaction
+    def activate(self, ctx: BudgetsContext, budget_id: str, holder_key: str) -> ActivationResult:
+        return budgets.activate(ctx.records, ctx.tx, budget_id, holder_key, ctx.stub.get_transient())
+
+    @transaction
     def top_up(self, ctx: BudgetsContext, budget_id: str, amount: int) -> Budget:
         return budgets.top_up(ctx.records, ctx.tx, budget_id, amount)
 
@@ -135,6 +149,11 @@ class Budgets(Contract):
     @transaction
     def pay(self, ctx: BudgetsContext, budget_id: str, amount: int, category: str, code: str) -> Payment:
         return payments.pay(ctx.records, ctx.tx, budget_id, amount, category, code)
+
+    @transaction(evaluate=True)
+    def check_payment(self, ctx: BudgetsContext, budget_id: str, amount: int, category: str,
+                      code: str) -> PaymentCheck:
+        return payments.check(ctx.records, ctx.tx, budget_id, amount, category, code)
 
     @transaction
     def refund(self, ctx: BudgetsContext, payment_id: str, amount: int) -> Payment:

@@ -1,7 +1,8 @@
 """A budget (tegoed): what one beneficiary may still spend in one scheme, and the holder's key.
 
 The ledger knows the beneficiary only by a pseudonym; personal data lives in the municipality's
-private collection. Every movement returns the new budget and its history entry, numbered by the
+private collection. The holder's key is given at issue, or bound later by the holder's phone with a
+one-time activation secret (activation.py); until then the budget takes no codes. Every movement returns the new budget and its history entry, numbered by the
 budget itself: the budget key is written by each of its own transactions anyway, so the numbering
 adds no contention.
 
@@ -17,11 +18,12 @@ from pydantic import Field
 from grootboek.chaincode.contractapi.tx import Tx
 from grootboek.chaincode.signing import SignatureError, load_public_key
 
+from .activation import MAX_FAILED_ATTEMPTS, MAX_VALIDITY, Activation, ActivationResult, ActivationTerms
 from .budget_entry import BudgetEntry, BudgetEntryKind
 from .errors import BudgetError, ErrorCode
 from .fields import Category, Identifier, Quantity, Record, Timestamp, require, require_amount
 from .holder_codes import read_query_token
-from .roles import is_officer_of, require_officer_of
+from .roles import is_officer_of, require_member_of, require_officer_of
 from .scheme import Scheme
 
 
@@ -35,7 +37,8 @@ class Budget(Record):
     id: Identifier
     scheme_id: Identifier
     beneficiary: Identifier  # pseudonym chosen by the municipality, never a name or BSN
-    holder_key: Annotated[str, Field(max_length=1024)]  # ECDSA P-256 public key, PEM
+    holder_key: Annotated[str, Field(max_length=1024)] | None = None  # ECDSA P-256 public key, PEM
+    activation: Activation | None = None  # pending until the holder's phone binds its key
     status: BudgetStatus
     granted: Quantity  # issued plus top-ups
     balance: Quantity
@@ -51,19 +54,56 @@ class Budget(Record):
         return sum(self.spent_by_category.values())
 
     @classmethod
-    def issue(cls, budget_id: str, scheme: Scheme, beneficiary: str, holder_key: str,
-              tx: Tx) -> tuple["Budget", BudgetEntry]:
+    def issue(cls, budget_id: str, scheme: Scheme, beneficiary: str, holder_key: str | None, tx: Tx,
+              activation: ActivationTerms | None = None) -> tuple["Budget", BudgetEntry]:
+        """With the holder's key, or with an activation for the holder's phone to bind one."""
         require_officer_of(tx.caller, scheme.owner)
         scheme.require_grants_open(tx.now)
-        try:
-            load_public_key(holder_key)
-        except SignatureError as exc:
-            raise BudgetError(ErrorCode.INVALID_ARGUMENT, f"holder_key: {exc}") from None
-        empty = cls.build(id=budget_id, scheme_id=scheme.id, beneficiary=beneficiary, holder_key=holder_key,
-                    status=BudgetStatus.ACTIVE, granted=0, balance=0, returned=0,
-                    issued_at=tx.now, updated_at=tx.now)
+        require((holder_key is None) != (activation is None), ErrorCode.INVALID_ARGUMENT,
+                "a budget is issued with either the holder's key or an activation")
+        pending = None if activation is None else _pending(activation, tx)
+        empty = cls.build(id=budget_id, scheme_id=scheme.id, beneficiary=beneficiary,
+                          holder_key=None if holder_key is None else _checked_key(holder_key),
+                          activation=pending, status=BudgetStatus.ACTIVE, granted=0, balance=0, returned=0,
+                          issued_at=tx.now, updated_at=tx.now)
         amount = scheme.terms.amount_per_beneficiary
         return empty._moved(BudgetEntryKind.ISSUED, amount, tx, granted=amount, balance=amount)
+
+    def activation_reissued(self, scheme: Scheme, terms: ActivationTerms, tx: Tx) -> "Budget":
+        """A lost phone: a new letter, and the old key no longer signs anything for this budget."""
+        require_officer_of(tx.caller, scheme.owner)
+        self.require_active()
+        return self.model_copy(update={"holder_key": None, "activation": _pending(terms, tx), "updated_at": tx.now})
+
+    def activated(self, scheme: Scheme, secret: str, holder_key: str, tx: Tx) -> tuple["Budget", ActivationResult]:
+        """Binds the phone's key if `secret` is the letter's; a wrong secret counts an attempt.
+
+        Only the owning municipality's own gateway submits activations: another member could
+        otherwise use up a budget's attempts."""
+        require_member_of(tx.caller, scheme.owner)
+        self.require_active()
+        pending = self.activation
+        require(pending is not None, ErrorCode.INVALID_STATE, f"budget {self.id} has no pending activation")
+        assert pending is not None  # for the type checker; `require` refused otherwise
+        require(pending.failed_attempts < MAX_FAILED_ATTEMPTS, ErrorCode.INVALID_STATE,
+                f"budget {self.id}: too many wrong activation codes; the municipality must re-issue the letter")
+        require(tx.now < pending.expires_at, ErrorCode.CODE_EXPIRED, f"budget {self.id}: the activation code has expired")
+        key = _checked_key(holder_key)
+        if not pending.accepts(self.id, secret):
+            failed = pending.failed_attempts + 1
+            budget = self.model_copy(update={
+                "activation": pending.model_copy(update={"failed_attempts": failed}), "updated_at": tx.now})
+            return budget, ActivationResult(budget_id=self.id, activated=False,
+                                            attempts_left=MAX_FAILED_ATTEMPTS - failed)
+        budget = self.model_copy(update={"holder_key": key, "activation": None, "updated_at": tx.now})
+        return budget, ActivationResult(budget_id=self.id, activated=True, attempts_left=0)
+
+    def signing_key(self) -> str:
+        """The key the holder's codes must be signed with (CODE_INVALID before activation)."""
+        require(self.holder_key is not None, ErrorCode.CODE_INVALID,
+                f"budget {self.id} is not activated: no phone holds its key")
+        assert self.holder_key is not None
+        return self.holder_key
 
     def topped_up(self, scheme: Scheme, amount: int, tx: Tx) -> tuple["Budget", BudgetEntry]:
         require_officer_of(tx.caller, scheme.owner)
@@ -92,7 +132,7 @@ class Budget(Record):
             return
         require(bool(holder_token), ErrorCode.FORBIDDEN,
                 f"budget {self.id} is readable by its municipality or with the holder's query token")
-        read_query_token(holder_token, self.id, self.holder_key, tx.now)
+        read_query_token(holder_token, self.id, self.signing_key(), tx.now)
 
     def require_active(self) -> None:
         require(self.status is not BudgetStatus.REVOKED, ErrorCode.BUDGET_REVOKED, f"budget {self.id} was revoked")
@@ -137,6 +177,20 @@ class Budget(Record):
                             at=tx.now, tx_id=tx.id, payment_id=payment_id, merchant_id=merchant_id,
                             category=category)
         return budget, entry
+
+
+def _checked_key(pem: str) -> str:
+    try:
+        load_public_key(pem)
+    except SignatureError as exc:
+        raise BudgetError(ErrorCode.INVALID_ARGUMENT, f"holder_key: {exc}") from None
+    return pem
+
+
+def _pending(terms: ActivationTerms, tx: Tx) -> Activation:
+    require(tx.now < terms.expires_at <= tx.now + MAX_VALIDITY, ErrorCode.INVALID_ARGUMENT,
+            f"activation.expires_at: must be after now and at most {MAX_VALIDITY.days} days ahead")
+    return Activation(digest=terms.digest, expires_at=terms.expires_at)
 
 
 def _adjusted(totals: dict[str, int], key: str, delta: int) -> dict[str, int]:

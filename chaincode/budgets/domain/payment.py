@@ -75,6 +75,16 @@ class Payment(Record):
                              category=self.category)
 
 
+class PaymentCheck(Record):
+    """A till's check before paying: the payment would be taken now. Refusals are errors, as for
+    `pay`; the balance is never part of the answer."""
+
+    budget_id: Identifier
+    amount: Amount
+    category: Category
+    fits: bool
+
+
 class PaymentChange(NamedTuple):
     """Everything one payment or refund writes."""
 

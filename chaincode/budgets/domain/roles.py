@@ -27,6 +27,12 @@ def require_officer_of(caller: Caller, msp_id: str) -> None:
     require(is_officer_of(caller, msp_id), ErrorCode.FORBIDDEN, f"only an officer of {msp_id} may do this")
 
 
+def require_member_of(caller: Caller, msp_id: str) -> None:
+    """Any identity of that municipality (its gateway acting for a resident, say)."""
+    require(caller.msp_id == msp_id and caller.msp_id in MUNICIPALITY_MSPS, ErrorCode.FORBIDDEN,
+            f"only {msp_id} may do this")
+
+
 def require_municipality_officer(caller: Caller) -> str:
     """Any municipality's officer; returns the municipality (the MSP id)."""
     require(is_officer_of(caller, caller.msp_id), ErrorCode.FORBIDDEN, "only a municipality officer may do this")

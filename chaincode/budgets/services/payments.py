@@ -1,25 +1,35 @@
-"""Payments by merchants with the holder's code, and refunds."""
+"""Payments by merchants with the holder's code, a till's check of a code before paying, refunds."""
 from __future__ import annotations
 
 from grootboek.chaincode.contractapi.tx import Tx
 
 from ..domain.holder_codes import PaymentAuthorisation, SealedCode
-from ..domain.payment import Payment, PaymentChange
+from ..domain.payment import Payment, PaymentChange, PaymentCheck
 from ..storage.records import Records
 
 
 def pay(records: Records, tx: Tx, budget_id: str, amount: int, category: str, code: str) -> Payment:
+    change = _take(records, tx, budget_id, amount, category, code)
+    records.use_code(budget_id, change.payment.nonce, change.payment.id)
+    return _store(records, change)
+
+
+def check(records: Records, tx: Tx, budget_id: str, amount: int, category: str, code: str) -> PaymentCheck:
+    """Every check of `pay`, nothing written: the same refusals, or "it fits" (never the balance)."""
+    _take(records, tx, budget_id, amount, category, code)
+    return PaymentCheck(budget_id=budget_id, amount=amount, category=category, fits=True)
+
+
+def _take(records: Records, tx: Tx, budget_id: str, amount: int, category: str, code: str) -> PaymentChange:
     sealed = SealedCode(code, PaymentAuthorisation)
     records.prefetch_payment(tx.caller, budget_id, None if sealed.claimed is None else sealed.claimed.nonce)
     merchant = records.merchant_acting_as(tx.caller)
     budget = records.budget(budget_id)
-    authorisation = sealed.open(budget.id, budget.holder_key, tx.now)
+    authorisation = sealed.open(budget.id, budget.signing_key(), tx.now)
     scheme = records.scheme(budget.scheme_id)
-    change = Payment.take(tx=tx, merchant=merchant, budget=budget, scheme=scheme, code=authorisation,
-                          code_used=records.code_used(budget.id, authorisation.nonce),
-                          admitted=records.is_admitted(scheme.id, merchant.id), amount=amount, category=category)
-    records.use_code(budget.id, authorisation.nonce, change.payment.id)
-    return _store(records, change)
+    return Payment.take(tx=tx, merchant=merchant, budget=budget, scheme=scheme, code=authorisation,
+                        code_used=records.code_used(budget.id, authorisation.nonce),
+                        admitted=records.is_admitted(scheme.id, merchant.id), amount=amount, category=category)
 
 
 def refund(records: Records, tx: Tx, payment_id: str, amount: int) -> Payment:
