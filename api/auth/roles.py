@@ -1,8 +1,9 @@
 """Gateway roles: what a user may ask the gateway to do in its name.
 
 They mirror the chaincodes' roles (which the chaincodes check again from the certificate) so that
-the gateway refuses early and clearly, and add two of its own: `reader` for queries and
-`operator` for the generic endpoints that can call any function.
+the gateway refuses early and clearly, and add three of its own: `reader` for queries,
+`operator` for the generic endpoints that can call any function, and `wallet` for the identity
+that acts for residents' phones, which have none.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ class Role(StrEnum):
     MERCHANT = "merchant"  # a shop's till: acts only as its own merchant
     REGISTRAR = "registrar"  # land registry registrar (also for notaries' systems)
     OPERATOR = "operator"  # generic evaluate/submit of any function
+    WALLET = "wallet"  # the identity the gateway submits residents' budget activations with (no login)
 
 
 def roles_from_certificate(role_attribute: str | None) -> set[Role]:

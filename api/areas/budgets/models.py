@@ -7,10 +7,12 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from grootboek.chaincode.budgets.domain.fields import Amount, Category, Identifier
+from grootboek.chaincode.budgets.domain.holder_codes import PaymentAuthorisation, SealedCode
 from grootboek.chaincode.budgets.domain.merchant import MerchantRegistration
 from grootboek.chaincode.budgets.domain.scheme import SchemeTerms
 from grootboek.chaincode.budgets.domain.settlement import BankReference
 
+from ...errors import ApiError
 from ..common import PageQuery
 
 HolderToken = Annotated[str, StringConstraints(max_length=4096, pattern=r"^[A-Za-z0-9_-]*$")]
@@ -49,11 +51,21 @@ class Quantity(_Request):
 
 
 class PaymentRequest(_Request):
-    budget_id: Identifier
+    budget_id: Identifier | None = None
+    """Taken from the code when omitted (a code names its budget)."""
     amount: Amount
     category: Category
     code: Annotated[str, StringConstraints(min_length=1, max_length=4096)]
     """The holder's payment code (scanned from the app's QR code)."""
+
+    def budget(self) -> str:
+        """The budget to pay from: the one given, or the one the code names."""
+        if self.budget_id is not None:
+            return self.budget_id
+        claimed = SealedCode(self.code, PaymentAuthorisation).claimed
+        if claimed is None:
+            raise ApiError(400, "INVALID_ARGUMENT", "budget_id: missing, and the code names no budget")
+        return claimed.budget
 
 
 class SettlementRequest(_Request):

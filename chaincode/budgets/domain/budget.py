@@ -2,9 +2,10 @@
 
 The ledger knows the beneficiary only by a pseudonym; personal data lives in the municipality's
 private collection. The holder's key is given at issue, or bound later by the holder's phone with a
-one-time activation secret (activation.py); until then the budget takes no codes. Every movement returns the new budget and its history entry, numbered by the
-budget itself: the budget key is written by each of its own transactions anyway, so the numbering
-adds no contention.
+one-time activation secret (activation.py); until then the budget takes no codes.
+
+Every movement returns the new budget and its history entry, numbered by the budget itself: the
+budget key is written by each of its own transactions anyway, so the numbering adds no contention.
 
 Invariant: granted == balance + spent + returned.
 """
@@ -87,7 +88,8 @@ class Budget(Record):
         assert pending is not None  # for the type checker; `require` refused otherwise
         require(pending.failed_attempts < MAX_FAILED_ATTEMPTS, ErrorCode.INVALID_STATE,
                 f"budget {self.id}: too many wrong activation codes; the municipality must re-issue the letter")
-        require(tx.now < pending.expires_at, ErrorCode.CODE_EXPIRED, f"budget {self.id}: the activation code has expired")
+        require(tx.now < pending.expires_at, ErrorCode.CODE_EXPIRED,
+                f"budget {self.id}: the activation code has expired")
         key = _checked_key(holder_key)
         if not pending.accepts(self.id, secret):
             failed = pending.failed_attempts + 1
