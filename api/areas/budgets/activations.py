@@ -28,6 +28,7 @@ from ...auth.roles import Role
 from ...auth.user import User
 from ...errors import ApiError
 from ...fabric.calls import Chaincode, ChaincodeCall
+from ...fabric.invoker import Submitted
 from ...routing import Routes
 from ...routing.route import JSON
 from ...services import current_services
@@ -104,29 +105,35 @@ def add(routes: Routes, budgets: Chaincode) -> None:
                            headers={"Retry-After": str(clients.retry_after(client))})
         call = budgets.write("Budgets:activate", body.budget_id, body.holder_key,
                              transient={TRANSIENT_KEY: body.secret.encode()})
-        result = ActivationResult.model_validate_json(_submit(_wallet_user(), call))
+        submitted = _submit(_wallet_user(), call)
+        result = ActivationResult.model_validate_json(submitted.result)
         if not result.activated:
             raise ApiError(403, "ACTIVATION_REFUSED",
                            f"this is not the activation code of budget {body.budget_id}; "
-                           f"{result.attempts_left} attempts left")
-        return Response(result.model_dump_json(), status=200, mimetype=JSON)
+                           f"{result.attempts_left} attempts left", transaction_id=submitted.transaction_id)
+        return _answer(result, 200, submitted.transaction_id)
 
 
 def _letter(user: User, budget_id: str, valid_days: int, call) -> Response:
     secret = activation_secret()
     expires_at = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=valid_days)
     terms = ActivationTerms(digest=activation_digest(budget_id, secret), expires_at=expires_at)
-    budget = Budget.model_validate_json(_submit(user, call(terms)))
-    letter = ActivationLetter(budget=budget, secret=secret, typed=typed_form(secret),
-                              qr=f"{QR_PREFIX}:{budget_id}:{secret}", expires_at=expires_at)
-    response = Response(letter.model_dump_json(), status=201, mimetype=JSON)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    submitted = _submit(user, call(terms))
+    letter = ActivationLetter(budget=Budget.model_validate_json(submitted.result), secret=secret,
+                              typed=typed_form(secret), qr=f"{QR_PREFIX}:{budget_id}:{secret}", expires_at=expires_at)
+    return _answer(letter, 201, submitted.transaction_id)
 
 
-def _submit(user: User, call: ChaincodeCall) -> bytes:
+def _submit(user: User, call: ChaincodeCall) -> Submitted:
     """Submitted without an idempotency record, which would keep the secret or the result."""
-    return current_services().invoker.submit(user, call).result
+    return current_services().invoker.submit(user, call)
+
+
+def _answer(body: BaseModel, status: int, transaction_id: str) -> Response:
+    response = Response(body.model_dump_json(), status=status, mimetype=JSON)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Transaction-Id"] = transaction_id
+    return response
 
 
 def _wallet_user() -> User:

@@ -1,0 +1,114 @@
+"""The payment moment's ledger side on the real network, through the gateways: an officer's
+activation letter, a phone activating with it (a wrong code counted first), a till checking the
+phone's code and paying without naming the budget, a lost phone's new letter making the old key
+useless, and a letter locked after five wrong codes."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from grootboek.chaincode.budgets.domain.holder_codes import payment_code, query_token
+from grootboek.chaincode.signing import public_key_pem
+
+from .budgets_world import open_scheme
+from .commits import committed_on
+
+
+@pytest.fixture(scope="module")
+def world(shops):
+    """The shops, and the municipality's gateway with a `wallet` user acting for phones."""
+    municipality = shops["Municipality"]
+    municipality.admin("user", "add", "wallet", "--msp-dir", str(municipality.users_dir / "officer" / "msp"),
+                       "--role", "wallet")
+    officer = municipality.client("officer")
+    bike = shops["Merchants"].client("fietsenwinkel")
+    return officer, bike, municipality.client(), open_scheme(officer, bike)
+
+
+def letter(officer, till, scheme: str) -> dict:
+    budget_id = f"b-{secrets.token_hex(5)}"
+    issued = officer.post("/v1/budgets/activation-letters", {"budget_id": budget_id, "scheme_id": scheme,
+                                                             "beneficiary": f"pseudo-{budget_id}"})
+    assert issued.status_code == 201, issued.text
+    committed_on(till, "kindpakket", issued)
+    return issued.json()
+
+
+def activate(phone_client, till, budget_id: str, secret: str, key) -> dict:
+    answer = phone_client.post("/v1/budgets/activations", {"budget_id": budget_id, "secret": secret,
+                                                           "holder_key": public_key_pem(key)})
+    if answer.status_code in (200, 403):  # both committed: a wrong code is counted on the ledger
+        committed_on(till, "kindpakket", answer)
+    return answer
+
+
+def code(key, budget_id: str) -> str:
+    return payment_code(key, budget_id, datetime.now(timezone.utc) + timedelta(minutes=5))
+
+
+def test_a_phone_activates_from_the_letter_and_the_till_checks_and_pays(world):
+    officer, bike, phone_client, scheme = world
+    issued = letter(officer, bike, scheme)
+    budget_id, phone = issued["budget"]["id"], ec.generate_private_key(ec.SECP256R1())
+    assert issued["budget"]["holder_key"] is None and issued["qr"].endswith(issued["secret"])
+
+    wrong = activate(phone_client, bike, budget_id, "0000-0000-0000-0000-0000", phone)
+    assert (wrong.status_code, wrong.json()["code"]) == (403, "ACTIVATION_REFUSED"), wrong.text
+    assert "4 attempts left" in wrong.json()["message"]
+    right = activate(phone_client, bike, budget_id, issued["typed"].lower(), phone)
+    assert (right.status_code, right.json()["activated"]) == (200, True), right.text
+    again = activate(phone_client, bike, budget_id, issued["secret"], phone)
+    assert (again.status_code, again.json()["code"]) == (409, "INVALID_STATE")
+
+    phone_code = code(phone, budget_id)
+    check = bike.post("/v1/budgets/payment-checks", {"amount": 4_500, "category": "bicycles", "code": phone_code})
+    assert (check.status_code, check.json()) == (200, {"budget_id": budget_id, "amount": 4_500,
+                                                       "category": "bicycles", "fits": True}), check.text
+    too_much = bike.post("/v1/budgets/payment-checks", {"amount": 30_000, "category": "bicycles",
+                                                        "code": phone_code})
+    assert (too_much.status_code, too_much.json()["code"]) == (422, "AMOUNT_ABOVE_MAXIMUM")
+    assert "balance" not in too_much.text.lower()
+    paid = bike.post("/v1/budgets/payments", {"amount": 4_500, "category": "bicycles", "code": phone_code})
+    assert (paid.status_code, paid.json()["budget_id"]) == (201, budget_id), paid.text
+    replayed = bike.post("/v1/budgets/payment-checks", {"amount": 100, "category": "bicycles", "code": phone_code})
+    assert (replayed.status_code, replayed.json()["code"]) == (409, "CODE_REPLAYED")
+    limited = bike.post("/v1/budgets/payment-checks", {"amount": 100, "category": "bicycles", "code": phone_code})
+    assert (limited.status_code, limited.json()["code"]) == (429, "CHECK_LIMIT")
+
+    token = query_token(phone, budget_id, datetime.now(timezone.utc) + timedelta(minutes=5))
+    balance = bike.get(f"/v1/budgets/budgets/{budget_id}/balance", params={"holder_token": token})
+    assert balance.json()["balance"] == 20_500, balance.text
+
+
+def test_a_new_letter_makes_the_lost_phone_useless(world):
+    officer, bike, phone_client, scheme = world
+    first = letter(officer, bike, scheme)
+    budget_id = first["budget"]["id"]
+    lost, found = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    assert activate(phone_client, bike, budget_id, first["secret"], lost).status_code == 200
+    lost_code = code(lost, budget_id)
+
+    reissued = officer.post(f"/v1/budgets/budgets/{budget_id}/activation-letter", {"valid_days": 7})
+    assert reissued.status_code == 201, reissued.text
+    committed_on(bike, "kindpakket", reissued)
+    assert reissued.json()["secret"] != first["secret"] and reissued.json()["budget"]["holder_key"] is None
+    refused = bike.post("/v1/budgets/payments", {"amount": 1_000, "category": "bicycles", "code": lost_code})
+    assert (refused.status_code, refused.json()["code"]) == (422, "CODE_INVALID"), refused.text
+
+    assert activate(phone_client, bike, budget_id, reissued.json()["secret"], found).status_code == 200
+    paid = bike.post("/v1/budgets/payments", {"amount": 1_000, "category": "bicycles", "code": code(found, budget_id)})
+    assert paid.status_code == 201, paid.text
+
+
+def test_five_wrong_codes_lock_the_letter(world):
+    officer, bike, phone_client, scheme = world
+    issued = letter(officer, bike, scheme)
+    budget_id, phone = issued["budget"]["id"], ec.generate_private_key(ec.SECP256R1())
+    left = [activate(phone_client, bike, budget_id, f"WRONG{n}", phone).json()["message"] for n in range(5)]
+    assert [message.split("; ")[1] for message in left] == [f"{n} attempts left" for n in (4, 3, 2, 1, 0)]
+    locked = activate(phone_client, bike, budget_id, issued["secret"], phone)
+    assert (locked.status_code, locked.json()["code"]) == (409, "INVALID_STATE")
+    assert "re-issue" in locked.json()["message"]
