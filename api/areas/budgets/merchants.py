@@ -9,9 +9,9 @@ from ...auth.roles import Role
 from ...auth.user import User
 from ...fabric.calls import Chaincode, ChaincodeCall
 from ...routing import Routes
-from ..common import ANYONE, READ_ERRORS, WRITE_ERRORS, PageQuery
+from ..common import ANYONE, READ_ERRORS, WRITE_ERRORS
 from .access import require_merchant_or_officer
-from .models import MerchantCreation
+from .models import MerchantCreation, StatementQuery
 
 MERCHANT = "/merchants/<merchant_id>"
 
@@ -39,9 +39,10 @@ def add(routes: Routes, budgets: Chaincode) -> None:
     def reinstate_merchant(user: User, merchant_id: str) -> ChaincodeCall:
         return budgets.write("Budgets:reinstate_merchant", merchant_id)
 
-    @routes.get(MERCHANT + "/statement", query=PageQuery, response=Page[MerchantEntry],
+    @routes.get(MERCHANT + "/statement", query=StatementQuery, response=Page[MerchantEntry],
                 roles={Role.MERCHANT, Role.OFFICER}, responses=READ_ERRORS,
-                summary="The merchant's statement lines, oldest first")
-    def merchant_statement(user: User, merchant_id: str, query: PageQuery) -> ChaincodeCall:
+                summary="The merchant's statement lines, of every day or one, oldest or newest first")
+    def merchant_statement(user: User, merchant_id: str, query: StatementQuery) -> ChaincodeCall:
         require_merchant_or_officer(user, merchant_id)
-        return budgets.read("Budgets:merchant_statement", merchant_id, query.page_size, query.bookmark)
+        return budgets.read("Budgets:merchant_statement", merchant_id, query.page_size, query.bookmark,
+                            query.day.isoformat() if query.day else "", query.newest_first)

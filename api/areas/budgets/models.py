@@ -2,6 +2,7 @@
 and records so the gateway refuses malformed input exactly as the chaincode would."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
@@ -79,6 +80,12 @@ class HolderQuery(BaseModel):
 
     holder_token: HolderToken = ""
     """The holder's query token; officers need none."""
+
+
+class StatementQuery(PageQuery):
+    day: date | None = None
+    """Only this UTC day's lines (YYYY-MM-DD)."""
+    newest_first: bool = False
 
 
 class HistoryQuery(PageQuery):

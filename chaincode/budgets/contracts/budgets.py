@@ -85,9 +85,9 @@ class Budgets(Contract):
         return merchants.get(ctx.records, merchant_id)
 
     @transaction(evaluate=True)
-    def merchant_statement(self, ctx: BudgetsContext, merchant_id: str, page_size: int,
-                           bookmark: str = "") -> Page[MerchantEntry]:
-        return merchants.statement(ctx.records, ctx.tx, merchant_id, page_size, bookmark)
+    def merchant_statement(self, ctx: BudgetsContext, merchant_id: str, page_size: int, bookmark: str = "",
+                           day: str = "", newest_first: bool = False) -> Page[MerchantEntry]:
+        return merchants.statement(ctx.records, ctx.tx, merchant_id, page_size, bookmark, day, newest_first)
 
     # -- budgets (municipality officers; holders read with a query token) -----------------
 

@@ -1,7 +1,11 @@
 """Merchants: registration and suspension (merchants' registrar), statements."""
 from __future__ import annotations
 
+from datetime import date
+
 from grootboek.chaincode.contractapi.tx import Tx
+
+from ..domain.errors import BudgetError, ErrorCode
 
 from ..domain.merchant import Merchant, MerchantRegistration
 from ..domain.merchant_entry import MerchantEntry
@@ -27,10 +31,21 @@ def reinstate(records: Records, tx: Tx, merchant_id: str) -> Merchant:
     return merchant
 
 
-def statement(records: Records, tx: Tx, merchant_id: str, page_size: int, bookmark: str) -> Page[MerchantEntry]:
-    """Payments, refunds and settlements, oldest first; for the merchant and municipality officers."""
+def statement(records: Records, tx: Tx, merchant_id: str, page_size: int, bookmark: str, day: str = "",
+              newest_first: bool = False) -> Page[MerchantEntry]:
+    """Payments, refunds and settlements, of every day or one (UTC, `YYYY-MM-DD`), oldest or newest
+    first; for the merchant and municipality officers."""
     records.merchant(merchant_id).require_readable(tx.caller)
-    return records.merchant_statement(merchant_id, page_size, bookmark)
+    return records.merchant_statement(merchant_id, page_size, bookmark, _day(day) if day else None, newest_first)
+
+
+def _day(text: str) -> date:
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise BudgetError(ErrorCode.INVALID_ARGUMENT, f"day: {text!r} is not a date (YYYY-MM-DD)")
 
 
 def get(records: Records, merchant_id: str) -> Merchant:

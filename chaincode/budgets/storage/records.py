@@ -1,7 +1,9 @@
 """Typed access to the budgets records: the one place that knows the key layout.
 
 Values are canonical JSON (sorted keys, no whitespace) so every endorser writes identical bytes.
-Key layout (composite keys; `at` is a fixed-width UTC timestamp, so keys sort by time):
+Key layout (composite keys; `at` is a fixed-width UTC timestamp, so keys sort by time; `day` its
+UTC date, so a day is a key prefix; `~` marks a value inverted to fixed-width digits, so keys sort
+newest first: Fabric reads ranges in ascending order only):
 
     scheme           [scheme_id]                               Scheme
     merchant         [merchant_id]                             Merchant
@@ -12,7 +14,8 @@ Key layout (composite keys; `at` is a fixed-width UTC timestamp, so keys sort by
     budget-entry     [budget_id, seq]                          BudgetEntry
     code             [budget_id, nonce]                        payment_id (a used payment code)
     payment          [payment_id]                              Payment
-    statement        [merchant_id, at, entry_id]               MerchantEntry
+    statement        [merchant_id, day, at, entry_id]          MerchantEntry
+    statement-newest [merchant_id, ~day, ~at, entry_id]        MerchantEntry (the same lines, newest first)
     receivable       [merchant_id, scheme_id, at, entry_id]    MerchantEntry (open, until settled)
     settlement       [settlement_id]                           Settlement
     personal (private collection "personal") [budget_id]       PersonalData
@@ -28,7 +31,7 @@ name them up front (the read plans) and they arrive together, in one round trip 
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import date, datetime, timezone
 from typing import TypeVar
 
 from pydantic import BaseModel
@@ -175,8 +178,10 @@ class Records:
     def add_merchant_entry(self, entry: MerchantEntry) -> None:
         """A statement line, announced as the transaction's event (tills follow their own);
         payment and refund lines are also open receivables until settled."""
-        value = _encode(entry)  # the same bytes three times
-        self._ledger.put(("statement", entry.merchant_id, _at(entry.at), entry.id), value)
+        value = _encode(entry)  # the same bytes four times
+        self._ledger.put(("statement", entry.merchant_id, _day(entry.at), _at(entry.at), entry.id), value)
+        self._ledger.put(("statement-newest", entry.merchant_id, _inverted_day(entry.at), _inverted_at(entry.at),
+                          entry.id), value)
         if entry.kind is not MerchantEntryKind.SETTLEMENT:
             self._ledger.put(_receivable_key(entry), value)
         self._ledger.emit(entry.event_name, value)
@@ -190,8 +195,14 @@ class Records:
         for entry in entries:
             self._ledger.delete(_receivable_key(entry))
 
-    def merchant_statement(self, merchant_id: str, page_size: int, bookmark: str) -> Page[MerchantEntry]:
-        return self._decoded_page(("statement", merchant_id), MerchantEntry, page_size, bookmark)
+    def merchant_statement(self, merchant_id: str, page_size: int, bookmark: str, day: date | None = None,
+                           newest_first: bool = False) -> Page[MerchantEntry]:
+        """Every line or one UTC day's, oldest or newest first."""
+        if newest_first:
+            prefix: Key = ("statement-newest", merchant_id) + (() if day is None else (_inverted_day(day),))
+        else:
+            prefix = ("statement", merchant_id) + (() if day is None else (day.isoformat(),))
+        return self._decoded_page(prefix, MerchantEntry, page_size, bookmark)
 
     def settlement(self, settlement_id: str) -> Settlement:
         return self._load(("settlement", settlement_id), Settlement)
@@ -271,6 +282,20 @@ def _encode(record: BaseModel) -> bytes:
 
 def _at(moment: datetime) -> str:
     return f"{moment:%Y-%m-%dT%H:%M:%S.%f}Z"
+
+
+def _day(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).date().isoformat()
+
+
+def _inverted_day(moment: date) -> str:
+    day = moment.astimezone(timezone.utc).date() if isinstance(moment, datetime) else moment
+    return f"{99_999_999 - int(day.strftime('%Y%m%d')):08d}"
+
+
+def _inverted_at(moment: datetime) -> str:
+    micros = int(moment.timestamp()) * 1_000_000 + moment.microsecond
+    return f"{10**17 - micros:017d}"
 
 
 def _identity_key(identity: str) -> Key:

@@ -1,6 +1,6 @@
 """The payment moment's ledger side on the real network, through the gateways: an officer's
 activation letter, a phone activating with it (a wrong code counted first), a till checking the
-phone's code and paying without naming the budget, a lost phone's new letter making the old key
+phone's code, paying without naming the budget and finding the payment first in today's statement, a lost phone's new letter making the old key
 useless, and a letter locked after five wrong codes."""
 from __future__ import annotations
 
@@ -73,6 +73,10 @@ def test_a_phone_activates_from_the_letter_and_the_till_checks_and_pays(world):
     assert "balance" not in too_much.text.lower()
     paid = bike.post("/v1/budgets/payments", {"amount": 4_500, "category": "bicycles", "code": phone_code})
     assert (paid.status_code, paid.json()["budget_id"]) == (201, budget_id), paid.text
+    day = paid.json()["paid_at"][:10]
+    newest = bike.get("/v1/budgets/merchants/fietsenwinkel/statement",
+                      params={"day": day, "newest_first": "true", "page_size": 1}).json()
+    assert newest["items"][0]["payment_id"] == paid.json()["id"]
     replayed = bike.post("/v1/budgets/payment-checks", {"amount": 100, "category": "bicycles", "code": phone_code})
     assert (replayed.status_code, replayed.json()["code"]) == (409, "CODE_REPLAYED")
     limited = bike.post("/v1/budgets/payment-checks", {"amount": 100, "category": "bicycles", "code": phone_code})

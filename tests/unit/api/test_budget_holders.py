@@ -95,3 +95,16 @@ def test_a_till_checks_a_code_a_few_times_and_pays_without_naming_the_budget(gat
                                     headers=gateway.auth("shop"))
     assert (garbled.status_code, garbled.get_json()["code"]) == (400, "INVALID_ARGUMENT")
     assert "budget_id" in garbled.get_json()["message"]
+
+
+def test_a_till_asks_for_todays_statement_newest_first(gateway):
+    gateway.invoker.answers["merchant_statement"] = lambda call: b'{"items": [], "bookmark": ""}'
+    path = "/v1/budgets/merchants/fietsenwinkel/statement"
+    today = gateway.client().get(path, query_string={"day": "2026-12-03", "newest_first": "true", "page_size": 5},
+                                 headers=gateway.auth("shop"))
+    assert today.status_code == 200
+    assert gateway.invoker.calls[-1][1].args == ("fietsenwinkel", "5", "", "2026-12-03", "true")
+    assert gateway.client().get(path, headers=gateway.auth("shop")).status_code == 200
+    assert gateway.invoker.calls[-1][1].args == ("fietsenwinkel", "20", "", "", "false")
+    bad = gateway.client().get(path, query_string={"day": "3 december"}, headers=gateway.auth("shop"))
+    assert (bad.status_code, bad.get_json()["errors"][0]["field"]) == (422, "query.day")
