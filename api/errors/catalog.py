@@ -37,6 +37,7 @@ class Scope(Enum):
     FABRIC = "operations that call a chaincode or the ledger"
     WRITE = "operations that submit a transaction"
     GENERIC = "the generic /v1/channels/... operations"
+    OWN = "the one operation that names it (`own_codes`)"
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,17 @@ GATEWAY: tuple[Entry, ...] = (
 )
 """The gateway's own codes (OUTCOME_UNKNOWN is also 504: the orderer or the commit did not confirm)."""
 
+NO_WALLET_IDENTITY = Entry("NO_WALLET_IDENTITY", 403, "No gateway user has role `wallet`, so this gateway "
+                           "activates no budgets", Action.GIVE_UP, Scope.OWN)
+ACTIVATION_REFUSED = Entry("ACTIVATION_REFUSED", 403, "Not the letter's activation code; the message says how "
+                           "many attempts are left", Action.ASK, Scope.OWN)
+TOO_MANY_ATTEMPTS = Entry("TOO_MANY_ATTEMPTS", 429, "Too many activation attempts from this client (see "
+                          "`Retry-After`)", Action.RETRY, Scope.OWN)
+CHECK_LIMIT = Entry("CHECK_LIMIT", 429, "This payment code was checked as often as allowed; pay or ask for a "
+                    "new code", Action.ASK, Scope.OWN)
+BUDGETS_GATEWAY: tuple[Entry, ...] = (NO_WALLET_IDENTITY, ACTIVATION_REFUSED, TOO_MANY_ATTEMPTS, CHECK_LIMIT)
+"""The budgets area's own codes: activations without a login, and a till's checks."""
+
 OUTCOME_UNKNOWN_TIMEOUT = Entry(
     "OUTCOME_UNKNOWN", 504, "The orderer or the commit did not confirm in time: the transaction may "
     "still commit", Action.ASK_LEDGER, Scope.WRITE)
@@ -149,7 +161,8 @@ GENERIC: tuple[Entry, ...] = (
 """What the generic operations add: any chaincode's code may come back, these are always possible."""
 
 TABLES: dict[str, tuple[Entry, ...]] = {
-    "gateway": (*GATEWAY, OUTCOME_UNKNOWN_TIMEOUT, *SHIM), "budgets": BUDGETS, "registry": REGISTRY}
+    "gateway": (*GATEWAY, OUTCOME_UNKNOWN_TIMEOUT, *SHIM, *BUDGETS_GATEWAY), "budgets": BUDGETS,
+    "registry": REGISTRY}
 """Each table of api/README.md, by its heading's first word."""
 
 

@@ -147,7 +147,7 @@ def error_codes(spec: RouteSpec) -> list[catalog.Entry]:
         scopes.add(catalog.Scope.WRITE)
     codes = [entry for entry in (*catalog.GATEWAY, catalog.OUTCOME_UNKNOWN_TIMEOUT)
              if entry.scope in scopes]
-    return codes + list(spec.refusals or ())
+    return codes + list(spec.own_codes) + list(spec.refusals or ())
 
 
 def _responses(spec: RouteSpec, schemas: dict) -> dict[str, Any]:

@@ -64,6 +64,8 @@ class RouteSpec:
     """It submits a transaction: an Idempotency-Key header makes repeats safe."""
     refusals: tuple[Entry, ...] | None = None
     """The codes its chaincode (or the ledger) may refuse it with; None: it calls no chaincode."""
+    own_codes: tuple[Entry, ...] = ()
+    """The gateway's codes only this operation answers with (its own limits, say)."""
 
 
 def json_result(status: int) -> Shape:
@@ -99,7 +101,8 @@ class Routes:
               public: bool = False, body: type[BaseModel] | None = None,
               query: type[BaseModel] | None = None, response: Any = None, status: int = 200,
               media_type: str = JSON, body_type: str = JSON, shape: Shape | None = None,
-              responses: tuple[int, ...] = (), idempotent: bool | None = None) -> Callable:
+              responses: tuple[int, ...] = (), idempotent: bool | None = None,
+              own_codes: tuple[Entry, ...] = ()) -> Callable:
         """`idempotent` defaults to True for every method but GET on non-public routes."""
         def register(handler: Callable) -> Callable:
             spec = RouteSpec(method=method, path=self.url_prefix + rule,
@@ -109,7 +112,7 @@ class Routes:
                              body=body, query=query, response=response, status=status,
                              media_type=media_type, body_type=body_type, shape=shape, responses=responses,
                              idempotent=(method != "GET" and not public) if idempotent is None
-                             else idempotent, refusals=self.refusals)
+                             else idempotent, refusals=self.refusals, own_codes=own_codes)
             self.blueprint.add_url_rule(rule, endpoint=handler.__name__, methods=[method],
                                         view_func=_view(spec, handler))
             self.specs.append(spec)

@@ -27,6 +27,7 @@ from grootboek.chaincode.budgets.domain.fields import Identifier
 from ...auth.roles import Role
 from ...auth.user import User
 from ...errors import ApiError
+from ...errors.catalog import ACTIVATION_REFUSED, NO_WALLET_IDENTITY, TOO_MANY_ATTEMPTS
 from ...fabric.calls import Chaincode, ChaincodeCall
 from ...fabric.invoker import Submitted
 from ...routing import Routes
@@ -96,19 +97,20 @@ def add(routes: Routes, budgets: Chaincode) -> None:
 
     @routes.post("/activations", public=True, body=ActivationRequest, response=ActivationResult,
                  responses=(403, 404, 409, 422, 429, 503), idempotent=False,
+                 own_codes=(NO_WALLET_IDENTITY, ACTIVATION_REFUSED, TOO_MANY_ATTEMPTS),
                  summary="Bind a phone's key to a budget with its letter's secret (no login)")
     def activate(body: ActivationRequest) -> Response:
         """A wrong secret answers 403 ACTIVATION_REFUSED with the attempts left on the letter."""
         client = request.remote_addr or "unknown"
         if not clients.take(client):
-            raise ApiError(429, "TOO_MANY_ATTEMPTS", "too many activation attempts from this client; try later",
+            raise ApiError(429, TOO_MANY_ATTEMPTS.code, "too many activation attempts from this client; try later",
                            headers={"Retry-After": str(clients.retry_after(client))})
         call = budgets.write("Budgets:activate", body.budget_id, body.holder_key,
                              transient={TRANSIENT_KEY: body.secret.encode()})
         submitted = _submit(_wallet_user(), call)
         result = ActivationResult.model_validate_json(submitted.result)
         if not result.activated:
-            raise ApiError(403, "ACTIVATION_REFUSED",
+            raise ApiError(403, ACTIVATION_REFUSED.code,
                            f"this is not the activation code of budget {body.budget_id}; "
                            f"{result.attempts_left} attempts left", transaction_id=submitted.transaction_id)
         return _answer(result, 200, submitted.transaction_id)
@@ -139,5 +141,5 @@ def _answer(body: BaseModel, status: int, transaction_id: str) -> Response:
 def _wallet_user() -> User:
     wallets = [user for user in current_services().users.all() if Role.WALLET in user.roles]
     if not wallets:
-        raise ApiError(403, "NO_WALLET_IDENTITY", "this gateway activates no budgets: no user has role wallet")
+        raise ApiError(403, NO_WALLET_IDENTITY.code, "this gateway activates no budgets: no user has role wallet")
     return wallets[0]

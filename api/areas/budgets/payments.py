@@ -9,6 +9,7 @@ from ...auth.roles import Role
 from ...auth.user import User
 from ...fabric.calls import Chaincode, ChaincodeCall
 from ...errors import ApiError
+from ...errors.catalog import CHECK_LIMIT
 from ...routing import Routes
 from ..common import READ_ERRORS, WRITE_ERRORS
 from .limits import AttemptLimiter
@@ -32,13 +33,13 @@ def add(routes: Routes, budgets: Chaincode) -> None:
     checks = AttemptLimiter(CHECKS_PER_CODE, 24 * 3600)
 
     @routes.post("/payment-checks", body=PaymentRequest, response=PaymentCheck, roles=merchant,
-                 responses=(404, 409, 429, 503), idempotent=False,
+                 responses=(404, 409, 429, 503), idempotent=False, own_codes=(CHECK_LIMIT,),
                  summary="Check a code before paying: would this amount be paid? (never the balance)")
     def check_payment(user: User, body: PaymentRequest) -> ChaincodeCall:
         """The answer `pay` would give now, nothing recorded: 200 `fits`, or the refusal's code.
         At most 3 checks per code (429 CHECK_LIMIT)."""
         if not checks.take(hashlib.sha256(body.code.encode()).hexdigest()):
-            raise ApiError(429, "CHECK_LIMIT", f"this code was checked {CHECKS_PER_CODE} times; pay or ask for "
+            raise ApiError(429, CHECK_LIMIT.code, f"this code was checked {CHECKS_PER_CODE} times; pay or ask for "
                                                "a new code")
         return budgets.read("Budgets:check_payment", body.budget(), body.amount, body.category, body.code)
 
