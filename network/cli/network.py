@@ -58,6 +58,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         ports = " ".join(f"{k}={v}" for k, v in n.ports.items())
         heights = " ".join(f"{k}@{v}" for k, v in sorted(n.heights.items()))
         print(f"{n.name:24} {n.pid or '-':>7} {health:8} {n.restarts:>8}  {ports} {heights}".rstrip())
+        if n.last_error and health != "ok":
+            print(f"{'':24} last error: {n.last_error}")
     return 0
 
 

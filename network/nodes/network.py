@@ -54,6 +54,8 @@ class NodeStatus:
     ports: dict[str, int]
     healthy: bool | None = None
     heights: dict[str, int] = field(default_factory=dict)
+    last_error: str | None = None
+    """From the log of its last run that ended (the supervisor's), if it ever died."""
 
 
 def topology_differences(old: Consortium, new: Consortium) -> list[str]:
@@ -419,7 +421,8 @@ class Network:
 
         def base(name: str, kind: str, ports: dict[str, int]) -> NodeStatus:
             proc = processes.get(name, {})
-            return NodeStatus(name, kind, proc.get("pid"), bool(proc.get("running")), proc.get("restarts", 0), ports)
+            return NodeStatus(name, kind, proc.get("pid"), bool(proc.get("running")), proc.get("restarts", 0), ports,
+                              last_error=proc.get("last_error"))
 
         def orderer_status(o: OrdererNode) -> NodeStatus:
             node = base(o.name, "orderer", {"port": o.port, "admin": o.admin_port, "operations": o.operations_port})

@@ -4,7 +4,10 @@ CA and REST gateway, restarts what dies, and stops exactly what it started.
 `grootboek up` writes the desired processes to run/processes.json and starts (or reloads) the
 supervisor; the CLI talks to it over a Unix socket with one JSON request and one JSON reply per
 connection. Each child gets GROOTBOEK_STATE_DIR in its environment, so even if the supervisor is
-killed, `down` can recognise exactly its processes and no others.
+killed, `down` can recognise exactly its processes and no others. Each child leads its own process
+group, and the whole group goes when it stops or dies: nothing it started (a worker, a helper)
+keeps holding its ports for the restarted one. `status` gives a child that died its last error
+line from its log, so a crash loop says why.
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -26,6 +30,8 @@ log = logging.getLogger(__name__)
 MARKER = "GROOTBOEK_STATE_DIR"
 MAX_LOG_BYTES = 20 * 1024 * 1024
 STOP_TIMEOUT = 10.0
+LOG_TAIL_BYTES = 64 * 1024
+_ERROR_LINE = re.compile(r"error|erro\b|panic|fatal|exception|traceback|refus", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -179,6 +185,7 @@ class _Child:
         self.started_at = 0.0
         self.next_start = 0.0
         self.failures = 0
+        self.last_error: str | None = None
 
     def status(self) -> dict:
         running = self.proc is not None and self.proc.poll() is None
@@ -190,7 +197,29 @@ class _Child:
             "restarts": self.restarts,
             "last_exit": self.last_exit,
             "uptime": round(time.time() - self.started_at, 1) if running else None,
+            "last_error": self.last_error,
         }
+
+
+def last_error_line(log_file: Path) -> str | None:
+    """The last line of the log's latest run that reads like an error, else its last line."""
+    try:
+        with open(log_file, "rb") as log_:
+            log_.seek(max(0, log_file.stat().st_size - LOG_TAIL_BYTES))
+            tail = log_.read().decode(errors="replace")
+    except OSError:
+        return None
+    lines = [line.strip() for line in tail.split("\n--- ")[-1].splitlines()[1:] if line.strip()]
+    errors = [line for line in lines if _ERROR_LINE.search(line)]
+    return (errors or lines or [None])[-1]
+
+
+def _signal_group(proc: subprocess.Popen, signum: int) -> None:
+    """Signals the child's whole process group (it leads one: start_new_session)."""
+    try:
+        os.killpg(proc.pid, signum)
+    except (ProcessLookupError, PermissionError):  # the group is gone already
+        pass
 
 
 class Supervisor:
@@ -203,8 +232,11 @@ class Supervisor:
         self.stopping = threading.Event()
 
     # process control (callers hold the lock)
+    def _log_path(self, name: str) -> Path:
+        return self.state_dir / "logs" / f"{name}.log"
+
     def _log_file(self, name: str) -> Path:
-        path = self.state_dir / "logs" / f"{name}.log"
+        path = self._log_path(name)
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists() and path.stat().st_size > MAX_LOG_BYTES:
             os.replace(path, path.with_suffix(".log.1"))
@@ -227,15 +259,17 @@ class Supervisor:
     def _terminate(self, children: list[_Child]) -> None:
         live = [c for c in children if c.proc is not None and c.proc.poll() is None]
         for child in live:
-            child.proc.send_signal(signal.SIGTERM)  # type: ignore[union-attr]
+            _signal_group(child.proc, signal.SIGTERM)  # type: ignore[arg-type]
         deadline = time.monotonic() + STOP_TIMEOUT
         for child in live:
             try:
                 child.proc.wait(timeout=max(0.1, deadline - time.monotonic()))  # type: ignore[union-attr]
             except subprocess.TimeoutExpired:
-                child.proc.kill()  # type: ignore[union-attr]
+                _signal_group(child.proc, signal.SIGKILL)  # type: ignore[arg-type]
                 child.proc.wait()  # type: ignore[union-attr]
         for child in children:
+            if child.proc is not None:
+                _signal_group(child.proc, signal.SIGKILL)  # what the leader left behind
             (self.pid_dir / f"{child.spec.name}.pid").unlink(missing_ok=True)
 
     def load(self) -> None:
@@ -265,7 +299,9 @@ class Supervisor:
                 if child.proc is None or child.proc.poll() is None or not child.wanted:
                     continue
                 if child.next_start == 0.0:
+                    _signal_group(child.proc, signal.SIGKILL)  # what the dead leader left behind
                     child.last_exit = child.proc.returncode
+                    child.last_error = last_error_line(self._log_path(child.spec.name))
                     lived = time.time() - child.started_at
                     child.failures = 0 if lived > 30 else child.failures + 1
                     child.next_start = now + min(10.0, 0.5 * 2 ** child.failures)

@@ -66,3 +66,39 @@ def test_unknown_process_and_command_are_errors(state):
         supervisor.request(run, {"cmd": "stop", "name": "nope"})
     with pytest.raises(supervisor.SupervisorError, match="unknown command"):
         supervisor.request(run, {"cmd": "dance"})
+
+
+CRASHER = [sys.executable, "-c", "import subprocess, sys, time; "
+           "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)']); "
+           "print('starting up', flush=True); print('FATAL: database disk image is malformed', flush=True); "
+           "print('bye', flush=True); time.sleep(600)"]
+
+
+def test_a_dead_process_takes_its_group_with_it_and_status_says_why(tmp_path):
+    run_dir = tmp_path / "run"
+    supervisor.write_specs(run_dir, [ProcessSpec("crasher", CRASHER)])
+    supervisor.start_daemon(run_dir, tmp_path)
+    try:
+        first = wait_for(lambda: status(run_dir, "crasher")["pid"], "crasher running")
+        log = tmp_path / "logs" / "crasher.log"
+        wait_for(lambda: "bye" in log.read_text(), "crasher logged")
+        helper = wait_for(lambda: next((p for p in supervisor.marked_processes(tmp_path)
+                                        if p not in (first, supervisor.daemon_pid(run_dir))), None),
+                          "the crasher's helper running")
+        assert os.getpgid(helper) == first  # in the crasher's group
+        os.kill(first, signal.SIGKILL)
+        died = wait_for(lambda: (s := status(run_dir, "crasher"))["last_exit"] is not None and s, "death seen")
+        assert died["last_error"] == "FATAL: database disk image is malformed"
+        wait_for(lambda: not _alive(helper), "the helper gone with its group", timeout=30)
+    finally:
+        supervisor.request(run_dir, {"cmd": "shutdown"})
+        wait_for(lambda: not supervisor.is_running(run_dir), "supervisor gone", timeout=30)
+        supervisor.terminate(supervisor.marked_processes(tmp_path))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
