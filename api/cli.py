@@ -71,6 +71,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     revoke.add_argument("token_id")
     revoke.set_defaults(handler=cmd_token_revoke)
 
+    backup = commands.add_parser("backup", help="copy the gateway's database (users, tokens, "
+                                 "payment records) consistently, also while it runs")
+    _gateway_options(backup)
+    backup.add_argument("--to", type=Path, required=True, help="the new backup file")
+    backup.set_defaults(handler=cmd_backup)
+
 
 def _user_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--role", action="append", dest="roles", metavar="ROLE",
@@ -114,18 +120,41 @@ def _load_config(args: argparse.Namespace):
 
 def _accounts(args: argparse.Namespace):
     from .accounts import Accounts
+    from .store.database import DatabaseRefused
 
-    return Accounts.open(_load_config(args))
+    try:
+        return Accounts.open(_load_config(args))
+    except DatabaseRefused as exc:
+        raise CommandError(str(exc)) from None
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from .config import ConfigError
     from .server import serve
+    from .store.database import DatabaseRefused
 
     try:
         serve(config_path(args))
-    except ConfigError as exc:
+    except (ConfigError, DatabaseRefused) as exc:
         raise CommandError(str(exc)) from None
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """A consistent copy of the running gateway's database (SQLite's online backup)."""
+    import sqlite3
+
+    from .store.database import FILE_NAME
+
+    source = _load_config(args).data_dir / FILE_NAME
+    if not source.exists():
+        raise CommandError(f"{source}: no database to back up")
+    if args.to.exists():
+        raise CommandError(f"{args.to} exists: back up to a new file")
+    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as db, sqlite3.connect(args.to) as copy:
+        db.backup(copy)
+    args.to.chmod(0o600)
+    print(f"backed up {source} to {args.to}")
     return 0
 
 

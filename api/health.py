@@ -1,9 +1,13 @@
-"""Liveness (the process answers) and readiness (its peer connection is up)."""
+"""Liveness (the process answers) and readiness (its peer connection is up and its database can
+be read and written)."""
 from __future__ import annotations
+
+import sqlite3
 
 from pydantic import BaseModel
 
 from .errors import ApiError
+from .errors.mapping import database_error
 from .routing import Routes
 from .services import current_services
 
@@ -22,8 +26,12 @@ def routes() -> Routes:
         return HealthStatus(status="live")
 
     @health.get("/ready", public=True, response=HealthStatus, responses=(503,),
-                summary="The gateway can reach its organisation's peer")
+                summary="The gateway can reach its organisation's peer and use its database")
     def ready() -> HealthStatus:
+        try:
+            current_services().database.check()
+        except sqlite3.Error as exc:
+            raise database_error(exc) from None
         if not current_services().connections.ready(READY_TIMEOUT_SECONDS):
             raise ApiError(503, "PEER_UNAVAILABLE", "the organisation's peer is not reachable",
                            headers={"Retry-After": "2"})

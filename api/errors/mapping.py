@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 
 import grpc
 
@@ -48,6 +49,15 @@ _RETRYABLE_COMMIT = frozenset({"MVCC_READ_CONFLICT", "PHANTOM_READ_CONFLICT"})
 # certificate); the gateway finds out why (fabric/refusals.py).
 _IDENTITY_REFUSED = re.compile(r"access denied: channel \[([^\]]*)\] creator org (?:\[([^\]]*)\]|unknown)")
 IDENTITY_REFUSED = "IDENTITY_REFUSED"
+
+# The gateway's own database failing: what the SQLite message says, and the code that names it.
+_DATABASE: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (("readonly", "read-only"), "DATABASE_READ_ONLY", "the gateway's database cannot be written"),
+    (("malformed", "not a database", "corrupt"), "DATABASE_DAMAGED", "the gateway's database is damaged"),
+    (("locked", "busy"), "DATABASE_BUSY", "the gateway's database is busy"),
+    (("disk", "unable to open", "no such table"), "DATABASE_UNAVAILABLE",
+     "the gateway's database is unavailable"),
+)
 
 # What an unknown outcome's gRPC status says happened.
 _LOST = {grpc.StatusCode.UNAVAILABLE: "the connection was lost",
@@ -103,6 +113,8 @@ def to_api_error(exc: BaseException) -> ApiError:
         return _by_grpc(exc, Disposition.RETRY, default=(503, "PEER_UNAVAILABLE"))
     if isinstance(exc, GatewayError):
         return _by_grpc(exc, Disposition.RETRY, default=(503, "PEER_UNAVAILABLE"))
+    if isinstance(exc, sqlite3.Error):
+        return database_error(exc)
     logger.error("unexpected failure", exc_info=exc)
     return ApiError(500, "INTERNAL", "the gateway failed unexpectedly; the error is logged",
                     disposition=Disposition.UNKNOWN)
@@ -133,6 +145,17 @@ def _by_grpc(exc: GatewayError, disposition: Disposition, default: tuple[int, st
     message = exc.message + (f" ({details})" if details else "")
     return ApiError(status, code, message, transaction_id=exc.transaction_id, disposition=disposition,
                     headers={"Retry-After": "1"} if status == 503 else None)
+
+
+def database_error(exc: sqlite3.Error) -> ApiError:
+    """503 with a code naming what is wrong with the database (never a generic 500)."""
+    text = str(exc).lower()
+    code, what = next(((code, what) for markers, code, what in _DATABASE
+                       if any(marker in text for marker in markers)),
+                      ("DATABASE_ERROR", "the gateway's database failed"))
+    logger.error("database failure", extra={"code": code, "error": str(exc)})
+    return ApiError(503, code, f"{what} ({exc}); the operator is told by /health/ready",
+                    disposition=Disposition.UNKNOWN, headers={"Retry-After": "5"})
 
 
 def _identity_refused(exc: GatewayError) -> ApiError | None:

@@ -3,18 +3,26 @@ the `grootboek api` commands that change it while the gateway runs.
 
 WAL lets readers proceed while one process writes; `BEGIN IMMEDIATE` takes the write lock up front
 so read-then-write sequences (claiming an idempotency key) are atomic across processes.
+
+The database holds who may use the gateway and which payments are settled, so losing it silently
+is worse than not starting: a marker next to it records that it was created, and a missing or
+empty database where the marker says one existed, or a damaged one, is refused at start
+(DatabaseRefused) with what to do instead of starting "ok" with every user gone.
 """
 from __future__ import annotations
 
 import os
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 FILE_NAME = "gateway.sqlite"
+MARKER_NAME = "gateway.sqlite.created"
 BUSY_TIMEOUT_MS = 10_000
+RESTORE_HINT = "restore it from a backup (api/README.md, 'The database: backup and restore')"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -50,6 +58,7 @@ CREATE TABLE IF NOT EXISTS idempotency (
     PRIMARY KEY (user, key)
 );
 CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency(created_at);
+CREATE TABLE IF NOT EXISTS health (id INTEGER PRIMARY KEY CHECK (id = 1), checked_at REAL NOT NULL);
 """
 
 # Columns added since a table was first created: (table, column, declaration, then). A record
@@ -59,17 +68,48 @@ MIGRATIONS = (("idempotency", "envelope", "BLOB",
                "UPDATE idempotency SET envelope = X'' WHERE transaction_id IS NOT NULL"),)
 
 
+class DatabaseRefused(Exception):
+    """The database cannot be used as it is: it says why and what to do."""
+
+
 class Database:
     """One connection per thread (sqlite3 connections must not cross threads), reopened after a
     fork."""
 
     def __init__(self, data_dir: Path) -> None:
         self.path = Path(data_dir) / FILE_NAME
+        self.marker = Path(data_dir) / MARKER_NAME
         self._local = threading.local()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.connection().executescript(SCHEMA)  # runs in its own transaction
-        self._migrate()
+        self._refuse_a_lost_database()
+        try:
+            self.connection().executescript(SCHEMA)  # runs in its own transaction
+            self._migrate()
+            damage = self.connection().execute("PRAGMA quick_check").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseRefused(f"{self.path} is damaged ({exc}): {RESTORE_HINT}") from None
+        if damage != "ok":
+            raise DatabaseRefused(f"{self.path} is damaged ({damage}): {RESTORE_HINT}")
         self.path.chmod(0o600)
+        if not self.marker.exists():
+            self.marker.write_text(f"{time.strftime('%Y-%m-%dT%H:%M:%S%z')}\n")
+
+    def _refuse_a_lost_database(self) -> None:
+        if not self.marker.exists():
+            return
+        state = "missing" if not self.path.exists() else "empty" if self.path.stat().st_size == 0 else None
+        if state:
+            raise DatabaseRefused(
+                f"{self.path} is {state}, but this data directory had a database (created "
+                f"{self.marker.read_text().strip()}): {RESTORE_HINT}; or, to start afresh with no "
+                f"users, tokens or payment records, delete {self.marker}")
+
+    def check(self) -> None:
+        """Raises sqlite3.Error unless the database can be read and written now (readiness)."""
+        with self.transaction(immediate=True) as db:
+            db.execute("SELECT count(*) FROM users").fetchone()
+            db.execute("INSERT INTO health (id, checked_at) VALUES (1, ?) ON CONFLICT(id) DO UPDATE"
+                       " SET checked_at = excluded.checked_at", (time.time(),))
 
     def _migrate(self) -> None:
         with self.transaction(immediate=True) as db:

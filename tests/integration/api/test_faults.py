@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+from grootboek.api.__main__ import main as api_main
 from grootboek.api.store.database import FILE_NAME
 from grootboek.network.admin.revocation import revoke_user
 from grootboek.network.nodes import gateways as network_gateways
@@ -170,3 +171,35 @@ def test_a_revoked_identity_is_told_so_with_403(network, tills):
     answer = wait_for(refused, "the peer refusing the revoked certificate", timeout=60)
     assert (answer["status"], answer["code"]) == (403, "CERTIFICATE_REVOKED"), answer
     assert "revoked by MerchantsMSP's revocation list" in answer["message"]
+
+
+def test_a_lost_database_is_refused_at_start_and_the_documented_restore_brings_it_back(network, tills, tmp_path):
+    merchants = tills["Merchants"]
+    backup = tmp_path / "merchants.sqlite"
+    assert api_main(["backup", "--config", str(merchants.config_path), "--to", str(backup)]) == 0
+    gateway = network.layout.api_id(network.consortium.organization("Merchants"))
+    data = network_gateways.api_dir(network.layout, network.consortium.organization("Merchants")) / "data"
+    (data / FILE_NAME).write_bytes(b"")  # lost under the running gateway
+    os.kill(_processes(network)[gateway]["pid"], signal.SIGKILL)
+
+    def refused() -> str | None:
+        node = next(n for n in network.status() if n.name == gateway)
+        return node.last_error if node.last_error and "is empty" in node.last_error else None
+    reason = wait_for(refused, "the restarted gateway refusing the empty database", timeout=60)
+    assert "this data directory had a database" in reason and "restore it from a backup" in reason
+
+    supervisor.request(network.run_dir, {"cmd": "stop", "name": gateway})
+    for leftover in (data / f"{FILE_NAME}-wal", data / f"{FILE_NAME}-shm"):
+        leftover.unlink(missing_ok=True)
+    (data / FILE_NAME).write_bytes(backup.read_bytes())
+    supervisor.request(network.run_dir, {"cmd": "start", "name": gateway})
+    me = wait_for(lambda: _answer(merchants.client("fietsenwinkel"), "/v1/me"), "the restored gateway", timeout=60)
+    assert me["name"] == "fietsenwinkel"  # its users are back
+
+
+def _answer(client, path: str) -> dict | None:
+    try:
+        response = client.get(path)
+    except requests.ConnectionError:
+        return None
+    return response.json() if response.status_code == 200 else None

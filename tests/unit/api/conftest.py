@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 from grootboek.api.accounts import Accounts
 from grootboek.api.app import create_app
@@ -72,3 +73,12 @@ def gateway(tmp_path, organisation) -> Gateway:
     invoker, ledger = FakeInvoker(), FakeLedger()
     services = Services.open(config, invoker=invoker, ledger=ledger)  # type: ignore[arg-type]
     return Gateway(create_app(config, services), invoker, ledger, tokens, accounts, services)
+
+
+@pytest.fixture
+def config(tmp_path) -> str:
+    """A gateway configuration file for the admin commands (data in tmp_path/data)."""
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump({"organization": "Municipality", "msp_id": "MunicipalityMSP",
+                                    "connection_profile": "profile.json", "data_dir": "data"}))
+    return str(path)

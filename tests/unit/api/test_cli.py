@@ -13,14 +13,6 @@ from grootboek.cli import main as grootboek_main
 from grootboek.network.cli.support import CommandError
 
 
-@pytest.fixture
-def config(tmp_path):
-    path = tmp_path / "config.yaml"
-    path.write_text(yaml.safe_dump({"organization": "Municipality", "msp_id": "MunicipalityMSP",
-                                    "connection_profile": "profile.json", "data_dir": "data"}))
-    return str(path)
-
-
 def run(capsys, *argv: str) -> str:
     assert main(list(argv)) == 0
     return capsys.readouterr().out
