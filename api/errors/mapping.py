@@ -50,14 +50,15 @@ _RETRYABLE_COMMIT = frozenset({"MVCC_READ_CONFLICT", "PHANTOM_READ_CONFLICT"})
 _IDENTITY_REFUSED = re.compile(r"access denied: channel \[([^\]]*)\] creator org (?:\[([^\]]*)\]|unknown)")
 IDENTITY_REFUSED = "IDENTITY_REFUSED"
 
-# The gateway's own database failing: what the SQLite message says, and the code that names it.
-_DATABASE: tuple[tuple[tuple[str, ...], str, str], ...] = (
-    (("readonly", "read-only"), "DATABASE_READ_ONLY", "the gateway's database cannot be written"),
-    (("malformed", "not a database", "corrupt"), "DATABASE_DAMAGED", "the gateway's database is damaged"),
-    (("locked", "busy"), "DATABASE_BUSY", "the gateway's database is busy"),
-    (("disk", "unable to open", "no such table"), "DATABASE_UNAVAILABLE",
+# The gateway's own database failing: the code that names it, what the SQLite message says.
+_DATABASE: tuple[tuple[int, str, tuple[str, ...], str], ...] = (
+    (503, "DATABASE_READ_ONLY", ("readonly", "read-only"), "the gateway's database cannot be written"),
+    (503, "DATABASE_DAMAGED", ("malformed", "not a database", "corrupt"), "the gateway's database is damaged"),
+    (503, "DATABASE_BUSY", ("locked", "busy"), "the gateway's database is busy"),
+    (503, "DATABASE_UNAVAILABLE", ("disk", "unable to open", "no such table"),
      "the gateway's database is unavailable"),
 )
+_DATABASE_OTHER = (503, "DATABASE_ERROR", (), "the gateway's database failed")
 
 # What an unknown outcome's gRPC status says happened.
 _LOST = {grpc.StatusCode.UNAVAILABLE: "the connection was lost",
@@ -150,11 +151,10 @@ def _by_grpc(exc: GatewayError, disposition: Disposition, default: tuple[int, st
 def database_error(exc: sqlite3.Error) -> ApiError:
     """503 with a code naming what is wrong with the database (never a generic 500)."""
     text = str(exc).lower()
-    code, what = next(((code, what) for markers, code, what in _DATABASE
-                       if any(marker in text for marker in markers)),
-                      ("DATABASE_ERROR", "the gateway's database failed"))
+    status, code, _, what = next((entry for entry in _DATABASE if any(marker in text for marker in entry[2])),
+                                 _DATABASE_OTHER)
     logger.error("database failure", extra={"code": code, "error": str(exc)})
-    return ApiError(503, code, f"{what} ({exc}); the operator is told by /health/ready",
+    return ApiError(status, code, f"{what} ({exc}); the operator is told by /health/ready",
                     disposition=Disposition.UNKNOWN, headers={"Retry-After": "5"})
 
 
