@@ -34,6 +34,19 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(doc, default=str)
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever `sys.stderr` is when a record is emitted: a process that calls the CLI
+    in-process (tests, tools) may replace or close the stream it had at configure()."""
+
+    @property  # type: ignore[override]
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 def configure(level: str | int | None = None, stream=None) -> None:
     """Installs the JSON handler on the root logger (idempotent)."""
     level = level or os.environ.get("GROOTBOEK_LOG_LEVEL", "WARNING")
@@ -43,7 +56,7 @@ def configure(level: str | int | None = None, stream=None) -> None:
     for handler in list(root.handlers):
         if getattr(handler, "_grootboek", False):
             root.removeHandler(handler)
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler = logging.StreamHandler(stream) if stream is not None else _StderrHandler()
     handler.setFormatter(JsonFormatter())
     handler._grootboek = True  # type: ignore[attr-defined]
     root.addHandler(handler)
