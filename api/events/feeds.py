@@ -75,7 +75,7 @@ class Feed:
         self._linger = linger
         self._subscribers: set[Subscription] = set()
         self._closing: asyncio.TimerHandle | None = None
-        threading.Thread(target=self._read, daemon=True, name="event-feed").start()
+        _pump(stream, loop, self._receive, "event-feed")
 
     def subscribe(self, start_block: int | None,
                   checkpoint: InMemoryCheckpointer | None) -> Subscription | None:
@@ -126,20 +126,11 @@ class Feed:
             self._on_end(self)
             self._stream.close()
 
-    def _read(self) -> None:
-        try:
-            for event in self._stream:
-                self.loop.call_soon_threadsafe(self._deliver, event)
-        except Exception as exc:  # every subscriber reports it to its client
-            self._finish(exc)
+    def _receive(self, item: Any) -> None:
+        if isinstance(item, ChaincodeEvent):
+            self._deliver(item)
         else:
-            self._finish(END)
-
-    def _finish(self, item: Any) -> None:
-        try:
-            self.loop.call_soon_threadsafe(self._end, item)
-        except RuntimeError:  # the loop is gone, and every subscriber with it
-            pass
+            self._end(item)
 
     def _deliver(self, event: ChaincodeEvent) -> None:
         if self.covered_from is None:
@@ -188,21 +179,31 @@ class Feeds:
 def _own_stream(stream: EventStream[ChaincodeEvent], loop: asyncio.AbstractEventLoop) -> Subscription:
     """A subscription with a stream (and a thread) of its own: for a position no feed holds."""
     subscription = Subscription(stream.close)
+    _pump(stream, loop, subscription.offer, "event-stream")
+    return subscription
 
-    def pump() -> None:
-        def hand_over(item: Any) -> None:
-            try:
-                loop.call_soon_threadsafe(subscription.offer, item)
-            except RuntimeError:  # the response ended and its loop is gone
-                stream.close()
 
+def _pump(stream: EventStream[ChaincodeEvent], loop: asyncio.AbstractEventLoop,
+          deliver: Callable[[Any], None], name: str) -> None:
+    """Reads `stream` in a thread of its own and hands each event, then its error or END, to
+    `deliver` on `loop`; once the loop is gone (its responses ended), closes the stream."""
+
+    def hand_over(item: Any) -> bool:
+        try:
+            loop.call_soon_threadsafe(deliver, item)
+        except RuntimeError:
+            stream.close()
+            return False
+        return True
+
+    def read() -> None:
         try:
             for event in stream:
-                hand_over(event)
-        except Exception as exc:
+                if not hand_over(event):
+                    return
+        except Exception as exc:  # every subscriber reports it to its client
             hand_over(exc)
         else:
             hand_over(END)
 
-    threading.Thread(target=pump, daemon=True, name="event-stream").start()
-    return subscription
+    threading.Thread(target=read, daemon=True, name=name).start()
