@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-import socket
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -58,7 +57,6 @@ class Connection(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self.transport = transport
-        _no_delay(transport)
         ssl_object = transport.get_extra_info("ssl_object")
         self.peer = wsgi.Peer(address=_address(transport.get_extra_info("peername")),
                               server=_address(transport.get_extra_info("sockname")),
@@ -324,11 +322,3 @@ def _address(address: Any) -> tuple[str, int]:
         return str(address[0]), int(address[1])
     return ("", 0)
 
-
-def _no_delay(transport: asyncio.Transport) -> None:
-    """Sends each write at once. asyncio does so only for sockets whose protocol number says TCP,
-    and socket.create_server's say 0: Nagle then held an answer's body until the client's delayed
-    acknowledgement of its head, 40 ms on every request."""
-    sock = transport.get_extra_info("socket")
-    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
