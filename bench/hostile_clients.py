@@ -21,7 +21,6 @@ import asyncio
 import json
 import os
 import resource
-import secrets
 import ssl
 import subprocess
 import sys
@@ -35,7 +34,8 @@ import requests
 
 from bench import report
 from bench.bringup import consortium
-from bench.client import closed_loop, percentile
+from bench.client import percentile
+from bench.footprint import pss_kib
 from bench.rest_gateway import PATHS, phase, prepare, till
 from grootboek.network.nodes import binaries
 from grootboek.network.nodes.network import Network
@@ -44,14 +44,6 @@ from grootboek.progress import Progress
 
 COLUMNS = ["phase", "payments", "p50_ms", "p95_ms", "errors", "ready_failed", "idle", "half_open",
            "subscribers", "gateway_pss_mib"]
-
-
-def pss_mib(pid: int) -> float:
-    """Proportional set size: shared pages count once over the processes that share them."""
-    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-        if line.startswith("Pss:"):
-            return int(line.split()[1]) / 1024
-    raise ValueError(f"no Pss in /proc/{pid}/smaps_rollup")
 
 
 def gateway_pid(network: Network, org: str) -> int:
@@ -174,7 +166,7 @@ def measure(name: str, network: Network, gateway, shop_msp: Path, holders, args:
     return {"phase": name, "payments": len(latencies), "p50_ms": percentile(latencies, 0.50),
             "p95_ms": percentile(latencies, 0.95), "errors": outcome["errors"],
             "first_error": outcome["first_error"], "ready_failed": probe.failed, "ready_asked": probe.asked,
-            **counts, "gateway_pss_mib": pss_mib(gateway_pid(network, "Merchants"))}
+            **counts, "gateway_pss_mib": pss_kib(gateway_pid(network, "Merchants")) / 1024}
 
 
 def main() -> None:
