@@ -28,7 +28,7 @@ from grootboek.network.admin import lifecycle
 from grootboek.network.config import ca, packaging
 from grootboek.network.config.consortium import Chaincode, Consortium, OrdererNode, Organization
 from grootboek.network.config.layout import Layout, Peer
-from grootboek.network.config.node_config import core_yaml, orderer_yaml, write_yaml
+from grootboek.network.config.node_config import core_yaml, orderer_yaml
 from grootboek.network.nodes import gateways
 from grootboek.network.nodes.network import FABRIC_LOGGING, Network
 from grootboek.progress import Progress

@@ -20,7 +20,7 @@ from grootboek.network.admin.participation import ChannelParticipation
 from grootboek.network.admin.peer_admin import PeerAdmin
 from grootboek.network.config import ca, profiles
 from grootboek.network.config.channel_config import write_genesis_block
-from grootboek.network.config.consortium import Channel, Consortium, OrdererNode, Organization, parse
+from grootboek.network.config.consortium import Consortium, OrdererNode, Organization, parse
 from grootboek.network.config.layout import Layout, Peer, default_state_dir
 from grootboek.network.config.node_config import core_yaml, orderer_yaml, write_yaml
 from grootboek.network.nodes import binaries as fabric_binaries
