@@ -5,6 +5,7 @@ import grpc
 import pytest
 
 from grootboek.client.errors import CommitError, EndorseError, EvaluateError
+from grootboek.network.nodes.readiness import wait_for
 
 
 def test_endorse_error_names_each_failing_endorser(fabric, conformance, key):
@@ -33,6 +34,10 @@ def test_evaluate_error_carries_the_chaincode_message(conformance, key):
 
 def test_a_stale_read_fails_to_commit_with_mvcc_read_conflict(conformance, key):
     conformance.submit("State:put", [key, "first"])
+    # submit returns once our own peer committed; both peers must read version 1, or their
+    # endorsements differ before the read can go stale.
+    wait_for(lambda: conformance.evaluate("State:get", [key], endorsing_organizations=["MerchantsMSP"])
+             == b"first", "the first write committed on the Merchants peer")
     stale = conformance.new_proposal("State:get", [key]).endorse()  # reads version 1
     conformance.submit("State:put", [key, "second"])  # the key moves on
     with pytest.raises(CommitError) as caught:
