@@ -8,7 +8,7 @@ from typing import Any
 from grootboek.chaincode.contractapi import Context, Contract, transaction
 
 from ..domain.activation import ActivationResult, ActivationTerms
-from ..domain.admission import Admission
+from ..domain.admission import Admission, SpendingPlaces
 from ..domain.balance import Balance
 from ..domain.budget import Budget
 from ..domain.budget_entry import BudgetEntry
@@ -64,6 +64,10 @@ class Budgets(Contract):
     @transaction(evaluate=True)
     def get_scheme(self, ctx: BudgetsContext, scheme_id: str) -> Scheme:
         return schemes.get(ctx.records, scheme_id)
+
+    @transaction(evaluate=True)
+    def spending_places(self, ctx: BudgetsContext, scheme_id: str) -> SpendingPlaces:
+        return schemes.spending_places(ctx.records, scheme_id)
 
     # -- merchants (merchants' registrar; the merchant itself) ----------------------------
 

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from grootboek.chaincode.contractapi.tx import Tx
 
-from ..domain.admission import Admission
+from ..domain.admission import Admission, SpendingPlaces
 from ..domain.scheme import Scheme, SchemeTerms
 from ..storage.records import Records
+
+MAX_PLACES = 1000
+"""The shops a wallet lists for a scheme (a town's Kindpakket admits a few hundred)."""
 
 
 def create(records: Records, tx: Tx, scheme_id: str, terms: SchemeTerms) -> Scheme:
@@ -41,3 +44,8 @@ def admit(records: Records, tx: Tx, scheme_id: str, merchant_id: str) -> Admissi
 def get(records: Records, scheme_id: str) -> Scheme:
     """Schemes are public on the channel: merchants need their terms."""
     return records.scheme(scheme_id)
+
+
+def spending_places(records: Records, scheme_id: str) -> SpendingPlaces:
+    """Public like the scheme: residents' wallets show it, and it names no resident."""
+    return SpendingPlaces.of(records.scheme(scheme_id), records.admitted_merchants(scheme_id, MAX_PLACES))

@@ -133,6 +133,12 @@ class Records:
     def insert_admission(self, admission: Admission) -> None:
         self._insert(("admission", admission.scheme_id, admission.merchant_id), admission)
 
+    def admitted_merchants(self, scheme_id: str, limit: int) -> list[Merchant]:
+        """The merchants admitted to the scheme (at most `limit`), by id, read in two round trips."""
+        admissions = [Admission.model_validate_json(v) for v in self._ledger.scan(("admission", scheme_id), limit)]
+        self._prefetch(*(("merchant", a.merchant_id) for a in admissions))
+        return [self.merchant(a.merchant_id) for a in admissions]
+
     # -- budgets --------------------------------------------------------------------------
 
     def budget(self, budget_id: str) -> Budget:

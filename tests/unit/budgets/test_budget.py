@@ -8,6 +8,7 @@ from grootboek.chaincode.budgets.domain.budget_entry import BudgetEntryKind
 from grootboek.chaincode.budgets.domain.errors import BudgetError, ErrorCode
 from grootboek.chaincode.budgets.domain.holder_codes import query_token
 
+from .kindpakket import OFFICER as OFFICER_IDENTITY, Kindpakket
 from .refusals import refused
 from .scenario import (CLERK, END, FAKE_OFFICER, HOLDER_KEY, HOLDER_PEM, NOW, OFFICER, OTHER_KEY, budget,
                        draft_scheme, open_scheme, tx)
@@ -154,3 +155,14 @@ def test_granted_always_equals_balance_plus_spent_plus_returned(steps):
 def test_ids_from_callers_are_validated(budget_id, beneficiary):
     with refused(ErrorCode.INVALID_ARGUMENT):
         Budget.issue(budget_id, open_scheme(), beneficiary, HOLDER_PEM, tx(OFFICER))
+
+
+def test_a_query_token_given_is_checked_even_for_an_officer():
+    """A gateway that reads for phones may act with an officer's identity: a token it passes on
+    must still be the holder's."""
+    world = Kindpakket().setup()
+    world.issue("b-0001")
+    world.issue("b-0002")
+    assert world.ok(OFFICER_IDENTITY, "balance", "b-0001", world.token("b-0001"))["balance"] == 25_000
+    world.refused(ErrorCode.CODE_INVALID, OFFICER_IDENTITY, "balance", "b-0001", world.token("b-0002"))
+    world.refused(ErrorCode.CODE_INVALID, OFFICER_IDENTITY, "history", "b-0001", 10, "", world.token("b-0002"))
