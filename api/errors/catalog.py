@@ -134,7 +134,7 @@ GATEWAY: tuple[Entry, ...] = (
 """The gateway's own codes (OUTCOME_UNKNOWN is also 504: the orderer or the commit did not confirm)."""
 
 NO_WALLET_IDENTITY = Entry("NO_WALLET_IDENTITY", 403, "No gateway user has role `wallet`, so this gateway "
-                           "activates no budgets", Action.GIVE_UP, Scope.OWN)
+                           "serves no residents' wallets (activations, holder reads)", Action.GIVE_UP, Scope.OWN)
 ACTIVATION_REFUSED = Entry("ACTIVATION_REFUSED", 403, "Not the letter's activation code; the message says how "
                            "many attempts are left", Action.ASK, Scope.OWN)
 TOO_MANY_ATTEMPTS = Entry("TOO_MANY_ATTEMPTS", 429, "Too many activation attempts from this client (see "

@@ -34,6 +34,7 @@ from ...routing import Routes
 from ...routing.route import JSON
 from ...services import current_services
 from ..common import WRITE_ERRORS
+from .access import wallet_user
 from .limits import AttemptLimiter
 
 CLIENT_ATTEMPTS = 30
@@ -107,7 +108,7 @@ def add(routes: Routes, budgets: Chaincode) -> None:
                            headers={"Retry-After": str(clients.retry_after(client))})
         call = budgets.write("Budgets:activate", body.budget_id, body.holder_key,
                              transient={TRANSIENT_KEY: body.secret.encode()})
-        submitted = _submit(_wallet_user(), call)
+        submitted = _submit(wallet_user(), call)
         result = ActivationResult.model_validate_json(submitted.result)
         if not result.activated:
             raise ApiError(403, ACTIVATION_REFUSED.code,
@@ -137,9 +138,3 @@ def _answer(body: BaseModel, status: int, transaction_id: str) -> Response:
     response.headers["X-Transaction-Id"] = transaction_id
     return response
 
-
-def _wallet_user() -> User:
-    wallets = [user for user in current_services().users.all() if Role.WALLET in user.roles]
-    if not wallets:
-        raise ApiError(403, NO_WALLET_IDENTITY.code, "this gateway activates no budgets: no user has role wallet")
-    return wallets[0]

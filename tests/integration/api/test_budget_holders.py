@@ -116,3 +116,32 @@ def test_five_wrong_codes_lock_the_letter(world):
     locked = activate(phone_client, bike, budget_id, issued["secret"], phone)
     assert (locked.status_code, locked.json()["code"]) == (409, "INVALID_STATE")
     assert "re-issue" in locked.json()["message"]
+
+
+def test_a_wallet_reads_its_budget_and_where_to_spend_it_without_a_login(world):
+    officer, bike, phone_client, scheme = world
+    issued = letter(officer, bike, scheme)
+    budget_id, phone = issued["budget"]["id"], ec.generate_private_key(ec.SECP256R1())
+    assert activate(phone_client, bike, budget_id, issued["secret"], phone).status_code == 200
+    paid = bike.post("/v1/budgets/payments", {"amount": 1_250, "category": "bicycles", "code": code(phone, budget_id)})
+    assert paid.status_code == 201, paid.text
+    committed_on(officer, "kindpakket", paid)  # read on the Municipality's peer below
+
+    token = query_token(phone, budget_id, datetime.now(timezone.utc) + timedelta(minutes=5))
+    balance = phone_client.get("/v1/budgets/holder/balance", params={"holder_token": token})
+    assert (balance.status_code, balance.json()["balance"]) == (200, 23_750), balance.text
+    assert balance.headers["Cache-Control"] == "no-store"
+    history = phone_client.get("/v1/budgets/holder/history", params={"holder_token": token}).json()
+    assert [(e["kind"], e["amount"], e.get("merchant_id")) for e in history["items"]] == [
+        ("issued", 25_000, None), ("paid", 1_250, "fietsenwinkel")]
+    stranger = query_token(ec.generate_private_key(ec.SECP256R1()), budget_id,
+                           datetime.now(timezone.utc) + timedelta(minutes=5))
+    refused = phone_client.get("/v1/budgets/holder/balance", params={"holder_token": stranger})
+    assert (refused.status_code, refused.json()["code"]) == (422, "CODE_INVALID"), refused.text
+    garbled = phone_client.get("/v1/budgets/holder/history", params={"holder_token": "bm90LWEtdG9rZW4"})
+    assert (garbled.status_code, garbled.json()["code"]) == (400, "INVALID_ARGUMENT"), garbled.text
+
+    places = phone_client.get(f"/v1/budgets/schemes/{scheme}/places").json()
+    assert places["categories"] == ["bicycles", "sports"]
+    assert {(p["merchant_id"], tuple(p["categories"])) for p in places["places"]} == {
+        ("fietsenwinkel", ("bicycles",)), ("sportwinkel", ("sports",))}
