@@ -1,5 +1,5 @@
 """The budgets side of the shared network as the tests need it: shops registered once per session,
-a fresh open scheme per test, and holders with their budget keys."""
+a fresh open scheme per test, holders with their budget keys, and activation letters."""
 from __future__ import annotations
 
 import secrets
@@ -41,6 +41,16 @@ def open_scheme(officer, till, **terms) -> str:
         assert admitted.status_code == 201, admitted.text
     committed_on(till, "kindpakket", admitted)
     return scheme
+
+
+def letter(officer, till, scheme: str) -> dict:
+    """A new budget's activation letter (the officer's answer), committed on the till's peer."""
+    budget_id = f"b-{secrets.token_hex(5)}"
+    issued = officer.post("/v1/budgets/activation-letters", {"budget_id": budget_id, "scheme_id": scheme,
+                                                             "beneficiary": f"pseudo-{budget_id}"})
+    assert issued.status_code == 201, issued.text
+    committed_on(till, "kindpakket", issued)
+    return issued.json()
 
 
 class Holder:

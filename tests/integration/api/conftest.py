@@ -99,7 +99,8 @@ class Gateway:
 def prepare_gateways(network) -> dict[str, Gateway]:
     """{"Municipality": Gateway, "Registry": ..., "Merchants": ...}: the gateways `up` started,
     with users added through the admin commands: officer and operator (Municipality), registrar
-    (Registry), registrar and one till user per shop, enrolled at the CA (Merchants)."""
+    (Registry), registrar and one till user per shop, enrolled at the CA (Merchants); and wallet, which acts
+    for residents' phones (Municipality)."""
     started = {org: Gateway.of(network, org) for org in ("Municipality", "Registry", "Merchants")}
     for org, gateway in started.items():
         for name in {"Municipality": ["officer"], "Registry": ["registrar"], "Merchants": ["registrar"]}[org]:
@@ -110,6 +111,9 @@ def prepare_gateways(network) -> dict[str, Gateway]:
     municipality.admin("user", "add", "operator", "--msp-dir", str(municipality.users_dir / "admin" / "msp"),
                        "--role", "operator", "--role", "reader")
     municipality.issue_token("operator")
+    # The identity the gateway acts with for residents' phones (activations, the wallet's reads).
+    municipality.admin("user", "add", "wallet", "--msp-dir", str(municipality.users_dir / "officer" / "msp"),
+                       "--role", "wallet")
     for shop in SHOPS:
         started["Merchants"].admin("user", "enroll", shop, "--merchant", shop)
         started["Merchants"].issue_token(shop)

@@ -4,7 +4,6 @@ phone's code, paying without naming the budget and finding the payment first in 
 useless, and a letter locked after five wrong codes."""
 from __future__ import annotations
 
-import secrets
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -13,28 +12,17 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from grootboek.chaincode.budgets.domain.holder_codes import payment_code, query_token
 from grootboek.chaincode.signing import public_key_pem
 
-from .budgets_world import open_scheme
+from .budgets_world import letter, open_scheme
 from .commits import committed_on
 
 
 @pytest.fixture(scope="module")
 def world(shops):
-    """The shops, and the municipality's gateway with a `wallet` user acting for phones."""
+    """The shops, and the municipality's gateway (whose `wallet` user acts for phones)."""
     municipality = shops["Municipality"]
-    municipality.admin("user", "add", "wallet", "--msp-dir", str(municipality.users_dir / "officer" / "msp"),
-                       "--role", "wallet")
     officer = municipality.client("officer")
     bike = shops["Merchants"].client("fietsenwinkel")
     return officer, bike, municipality.client(), open_scheme(officer, bike)
-
-
-def letter(officer, till, scheme: str) -> dict:
-    budget_id = f"b-{secrets.token_hex(5)}"
-    issued = officer.post("/v1/budgets/activation-letters", {"budget_id": budget_id, "scheme_id": scheme,
-                                                             "beneficiary": f"pseudo-{budget_id}"})
-    assert issued.status_code == 201, issued.text
-    committed_on(till, "kindpakket", issued)
-    return issued.json()
 
 
 def activate(phone_client, till, budget_id: str, secret: str, key) -> dict:
