@@ -18,6 +18,7 @@ from .fabric.writes import Writes
 from .metrics import Metrics
 from .store.database import Database
 from .store.idempotency import IdempotencyStore
+from .store.sessions import Sessions
 from .store.tokens import Tokens
 from .store.users import Users
 
@@ -36,6 +37,7 @@ class Services:
     database: Database
     users: Users
     tokens: Tokens
+    sessions: Sessions
     idempotency: IdempotencyStore
     connections: Connections
     invoker: Invoker
@@ -56,7 +58,7 @@ class Services:
         invoker = invoker or Invoker(connections)
         ledger = ledger or Ledger(invoker)
         return cls(config=config, wallet=identities, database=database, users=Users(database),
-                   tokens=Tokens(database),
+                   tokens=Tokens(database), sessions=Sessions(database),
                    idempotency=idempotency, connections=connections, invoker=invoker, ledger=ledger,
                    writes=Writes(idempotency, invoker, ledger), refusals=Refusals(connections),
                    metrics=Metrics(), feeds=Feeds())

@@ -60,8 +60,12 @@ GATEWAY: tuple[Entry, ...] = (
              Action.AUTHENTICATE, Scope.AUTHENTICATED),
     Entry("UNKNOWN_CLIENT_CERTIFICATE", 401, "The client certificate is bound to no user",
              Action.AUTHENTICATE, Scope.AUTHENTICATED),
+    Entry("INVALID_SESSION", 401, "A web app's session cookie whose session ended (signed out, expired, "
+          "or its token revoked)", Action.AUTHENTICATE, Scope.AUTHENTICATED),
     Entry("FORBIDDEN", 403, "The user lacks the role, or does not act for this merchant (also a "
              "chaincode's refusal)", Action.ASK, Scope.AUTHENTICATED),
+    Entry("CSRF_REJECTED", 403, "A change sent with a session cookie lacks the session's `X-CSRF-Token`, or "
+          "another site's page sent it (also with a client certificate)", Action.FIX, Scope.AUTHENTICATED),
     Entry("ACCESS_DENIED", 403, "The peer or the chaincode refused the user's identity", Action.ASK,
              Scope.FABRIC),
     Entry("CERTIFICATE_REVOKED", 403, "The channel's MSP revoked the user's Fabric certificate", Action.GIVE_UP,

@@ -125,7 +125,8 @@ def _view(spec: RouteSpec, handler: Callable) -> Callable:
         services = current_services()
         user = None
         if not spec.public:
-            user = authenticate(request.headers, request.environ, services.users, services.tokens)
+            user = authenticate(request.headers, request.environ, services.users, services.tokens,
+                                services.sessions)
             if spec.roles is not None and not user.has_any(spec.roles):
                 needed = ", ".join(sorted(spec.roles))
                 raise ApiError(403, "FORBIDDEN", f"user {user.name} lacks the role for this (one of: "

@@ -43,6 +43,14 @@ CREATE TABLE IF NOT EXISTS tokens (
     expires_at REAL,
     revoked_at REAL
 );
+CREATE TABLE IF NOT EXISTS sessions (
+    hash TEXT PRIMARY KEY,
+    user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+    token_hash TEXT NOT NULL REFERENCES tokens(hash) ON DELETE CASCADE,
+    csrf TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    expires_at REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS idempotency (
     user TEXT NOT NULL,
     key TEXT NOT NULL,
