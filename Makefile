@@ -3,18 +3,35 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install up down status test unit bench lock clean
+.PHONY: install browser up down status test unit bench lock clean
 
 # Swagger UI for the gateway's /docs: pinned by its npm lock file, copied where the gateway serves it.
 DOCS_UI  := api/openapi/swagger-ui
 DOCS_DIR := api/openapi/static
 
-install: $(VENV)/.installed $(DOCS_DIR)/swagger-ui-bundle.js
+# The web apps' browser-side libraries (api/apps/): pinned by their npm lock file, copied where the
+# gateway serves them; axe-core stays in node_modules for the browser tests alone.
+VENDOR     := api/apps/vendor
+VENDOR_DIR := api/apps/web/static/vendor
+
+install: $(VENV)/.installed $(DOCS_DIR)/swagger-ui-bundle.js $(VENDOR_DIR)/jsQR.js browser
 
 $(DOCS_DIR)/swagger-ui-bundle.js: $(DOCS_UI)/package-lock.json
 	npm ci --prefix $(DOCS_UI) --ignore-scripts --no-audit --no-fund --silent
 	cp $(DOCS_UI)/node_modules/swagger-ui-dist/swagger-ui.css $(DOCS_DIR)/
 	cp $(DOCS_UI)/node_modules/swagger-ui-dist/swagger-ui-bundle.js $(DOCS_DIR)/
+
+$(VENDOR_DIR)/jsQR.js: $(VENDOR)/package-lock.json
+	npm ci --prefix $(VENDOR) --ignore-scripts --no-audit --no-fund --silent
+	mkdir -p $(VENDOR_DIR)
+	cp $(VENDOR)/node_modules/qrcode-generator/dist/qrcode.js $(VENDOR_DIR)/
+	cp $(VENDOR)/node_modules/jsqr/dist/jsQR.js $(VENDOR_DIR)/
+
+# The browser tests drive Debian's Chromium through its chromedriver (CI runs as root).
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	fi
 
 $(VENV)/.installed: pyproject.toml setup.py requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -48,4 +65,4 @@ lock:
 	mv requirements.lock.new requirements.lock && rm -rf .lockenv
 
 clean:
-	rm -rf $(VENV) build *.egg-info $(DOCS_UI)/node_modules $(DOCS_DIR)/swagger-ui*
+	rm -rf $(VENV) build *.egg-info $(DOCS_UI)/node_modules $(DOCS_DIR)/swagger-ui* $(VENDOR)/node_modules $(VENDOR_DIR)

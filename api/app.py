@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from . import apps
 from . import config as config_file
 from . import health
 from .areas import budgets, generic, registry
@@ -40,6 +41,7 @@ def create_app(config: ApiConfig | str | Path, services: Services | None = None)
         [spec for area in areas for spec in area.specs], TITLE, VERSION, DESCRIPTION)))
     for area in areas:
         app.register_blueprint(area.blueprint)
+    apps.install(app, config)
     return app
 
 

@@ -12,6 +12,7 @@
     ca: {url: https://127.0.0.1:7054, ca_name: ca, tls_ca: <path>, registrar: admin,
          registrar_secret_file: <path>}
     limits: {max_body_bytes: 1048576, idle_seconds: 15, threads: 32}   # optional; see front.Limits
+    apps: [till]                   # optional: the web apps this gateway serves (api/apps/)
 
 `GROOTBOEK_API_<KEY>` overrides a top-level key (`GROOTBOEK_API_LISTEN=0.0.0.0:8443`); a double underscore
 reaches into a section (`GROOTBOEK_API_TLS__CERT=/etc/api.crt`). Values are YAML, so
@@ -76,6 +77,9 @@ class ApiConfig(_Section):
     ca: CertificateAuthority | None = None
     limits: Limits = Limits()
     """What one client may cost the gateway (sizes, timeouts, connections, threads)."""
+    apps: tuple[Name, ...] = ()
+    """The web apps it serves (`till`, `wallet`; api/apps/): none unless named, since each is meant
+    for one organisation's users (the till for the Merchants, the wallet for the Municipality)."""
 
     @property
     def host(self) -> str:

@@ -65,6 +65,8 @@ class CertificateAuthority(_Model):
 
 class Api(_Model):
     port: Port
+    apps: list[Name] = []
+    """The web apps the organisation's gateway serves (grootboek.api checks the names)."""
 
 
 class User(_Model):

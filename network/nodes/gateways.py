@@ -42,6 +42,7 @@ def api_config(layout: Layout, org: Organization) -> dict:
         "connection_profile": str(layout.profile(org.name)),
         "data_dir": str(api_dir(layout, org) / "data"),
         "chaincodes": chaincodes,
+        "apps": list(org.api.apps),
         "ca": {"url": f"https://{layout.address(org.ca.port)}", "ca_name": "ca", "tls_ca": str(tls / "ca.crt"),
                "registrar": ca.REGISTRAR, "registrar_secret_file": str(ca.registrar_secret_file(layout, org))},
     }

@@ -64,7 +64,12 @@ class Gateway:
 
 @pytest.fixture
 def gateway(tmp_path, organisation) -> Gateway:
-    config = config_for(tmp_path)
+    return make_gateway(tmp_path, organisation)
+
+
+def make_gateway(tmp_path: Path, organisation: OrgCrypto, **overrides) -> Gateway:
+    """A gateway app (config_for with `overrides`) with every user in USERS and a token for each."""
+    config = config_for(tmp_path, **overrides)
     accounts = Accounts.open(config)
     tokens = {}
     for name, (_, roles, merchant) in USERS.items():
