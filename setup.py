@@ -17,7 +17,8 @@ for part in PARTS:
 setup(
     packages=packages,
     package_dir=package_dir,
-    # network/'s data folders: the Fabric pins with their Go build modules, the peers' CCaaS builder.
-    package_data={"": ["*.yaml", "*.json", "*.md", "static/*", "fabric/pins.yaml", "fabric/build/*/*", "ccaas_builder/bin/*"]},
+    # network/'s data folders: the Fabric pins with their Go build modules, the peers' CCaaS builder;
+    # the web apps' templates, files and messages.
+    package_data={"": ["*.yaml", "*.json", "*.md", "static/*", "static/vendor/*", "templates/*/*", "fabric/pins.yaml", "fabric/build/*/*", "ccaas_builder/bin/*"]},
     include_package_data=True,
 )
