@@ -15,7 +15,7 @@ from ..domain.budget_entry import BudgetEntry
 from ..domain.merchant import Merchant, MerchantRegistration
 from ..domain.merchant_entry import MerchantEntry
 from ..domain.pages import Page
-from ..domain.payment import Payment, PaymentCheck
+from ..domain.payment import CodeCancellation, Payment, PaymentCheck
 from ..domain.personal_data import PersonalData
 from ..domain.report import SchemeReport
 from ..domain.scheme import Scheme, SchemeTerms
@@ -158,6 +158,10 @@ class Budgets(Contract):
     def check_payment(self, ctx: BudgetsContext, budget_id: str, amount: int, category: str,
                       code: str) -> PaymentCheck:
         return payments.check(ctx.records, ctx.tx, budget_id, amount, category, code)
+
+    @transaction
+    def cancel_code(self, ctx: BudgetsContext, budget_id: str, code: str) -> CodeCancellation:
+        return payments.cancel_code(ctx.records, ctx.tx, budget_id, code)
 
     @transaction
     def refund(self, ctx: BudgetsContext, payment_id: str, amount: int) -> Payment:

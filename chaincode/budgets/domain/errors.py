@@ -47,7 +47,7 @@ class ErrorCode(StrEnum):
                     "The payment code or query token is malformed, not signed by the budget's key, "
                     "or for another budget, purpose or merchant.")
     CODE_EXPIRED = "CODE_EXPIRED", "The payment code or query token has expired."
-    CODE_REPLAYED = "CODE_REPLAYED", "The payment code was already used."
+    CODE_REPLAYED = "CODE_REPLAYED", "The payment code was already used (or cancelled by `cancel_code`)."
     REFUND_EXCEEDS_PAYMENT = "REFUND_EXCEEDS_PAYMENT", "The refund is more than what remains of the payment."
     NOTHING_TO_SETTLE = "NOTHING_TO_SETTLE", "The merchant has no positive open receivable in this scheme."
 

@@ -125,6 +125,17 @@ class SealedCode(Generic[Statement]):
 
     def open(self, budget_id: str, holder_key: str, now: datetime) -> Statement:
         """The statement, once it is for this budget, signed by its key and valid at `now`."""
+        what, statement = self._what, self.verified(budget_id, holder_key)
+        seconds = now.timestamp()
+        require(seconds < statement.expires, ErrorCode.CODE_EXPIRED, f"{what} has expired")
+        hours = (statement.expires - seconds) / 3600
+        require(hours <= MAX_VALIDITY.total_seconds() / 3600, ErrorCode.CODE_INVALID,
+                f"{what} expires in {hours:.1f} hours; it may be valid for at most "
+                f"{MAX_VALIDITY.total_seconds() / 3600:.0f} hours: make one that expires sooner")
+        return statement
+
+    def verified(self, budget_id: str, holder_key: str) -> Statement:
+        """The statement, once it is for this budget and signed by its key, whenever it expires."""
         what, statement = self._what, self.claimed
         if statement is None:
             raise BudgetError(ErrorCode.CODE_INVALID, self._problem)
@@ -133,12 +144,6 @@ class SealedCode(Generic[Statement]):
             verify(holder_key, self._body, self._signature)
         except SignatureError:
             raise BudgetError(ErrorCode.CODE_INVALID, f"{what} is not signed by the budget's key") from None
-        seconds = now.timestamp()
-        require(seconds < statement.expires, ErrorCode.CODE_EXPIRED, f"{what} has expired")
-        hours = (statement.expires - seconds) / 3600
-        require(hours <= MAX_VALIDITY.total_seconds() / 3600, ErrorCode.CODE_INVALID,
-                f"{what} expires in {hours:.1f} hours; it may be valid for at most "
-                f"{MAX_VALIDITY.total_seconds() / 3600:.0f} hours: make one that expires sooner")
         return statement
 
 

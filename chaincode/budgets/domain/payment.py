@@ -2,6 +2,10 @@
 
 `Payment.take` holds every payment rule in the order a till reports them: the code first (a shop
 learns nothing about a budget without the holder's code), then the merchant, the scheme, the budget.
+
+`CodeCancellation.of` is the fence a till's gateway commits before it declares a payment of unknown
+outcome failed: Fabric checks no timestamps, so a signed payment may commit at any later time, and
+only a committed write of the key the payment reads (its code's used mark) proves that it never will.
 """
 from __future__ import annotations
 
@@ -37,11 +41,15 @@ class Payment(Record):
 
     @classmethod
     def take(cls, *, tx: Tx, merchant: Merchant, budget: Budget, scheme: Scheme, code: PaymentAuthorisation,
-             code_used: bool, admitted: bool, amount: int, category: str) -> "PaymentChange":
-        """`code` is already verified against the budget's key and expiry (holder_codes)."""
+             code_use: str | None, admitted: bool, amount: int, category: str) -> "PaymentChange":
+        """`code` is already verified against the budget's key and expiry (holder_codes);
+        `code_use` is its used mark: None, a payment id or CANCELLED."""
         require_amount(amount)
         merchant.require_acting(tx.caller)
-        require(not code_used, ErrorCode.CODE_REPLAYED, "this payment code was already used")
+        require(code_use != CANCELLED, ErrorCode.CODE_REPLAYED,
+                "this payment code was cancelled by the till's gateway (a payment with it had no outcome): "
+                "ask the holder for a new code")
+        require(code_use is None, ErrorCode.CODE_REPLAYED, "this payment code was already used")
         require(code.merchant in (None, merchant.id), ErrorCode.CODE_INVALID,
                 "this payment code is for another merchant")
         require(code.max_amount is None or amount <= code.max_amount, ErrorCode.AMOUNT_ABOVE_MAXIMUM,
@@ -73,6 +81,29 @@ class Payment(Record):
         return MerchantEntry(id=tx.id, kind=kind, merchant_id=self.merchant_id, scheme_id=self.scheme_id,
                              amount=amount, at=tx.now, payment_id=self.id, budget_id=self.budget_id,
                              category=self.category)
+
+
+CANCELLED = "cancelled"
+"""A payment code's used mark once `cancel_code` fenced it, instead of the id of a payment."""
+
+
+class CodeCancellation(Record):
+    """The fence's answer: the code is cancelled (now, or by an earlier fence), or `payment_id`
+    used it first, and then nothing is written."""
+
+    budget_id: Identifier
+    nonce: str
+    cancelled: bool
+    payment_id: str | None = None
+
+    @classmethod
+    def of(cls, tx: Tx, merchant: Merchant, code: PaymentAuthorisation, code_use: str | None) -> "CodeCancellation":
+        """Only a shop the code may pay can cancel it: the one acting, if the code names a merchant."""
+        merchant.require_acting(tx.caller)
+        require(code.merchant in (None, merchant.id), ErrorCode.CODE_INVALID,
+                "this payment code is for another merchant")
+        used_by = None if code_use in (None, CANCELLED) else code_use
+        return cls(budget_id=code.budget, nonce=code.nonce, cancelled=used_by is None, payment_id=used_by)
 
 
 class PaymentCheck(Record):

@@ -1,10 +1,11 @@
-"""Payments by merchants with the holder's code, a till's check of a code before paying, refunds."""
+"""Payments by merchants with the holder's code, a till's check of a code before paying, the
+cancellation of a code whose payment had no outcome (the gateway's fence), refunds."""
 from __future__ import annotations
 
 from grootboek.chaincode.contractapi.tx import Tx
 
 from ..domain.holder_codes import PaymentAuthorisation, SealedCode
-from ..domain.payment import Payment, PaymentChange, PaymentCheck
+from ..domain.payment import CodeCancellation, Payment, PaymentChange, PaymentCheck
 from ..storage.records import Records
 
 
@@ -28,8 +29,24 @@ def _take(records: Records, tx: Tx, budget_id: str, amount: int, category: str, 
     authorisation = sealed.open(budget.id, budget.signing_key(), tx.now)
     scheme = records.scheme(budget.scheme_id)
     return Payment.take(tx=tx, merchant=merchant, budget=budget, scheme=scheme, code=authorisation,
-                        code_used=records.code_used(budget.id, authorisation.nonce),
+                        code_use=records.code_use(budget.id, authorisation.nonce),
                         admitted=records.is_admitted(scheme.id, merchant.id), amount=amount, category=category)
+
+
+def cancel_code(records: Records, tx: Tx, budget_id: str, code: str) -> CodeCancellation:
+    """Marks an unused code cancelled, so a payment signed with it can never commit (it read the
+    mark unused: MVCC_READ_CONFLICT) nor be made again (CODE_REPLAYED). Expired codes too: a
+    payment endorsed before its code expired can still commit after."""
+    sealed = SealedCode(code, PaymentAuthorisation)
+    records.prefetch_cancellation(tx.caller, budget_id, None if sealed.claimed is None else sealed.claimed.nonce)
+    merchant = records.merchant_acting_as(tx.caller)
+    budget = records.budget(budget_id)
+    authorisation = sealed.verified(budget.id, budget.signing_key())
+    use = records.code_use(budget.id, authorisation.nonce)
+    cancellation = CodeCancellation.of(tx, merchant, authorisation, use)
+    if use is None:
+        records.cancel_code(budget.id, authorisation.nonce)
+    return cancellation
 
 
 def refund(records: Records, tx: Tx, payment_id: str, amount: int) -> Payment:

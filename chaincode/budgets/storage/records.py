@@ -12,7 +12,8 @@ newest first: Fabric reads ranges in ascending order only):
     budget           [budget_id]                               Budget
     beneficiary      [scheme_id, beneficiary]                  budget_id (one budget per beneficiary)
     budget-entry     [budget_id, seq]                          BudgetEntry
-    code             [budget_id, nonce]                        payment_id (a used payment code)
+    code             [budget_id, nonce]                        payment_id (a used payment code), or
+                                                               "cancelled" (fenced by cancel_code)
     payment          [payment_id]                              Payment
     statement        [merchant_id, day, at, entry_id]          MerchantEntry
     statement-newest [merchant_id, ~day, ~at, entry_id]        MerchantEntry (the same lines, newest first)
@@ -47,7 +48,7 @@ from ..domain.fields import require
 from ..domain.merchant import Merchant
 from ..domain.merchant_entry import MerchantEntry, MerchantEntryKind
 from ..domain.pages import Page, require_page_size
-from ..domain.payment import Payment
+from ..domain.payment import CANCELLED, Payment
 from ..domain.personal_data import COLLECTION, PersonalData
 from ..domain.scheme import Scheme
 from ..domain.settlement import Settlement
@@ -75,6 +76,14 @@ class Records:
         self._prefetch(None if merchant_id is None else ("merchant", merchant_id),
                        None if scheme_id is None else ("scheme", scheme_id),
                        None if merchant_id is None or scheme_id is None else ("admission", scheme_id, merchant_id))
+
+    def prefetch_cancellation(self, caller: Caller, budget_id: str, nonce: str | None) -> None:
+        """What a code's cancellation reads, in one round trip: the caller's certificate binding,
+        the budget (its key) and the code's used mark; then the merchant."""
+        binding = _identity_key(caller.id)
+        self._prefetch(binding, ("budget", budget_id), None if nonce is None else ("code", budget_id, nonce))
+        merchant_id = self._bound_merchant_id(binding)
+        self._prefetch(None if merchant_id is None else ("merchant", merchant_id))
 
     def prefetch_refund(self, caller: Caller, payment_id: str) -> None:
         """What a refund reads, in two round trips instead of four: the caller's certificate
@@ -167,11 +176,16 @@ class Records:
     def budget_history(self, budget_id: str, page_size: int, bookmark: str) -> Page[BudgetEntry]:
         return self._decoded_page(("budget-entry", budget_id), BudgetEntry, page_size, bookmark)
 
-    def code_used(self, budget_id: str, nonce: str) -> bool:
-        return self._get(("code", budget_id, nonce)) is not None
+    def code_use(self, budget_id: str, nonce: str) -> str | None:
+        """The code's used mark: None while unused, else the payment's id or CANCELLED."""
+        value = self._get(("code", budget_id, nonce))
+        return None if value is None else value.decode()
 
     def use_code(self, budget_id: str, nonce: str, payment_id: str) -> None:
         self._ledger.put(("code", budget_id, nonce), payment_id.encode())
+
+    def cancel_code(self, budget_id: str, nonce: str) -> None:
+        self._ledger.put(("code", budget_id, nonce), CANCELLED.encode())
 
     # -- payments, statements, settlements ------------------------------------------------
 

@@ -1,5 +1,5 @@
-"""`recorded`: the Kindpakket world with budgets b-1, b-2 and b-3, on a contract that logs which keys
-each transaction reads and writes (access.py)."""
+"""`world`: the Kindpakket world with budget b-0001; `recorded`: with budgets b-1, b-2 and b-3, on a
+contract that logs which keys each transaction reads and writes (access.py)."""
 import pytest
 
 from grootboek.chaincode.contractapi import Chaincode
@@ -15,3 +15,10 @@ def recorded() -> tuple[Kindpakket, RecordingBudgets]:
     for budget_id in ("b-1", "b-2", "b-3"):
         world.issue(budget_id)
     return world, contract
+
+
+@pytest.fixture
+def world() -> Kindpakket:
+    world = Kindpakket().setup()
+    world.issue()
+    return world

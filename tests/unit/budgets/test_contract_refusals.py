@@ -13,13 +13,6 @@ from .kindpakket import (BIKE_SHOP, CLERK, FAKE_OFFICER, LIQUOR_STORE, OFFICER, 
 from .scenario import END, NOW, START
 
 
-@pytest.fixture
-def world() -> Kindpakket:
-    world = Kindpakket().setup()
-    world.issue()
-    return world
-
-
 def test_forbidden(world):
     world.refused(ErrorCode.FORBIDDEN, CLERK, "create_scheme", "s2", TERMS)
     world.refused(ErrorCode.FORBIDDEN, FAKE_OFFICER, "create_scheme", "s2", TERMS)

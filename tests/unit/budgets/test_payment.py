@@ -12,12 +12,12 @@ from .scenario import (BIKE_SHOP, END, LIQUOR_STORE, OFFICER, REGISTRAR, START, 
                        draft_scheme, liquor_store, open_scheme, registration, tx)
 
 
-def take(*, caller=BIKE_SHOP, merchant=None, scheme=None, budget_=None, code=None, code_used=False,
+def take(*, caller=BIKE_SHOP, merchant=None, scheme=None, budget_=None, code=None, code_use=None,
          admitted=True, amount=4_500, category="bicycles", at=None):
     scheme = scheme or open_scheme()
     transaction = tx(caller, at) if at else tx(caller)
     return Payment.take(tx=transaction, merchant=merchant or bike_shop(), budget=budget_ or budget(scheme),
-                        scheme=scheme, code=code or authorisation(), code_used=code_used, admitted=admitted,
+                        scheme=scheme, code=code or authorisation(), code_use=code_use, admitted=admitted,
                         amount=amount, category=category)
 
 
@@ -34,7 +34,7 @@ def test_a_payment_debits_the_budget_and_makes_the_shop_owed_at_once():
 
 def test_a_code_is_used_once():
     with refused(ErrorCode.CODE_REPLAYED):
-        take(code_used=True)
+        take(code_use="tx-earlier")
 
 
 def test_a_code_bound_to_a_merchant_or_limited_in_amount():
