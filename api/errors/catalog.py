@@ -145,8 +145,12 @@ TOO_MANY_ATTEMPTS = Entry("TOO_MANY_ATTEMPTS", 429, "Too many activation attempt
                           "`Retry-After`)", Action.RETRY, Scope.OWN)
 CHECK_LIMIT = Entry("CHECK_LIMIT", 429, "This payment code was checked as often as allowed; pay or ask for a "
                     "new code", Action.ASK, Scope.OWN)
-BUDGETS_GATEWAY: tuple[Entry, ...] = (NO_WALLET_IDENTITY, ACTIVATION_REFUSED, TOO_MANY_ATTEMPTS, CHECK_LIMIT)
-"""The budgets area's own codes: activations without a login, and a till's checks."""
+PAYMENT_CANCELLED = Entry("PAYMENT_CANCELLED", 409, "The payment's outcome stayed unknown, so the gateway "
+                          "cancelled its code (a fence): it is not paid and never will be; ask for a new code and "
+                          "pay with a new Idempotency-Key", Action.ASK, Scope.OWN)
+BUDGETS_GATEWAY: tuple[Entry, ...] = (NO_WALLET_IDENTITY, ACTIVATION_REFUSED, TOO_MANY_ATTEMPTS, CHECK_LIMIT,
+                                      PAYMENT_CANCELLED)
+"""The budgets area's own codes: activations without a login, a till's checks, a fenced payment."""
 
 OUTCOME_UNKNOWN_TIMEOUT = Entry(
     "OUTCOME_UNKNOWN", 504, "The orderer or the commit did not confirm in time: the transaction may "

@@ -18,6 +18,11 @@ class ChaincodeCall:
     transient: Mapping[str, bytes] = field(default_factory=dict)
     endorsing_organizations: tuple[str, ...] = ()
     write: bool = False
+    fence: ChaincodeCall | None = None
+    """A write that, once committed, keeps this one from ever being valid (it writes a key this one
+    reads): what the gateway commits before it declares this write failed after its outcome stayed
+    unknown (`Writes`). It answers JSON `{"cancelled": true}`, or `{"cancelled": false,
+    "payment_id": <transaction id>}` when that transaction wrote the key first."""
 
 
 def argument(value: Any) -> str:
@@ -57,7 +62,7 @@ class Chaincode:
                              endorsing_organizations=endorsing_organizations)
 
     def write(self, function: str, *args: Any, transient: Mapping[str, bytes] | None = None,
-              endorsing_organizations: tuple[str, ...] = ()) -> ChaincodeCall:
-        """A call the gateway submits, at most once per Idempotency-Key."""
+              endorsing_organizations: tuple[str, ...] = (), fence: ChaincodeCall | None = None) -> ChaincodeCall:
+        """A call the gateway submits, at most once per Idempotency-Key (`fence`: see ChaincodeCall)."""
         return ChaincodeCall(self.channel, self.chaincode, function, tuple(map(argument, args)),
-                             dict(transient or {}), endorsing_organizations, write=True)
+                             dict(transient or {}), endorsing_organizations, write=True, fence=fence)

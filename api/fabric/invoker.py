@@ -31,6 +31,9 @@ RETRY = RetryPolicy(attempts=4, status_queries=3)
 # OUTCOME_UNKNOWN; a repeat then settles it (`settle`), waiting SETTLE's deadlines once more.
 DEADLINES = Deadlines(submit=5.0, commit_status=10.0)
 SETTLE = RetryPolicy(status_queries=1)
+# A fence is sent when the orderers may well be down: one commit status per proposal, so a request
+# that sends one answers within about 15 s; a repeat re-sends it.
+FENCE = RetryPolicy(attempts=4, status_queries=1)
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,8 @@ class Invoker:
 
     def submit(self, user: User, call: ChaincodeCall,
                on_proposal: Callable[[str], None] = lambda _: None,
-               on_signed: Callable[[str, bytes], None] = lambda _, __: None) -> Submitted:
+               on_signed: Callable[[str, bytes], None] = lambda _, __: None,
+               policy: RetryPolicy = RETRY) -> Submitted:
         proposed: list[str] = []
 
         def report(transaction_id: str) -> None:
@@ -73,7 +77,7 @@ class Invoker:
 
         contract = self.contract(user, call.channel, call.chaincode)
         result = submit_with_retry(contract, call.function, call.args, call.transient or None,
-                                   call.endorsing_organizations, RETRY, DEADLINES,
+                                   call.endorsing_organizations, policy, DEADLINES,
                                    on_proposal=report, on_signed=on_signed)
         return Submitted(result, proposed[-1])  # the last proposal is the one that committed
 

@@ -60,6 +60,8 @@ CREATE TABLE IF NOT EXISTS idempotency (
     lease_until REAL,
     transaction_id TEXT,
     envelope BLOB,
+    fence_id TEXT,
+    fence_envelope BLOB,
     status INTEGER,
     body BLOB,
     created_at REAL NOT NULL,
@@ -69,11 +71,13 @@ CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency(created_at);
 CREATE TABLE IF NOT EXISTS health (id INTEGER PRIMARY KEY CHECK (id = 1), checked_at REAL NOT NULL);
 """
 
-# Columns added since a table was first created: (table, column, declaration, then). A record
+# Columns added since a table was first created: (table, column, declaration, then: an update
+# that fills it, if NULL is not right for existing rows). A record
 # whose transaction was sent before envelopes were kept gets an empty one: it cannot be re-sent,
 # but neither may it be taken for never sent (NULL).
 MIGRATIONS = (("idempotency", "envelope", "BLOB",
-               "UPDATE idempotency SET envelope = X'' WHERE transaction_id IS NOT NULL"),)
+               "UPDATE idempotency SET envelope = X'' WHERE transaction_id IS NOT NULL"),
+              ("idempotency", "fence_id", "TEXT", None), ("idempotency", "fence_envelope", "BLOB", None))
 
 
 class DatabaseRefused(Exception):
@@ -125,7 +129,8 @@ class Database:
                 columns = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
                 if column not in columns:
                     db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
-                    db.execute(then)
+                    if then:
+                        db.execute(then)
 
     def connection(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)

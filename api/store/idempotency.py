@@ -7,7 +7,8 @@ process id, which would mean nothing after a restart or on another host. A recor
 `done` with the response to replay, or `unknown` when its transaction may still commit. The
 transaction id is recorded before each proposal is endorsed, and the signed envelope before it is
 first sent for ordering, so whoever finds the record later knows which transaction to ask about,
-and can re-send that same envelope, instead of submitting a second transaction.
+and can re-send that same envelope, instead of submitting a second transaction. A fence committed
+to settle it for good (`Writes`) is kept the same way: its transaction id and envelope.
 """
 from __future__ import annotations
 
@@ -62,6 +63,11 @@ class Unresolved:
     owner: str
     transaction_id: str | None
     envelope: bytes | None = None
+    since: float = 0.0
+    """When the key's first request came (Unix seconds)."""
+    fence_id: str | None = None
+    fence_envelope: bytes | None = None
+    """The fence sent to settle the transaction, if one was signed."""
 
 
 @dataclass(frozen=True)
@@ -103,7 +109,8 @@ class IdempotencyStore:
                 return InProgress()
             db.execute("UPDATE idempotency SET state = ?, owner = ?, lease_until = ?"
                        " WHERE user = ? AND key = ?", (PENDING, owner, now + self.lease_seconds, user, key))
-            return Unresolved(owner, row["transaction_id"], row["envelope"])
+            return Unresolved(owner, row["transaction_id"], row["envelope"], row["created_at"], row["fence_id"],
+                              row["fence_envelope"])
 
     @contextmanager
     def held(self, user: str, key: str, owner: str) -> Iterator[None]:
@@ -143,9 +150,12 @@ class IdempotencyStore:
                         envelope: bytes) -> None:
         self._update(user, key, owner, "transaction_id = ?, envelope = ?", (transaction_id, envelope))
 
+    def record_fence(self, user: str, key: str, owner: str, fence_id: str, envelope: bytes) -> None:
+        self._update(user, key, owner, "fence_id = ?, fence_envelope = ?", (fence_id, envelope))
+
     def finish(self, user: str, key: str, owner: str, response: StoredResponse) -> None:
         self._update(user, key, owner, "state = ?, status = ?, body = ?, transaction_id = ?, owner = NULL,"
-                     " envelope = NULL",
+                     " envelope = NULL, fence_envelope = NULL",
                      (DONE, response.status, response.body, response.transaction_id))
 
     def mark_unknown(self, user: str, key: str, owner: str, transaction_id: str | None) -> None:

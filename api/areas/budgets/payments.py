@@ -9,7 +9,7 @@ from ...auth.roles import Role
 from ...auth.user import User
 from ...fabric.calls import Chaincode, ChaincodeCall
 from ...errors import ApiError
-from ...errors.catalog import CHECK_LIMIT
+from ...errors.catalog import CHECK_LIMIT, PAYMENT_CANCELLED
 from ...routing import Routes
 from ..common import READ_ERRORS, WRITE_ERRORS
 from .limits import AttemptLimiter
@@ -24,11 +24,14 @@ def add(routes: Routes, budgets: Chaincode) -> None:
     merchant = {Role.MERCHANT}
 
     @routes.post("/payments", body=PaymentRequest, response=Payment, status=201, roles=merchant,
-                 responses=WRITE_ERRORS, summary="Take a payment with the holder's payment code")
+                 responses=WRITE_ERRORS, own_codes=(PAYMENT_CANCELLED,),
+                 summary="Take a payment with the holder's payment code")
     def pay(user: User, body: PaymentRequest) -> ChaincodeCall:
         """The shop is the caller's own merchant: its certificate identity is what the chaincode
-        checks. Send an Idempotency-Key so a till's retry never pays twice."""
-        return budgets.write("Budgets:pay", body.budget(), body.amount, body.category, body.code)
+        checks. Send an Idempotency-Key so a till's retry never pays twice. A payment whose outcome
+        stays unknown is settled by cancelling its code, as the same shop (409 PAYMENT_CANCELLED)."""
+        cancel = budgets.write("Budgets:cancel_code", body.budget(), body.code)
+        return budgets.write("Budgets:pay", body.budget(), body.amount, body.category, body.code, fence=cancel)
 
     checks = AttemptLimiter(CHECKS_PER_CODE, 24 * 3600)
 

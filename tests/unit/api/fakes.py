@@ -40,7 +40,7 @@ class FakeInvoker:
         return self._answer(call)
 
     def submit(self, user: User, call: ChaincodeCall, on_proposal=lambda _: None,
-               on_signed=lambda _, __: None) -> Submitted:
+               on_signed=lambda _, __: None, policy=None) -> Submitted:
         with self._lock:
             self._transactions += 1
             transaction_id = f"tx{self._transactions}"

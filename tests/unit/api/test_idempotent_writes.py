@@ -1,6 +1,6 @@
 """Writes at most once per Idempotency-Key: replays, waiting for a running duplicate, and asking the
 ledger and re-sending the same envelope (never submitting a second transaction) when an earlier
-outcome is unknown."""
+outcome is unknown; past the bound, a payment is settled by its fence (its code's cancellation)."""
 from __future__ import annotations
 
 import sqlite3
@@ -15,7 +15,7 @@ from grootboek.api.errors import ApiError
 from grootboek.api.fabric.calls import ChaincodeCall
 from grootboek.api.fabric.invoker import Settled
 from grootboek.api.fabric.ledger import TransactionRecord
-from grootboek.api.fabric.writes import Writes
+from grootboek.api.fabric.writes import FENCE_AFTER_SECONDS, Writes
 from grootboek.api.routing.route import json_result
 from grootboek.api.store.database import FILE_NAME, SCHEMA, Database
 from grootboek.api.store.idempotency import IdempotencyStore, InProgress, Replay
@@ -24,7 +24,8 @@ from grootboek.client import CommitError, CommitStatusError, EndorseError, Error
 from .fakes import FakeInvoker, FakeLedger
 
 USER = User("shop", "MerchantsMSP", frozenset({Role.MERCHANT}), "digest", merchant="fietsenwinkel")
-CALL = ChaincodeCall("kindpakket", "budgets", "Budgets:pay", ("b-1", "100"), write=True)
+CALL = ChaincodeCall("kindpakket", "budgets", "Budgets:pay", ("b-1", "100"), write=True,
+                     fence=ChaincodeCall("kindpakket", "budgets", "Budgets:cancel_code", ("b-1",), write=True))
 SHAPE = json_result(201)
 
 
@@ -89,7 +90,7 @@ def test_a_failure_that_reached_nothing_frees_the_key(store):
     assert invoker.submitted("pay") == 2
 
 
-def _unknown_then(store, ledger, then=lambda call: b'{"second": true}'):
+def _unknown_then(store, ledger, then=lambda call: b'{"second": true}', fence=None):
     answers = iter([CommitStatusError("deadline", transaction_id="tx1",
                                       code=grpc.StatusCode.DEADLINE_EXCEEDED)])
 
@@ -98,8 +99,8 @@ def _unknown_then(store, ledger, then=lambda call: b'{"second": true}'):
         if outcome is None:
             return then(call)
         raise outcome
-    invoker = FakeInvoker({"pay": pay})
-    writes = _writes(store, invoker, ledger)
+    invoker = FakeInvoker({"pay": pay, **({"cancel_code": fence} if fence else {})})
+    writes = _writes(store, invoker, ledger, fence_after_seconds=0 if fence else FENCE_AFTER_SECONDS)
     with pytest.raises(ApiError) as unknown:
         writes.execute(USER, CALL, SHAPE, "k1", "fp")
     error = unknown.value
@@ -252,3 +253,72 @@ def test_a_key_whose_holder_died_before_proposing_is_taken_over(tmp_path):
     invoker = FakeInvoker({"pay": lambda call: b"{}"})
     assert _writes(store, invoker).execute(USER, CALL, SHAPE, "k1", "fp").response.status == 201
     assert invoker.submitted("pay") == 1
+
+
+CANCELLED = b'{"budget_id": "b-1", "nonce": "n", "cancelled": true, "payment_id": null}'
+
+
+def _used_by(transaction_id: str) -> bytes:
+    return f'{{"budget_id": "b-1", "nonce": "n", "cancelled": false, "payment_id": "{transaction_id}"}}'.encode()
+
+
+def test_a_payment_unknown_past_the_bound_is_fenced_and_then_cancelled_for_good(store):
+    writes, invoker = _unknown_then(store, FakeLedger(), fence=lambda call: CANCELLED)
+    cancelled = writes.execute(USER, CALL, SHAPE, "k1", "fp").response
+    assert (cancelled.status, cancelled.transaction_id) == (409, "tx1")
+    assert b'"PAYMENT_CANCELLED"' in cancelled.body and b"new code" in cancelled.body
+    assert writes.execute(USER, CALL, SHAPE, "k1", "fp").response == cancelled  # final: replayed
+    assert invoker.submitted("pay") == 1 and invoker.submitted("cancel_code") == 1
+    assert invoker.resent == []  # past the bound the fence decides: no re-send to wait for
+
+
+def test_within_the_bound_the_payment_is_only_re_sent(store):
+    writes, invoker = _unknown_then(store, FakeLedger())
+    with pytest.raises(ApiError) as unknown:
+        writes.execute(USER, CALL, SHAPE, "k1", "fp")
+    assert unknown.value.code == "OUTCOME_UNKNOWN" and invoker.resent == [b"envelope of tx1"]
+    assert invoker.submitted("cancel_code") == 0
+
+
+def test_a_fence_that_finds_the_code_used_by_the_payment_answers_paid(store):
+    ledger = FakeLedger()
+
+    def fence(call):  # the payment committed after the gateway asked the ledger, before the fence
+        ledger.transactions["tx1"] = TransactionRecord("tx1", 12, "VALID", b'{"first": true}')
+        return _used_by("tx1")
+    writes, invoker = _unknown_then(store, ledger, fence=fence)
+    paid = writes.execute(USER, CALL, SHAPE, "k1", "fp")
+    assert (paid.response.status, paid.response.body, paid.response.transaction_id) == (201, b'{"first": true}', "tx1")
+    assert invoker.submitted("pay") == 1
+
+
+def test_a_fence_of_unknown_outcome_is_re_sent_and_a_fence_that_lost_a_race_is_proposed_again(store):
+    ledger = FakeLedger()
+    fences = iter([CommitStatusError("deadline", transaction_id="tx2", code=grpc.StatusCode.DEADLINE_EXCEEDED),
+                   _used_by("tx1")])
+
+    def fence(call):
+        outcome = next(fences)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+    writes, invoker = _unknown_then(store, ledger, fence=fence)
+    with pytest.raises(ApiError) as unknown:  # the orderers are down: the fence waits too
+        writes.execute(USER, CALL, SHAPE, "k1", "fp")
+    assert (unknown.value.status, unknown.value.code) == (409, "OUTCOME_UNKNOWN")
+    assert "fence" in unknown.value.message
+    with pytest.raises(ApiError):  # asked again: the same fence is re-sent, no new one made
+        writes.execute(USER, CALL, SHAPE, "k1", "fp")
+    assert invoker.resent == [b"envelope of tx2"] and invoker.submitted("cancel_code") == 1
+    # The payment committed first; the fence, ordered after it, was invalidated by MVCC.
+    ledger.transactions["tx1"] = TransactionRecord("tx1", 12, "VALID", b'{"first": true}')
+    ledger.transactions["tx2"] = TransactionRecord("tx2", 13, "MVCC_READ_CONFLICT", b"")
+    paid = writes.execute(USER, CALL, SHAPE, "k1", "fp").response
+    assert (paid.status, paid.body) == (201, b'{"first": true}')
+    assert invoker.submitted("cancel_code") == 2 and invoker.submitted("pay") == 1
+
+
+def test_a_fence_that_finds_the_code_used_by_another_payment_is_final(store):
+    writes, _ = _unknown_then(store, FakeLedger(), fence=lambda call: _used_by("tx-other-till"))
+    answer = writes.execute(USER, CALL, SHAPE, "k1", "fp").response
+    assert answer.status == 409 and b'"CODE_REPLAYED"' in answer.body and b"tx-other-till" in answer.body
