@@ -1,7 +1,9 @@
-"""Issue 19: every payment ends paid or refused, whatever crashes. A till repeats its request with
-the same Idempotency-Key until it gets a final answer, as a till should; the faults are real (all
-orderers stopped, the Raft leader and the gateway killed with kill -9 while they hold a payment, a
-user revoked), so these tests run on a network of their own.
+"""Issue 19: every payment ends paid, refused or cancelled, whatever crashes. A till repeats its
+request with the same Idempotency-Key until it gets a final answer, as a till should; the faults are
+real (all orderers stopped, the Raft leader and the gateway killed with kill -9 while they hold a
+payment, a user revoked), so these tests run on a network of their own. A payment unknown for
+longer than the fence bound is settled by its fence (its code cancelled), and a later copy of it is
+invalidated on the ledger.
 """
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import os
 import signal
 import sqlite3
 import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -16,7 +19,9 @@ import pytest
 import requests
 
 from grootboek.api.__main__ import main as api_main
+from grootboek.api.fabric.writes import FENCE_AFTER_SECONDS
 from grootboek.api.store.database import FILE_NAME
+from grootboek.client import RetryPolicy, settle
 from grootboek.network.admin.revocation import revoke_user
 from grootboek.network.nodes import gateways as network_gateways
 from grootboek.network.nodes import supervisor
@@ -203,3 +208,80 @@ def _answer(client, path: str) -> dict | None:
     except requests.ConnectionError:
         return None
     return response.json() if response.status_code == 200 else None
+
+
+def _record(network, key: str) -> sqlite3.Row | None:
+    with _database(network, "Merchants") as db:
+        db.row_factory = sqlite3.Row
+        return db.execute("SELECT * FROM idempotency WHERE key = ?", (key,)).fetchone()
+
+
+def _broadcast(network, envelope: bytes) -> str:
+    """Sends a signed transaction as a stranger would (through the Merchants' peer) and answers its
+    validation code once committed."""
+    with network.gateway("Merchants") as gateway:
+        return settle(gateway.new_transaction(envelope), RetryPolicy(status_queries=5)).code_name
+
+
+def test_a_payment_the_orderers_never_got_is_cancelled_by_its_fence_and_a_late_copy_is_invalid(network, tills):
+    officer, bike = tills["Municipality"].client("officer"), tills["Merchants"].client("fietsenwinkel")
+    holder = Holder(officer, open_scheme(officer, bike), bike)
+    key, body = str(uuid.uuid4()), _payment(holder)
+    for orderer in _orderers(network):
+        supervisor.request(network.run_dir, {"cmd": "stop", "name": orderer})
+
+    def fence_sent() -> sqlite3.Row | None:  # the till repeats; past the bound the gateway fences
+        answer = bike.post("/v1/budgets/payments", body, headers={"Idempotency-Key": key})
+        assert answer.status_code in (409, 504) and answer.json()["code"] == "OUTCOME_UNKNOWN", answer.text
+        record = _record(network, key)
+        return record if record["fence_id"] else None
+    withheld = wait_for(fence_sent, "the gateway sending the payment's fence", timeout=180, interval=0.5)
+    assert withheld["envelope"] and withheld["fence_id"] != withheld["transaction_id"]
+    for orderer in _orderers(network):
+        supervisor.request(network.run_dir, {"cmd": "start", "name": orderer})
+
+    answer = pay_until_final(bike, body, key, timeout=60)
+    assert (answer.status_code, answer.json()["code"]) == (409, "PAYMENT_CANCELLED"), answer.text
+    assert answer.json()["transaction_id"] == withheld["transaction_id"]
+    assert _broadcast(network, withheld["envelope"]) == "MVCC_READ_CONFLICT"  # the fence holds for good
+    again = bike.post("/v1/budgets/payments", body, headers={"Idempotency-Key": str(uuid.uuid4())})
+    assert (again.status_code, again.json()["code"]) == (409, "CODE_REPLAYED"), again.text
+    assert "cancelled" in again.json()["message"]
+    assert officer.get(f"/v1/budgets/budgets/{holder.budget_id}/balance").json()["balance"] == 25_000
+
+
+def test_a_payment_that_committed_while_its_gateway_lost_track_is_paid_not_fenced(network, tills):
+    officer, bike = tills["Municipality"].client("officer"), tills["Merchants"].client("fietsenwinkel")
+    holder = Holder(officer, open_scheme(officer, bike), bike)
+    key, body = str(uuid.uuid4()), _payment(holder)
+    gateway = network.layout.api_id(network.consortium.organization("Merchants"))
+    frozen = _processes(network)[gateway]["pid"]
+    for orderer in _orderers(network):  # so the gateway holds the payment signed, not yet ordered
+        supervisor.request(network.run_dir, {"cmd": "stop", "name": orderer})
+    in_flight = threading.Thread(target=_post_ignoring_the_answer, args=(bike, body, key))
+    in_flight.start()
+    wait_for(lambda: _held_with_envelope(network, key), "the payment held, signed", timeout=60)
+    os.kill(frozen, signal.SIGSTOP)  # the gateway loses track: it never hears of the commit
+    try:
+        record = _record(network, key)
+        for orderer in _orderers(network):
+            supervisor.request(network.run_dir, {"cmd": "start", "name": orderer})
+        assert _broadcast(network, record["envelope"]) == "VALID"  # the payment commits meanwhile
+        # Past the fence bound, so a repeat that did not ask the ledger first would cancel it.
+        wait_for(lambda: time.time() > record["created_at"] + FENCE_AFTER_SECONDS, "the fence bound", timeout=60)
+    finally:
+        os.kill(frozen, signal.SIGKILL)  # the supervisor restarts it
+    in_flight.join()
+
+    answer = pay_until_final(bike, body, key)
+    assert answer.status_code == 201, answer.text
+    assert answer.headers["X-Transaction-Id"] == record["transaction_id"]
+    assert _record(network, key)["fence_id"] is None  # settled from the ledger: no fence was needed
+    assert _balance(officer, holder, answer) == 24_000
+
+
+def _post_ignoring_the_answer(till, body: dict, key: str) -> None:
+    try:
+        till.post("/v1/budgets/payments", body, headers={"Idempotency-Key": key})
+    except requests.ConnectionError:  # killed before it answered
+        pass
