@@ -27,7 +27,6 @@ import json
 import os
 import secrets
 import signal
-import tempfile
 import threading
 import time
 import uuid
@@ -41,14 +40,11 @@ import requests
 from fabric_protos.common import ledger_pb2
 
 from bench import report
-from bench.bringup import consortium
-from bench.rest_gateway import CHAINCODE, CHANNEL, SHOP, Holder, connect, prepare, till
+from bench.rest_gateway import CHAINCODE, CHANNEL, SHOP, Holder, connect, shop_network
 from grootboek.chaincode.budgets.domain.holder_codes import payment_code
 from grootboek.network.nodes import supervisor
-from grootboek.network.nodes import binaries
 from grootboek.network.nodes.network import Network
 from grootboek.network.nodes.readiness import wait_for
-from grootboek.progress import Progress
 from tests.integration.api.conftest import Client
 
 FAULTS = ("orderer", "raft-leader", "peer", "chaincode-server", "gateway")
@@ -229,20 +225,12 @@ def main() -> None:
                         help="seconds after a repair after which a till stops repeating")
     args = parser.parse_args()
     faults = args.faults.split(",")
-    binaries.ensure(Progress())
     rows = []
-    with tempfile.TemporaryDirectory(prefix="grootboek-bench-") as tmp:
-        network = Network(consortium(3), Path(tmp) / "state", Progress.quiet())
-        try:
-            network.up()
-            shop_msp, holders = prepare(network, args.tills * len(faults))
-            gateway = till(network, shop_msp)
-            for index, fault in enumerate(faults):
-                mine = holders[index * args.tills:(index + 1) * args.tills]
-                rows.append(run_fault(fault, network, gateway, shop_msp, mine, args))
-                print(report.table(rows[-1:], COLUMNS), flush=True)
-        finally:
-            network.down()
+    with shop_network(args.tills * len(faults)) as (network, gateway, shop_msp, holders):
+        for index, fault in enumerate(faults):
+            mine = holders[index * args.tills:(index + 1) * args.tills]
+            rows.append(run_fault(fault, network, gateway, shop_msp, mine, args))
+            print(report.table(rows[-1:], COLUMNS), flush=True)
     print(report.table(rows, COLUMNS))
     print("targets: lost 0, duplicated 0, charged_failed 0, unanswered 0, final_within_s <= 30")
     saved = report.save("faults", {"rows": rows, "tills": args.tills, "before_s": args.before,

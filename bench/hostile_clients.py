@@ -24,7 +24,6 @@ import resource
 import ssl
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -33,14 +32,11 @@ from typing import Any
 import requests
 
 from bench import report
-from bench.bringup import consortium
 from bench.client import percentile
 from bench.footprint import pss_kib
-from bench.rest_gateway import PATHS, phase, prepare, till
-from grootboek.network.nodes import binaries
+from bench.rest_gateway import PATHS, phase, shop_network
 from grootboek.network.nodes.network import Network
 from grootboek.network.nodes import supervisor
-from grootboek.progress import Progress
 
 COLUMNS = ["phase", "payments", "p50_ms", "p95_ms", "errors", "ready_failed", "idle", "half_open",
            "subscribers", "gateway_pss_mib"]
@@ -184,26 +180,18 @@ def main() -> None:
     if args.attacker:
         asyncio.run(attack(json.loads(args.attacker)))
         return
-    binaries.ensure(Progress())
-    with tempfile.TemporaryDirectory(prefix="grootboek-bench-") as tmp:
-        network = Network(consortium(3), Path(tmp) / "state", Progress.quiet())
+    with shop_network(args.concurrency * len(PATHS)) as (network, gateway, shop_msp, holders):
+        rows = [measure("quiet", network, gateway, shop_msp, holders[:args.concurrency], args, None)]
+        attacker = start_attacker(gateway, gateway.tokens[next(iter(gateway.tokens))], args)
+        held = Held(attacker)
+        held.start()
         try:
-            network.up()
-            shop_msp, holders = prepare(network, args.concurrency * len(PATHS))
-            gateway = till(network, shop_msp)
-            rows = [measure("quiet", network, gateway, shop_msp, holders[:args.concurrency], args, None)]
-            attacker = start_attacker(gateway, gateway.tokens[next(iter(gateway.tokens))], args)
-            held = Held(attacker)
-            held.start()
-            try:
-                time.sleep(args.settle)  # the attacker ramps up its connections (a bench, not a test)
-                rows.append(measure("attacked", network, gateway, shop_msp, holders[args.concurrency:],
-                                    args, held))
-            finally:
-                attacker.kill()
-                attacker.wait()
+            time.sleep(args.settle)  # the attacker ramps up its connections (a bench, not a test)
+            rows.append(measure("attacked", network, gateway, shop_msp, holders[args.concurrency:],
+                                args, held))
         finally:
-            network.down()
+            attacker.kill()
+            attacker.wait()
     print(report.table(rows, COLUMNS))
     ratio = rows[1]["p95_ms"] / rows[0]["p95_ms"] if rows[0]["p95_ms"] else None
     print(f"p95 under attack: {ratio:.2f}x the quiet p95 (target <= 1.5x); "

@@ -22,9 +22,10 @@ import secrets
 import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -129,6 +130,22 @@ def till(network: Network, shop_msp: Path) -> Gateway:
     return gateway
 
 
+@contextmanager
+def shop_network(holders_needed: int) -> Iterator[tuple[Network, Gateway, Path, list[Holder]]]:
+    """The default consortium with Raft ordering, started in a temporary directory and stopped
+    after: the network, the Merchants gateway with the shop as a till user (`till`), the shop's MSP
+    directory and `holders_needed` budgets (`prepare`)."""
+    binaries.ensure(Progress())
+    with tempfile.TemporaryDirectory(prefix="grootboek-bench-") as tmp:
+        network = Network(consortium(3), Path(tmp) / "state", Progress.quiet())
+        try:
+            network.up()
+            shop_msp, holders = prepare(network, holders_needed)
+            yield network, till(network, shop_msp), shop_msp, holders
+        finally:
+            network.down()
+
+
 def rest_payments(client: Client) -> Callable[[Holder], None]:
     """Pays a cent from a budget through the gateway as the shop; raises RestError unless 201."""
     def pay(holder: Holder) -> None:
@@ -172,27 +189,19 @@ def main() -> None:
                         help="alternating client/REST phases per level (evens out a busy machine)")
     args = parser.parse_args()
     levels = [int(c) for c in args.concurrency.split(",")]
-    binaries.ensure(Progress())
     rows: list[dict[str, Any]] = []
-    with tempfile.TemporaryDirectory(prefix="grootboek-bench-") as tmp:
-        network = Network(consortium(3), Path(tmp) / "state", Progress.quiet())
-        try:
-            network.up()
-            shop_msp, holders = prepare(network, sum(levels) * len(PATHS) * args.rounds)
-            gateway = till(network, shop_msp)
-            unused = iter(holders)
-            for concurrency in levels:
-                outcomes: dict[str, list[dict[str, Any]]] = {path: [] for path in PATHS}
-                for _ in range(args.rounds):
-                    for path in PATHS:
-                        own = [next(unused) for _ in range(concurrency)]  # warm-up and measurement share them
-                        phase(path, network, gateway, shop_msp, own, concurrency, args.warmup)
-                        outcomes[path].append(phase(path, network, gateway, shop_msp, own, concurrency,
-                                                    args.duration))
-                rows += [summary(path, concurrency, outcomes[path]) for path in PATHS]
-                print(report.table(rows[-len(PATHS):], COLUMNS), flush=True)
-        finally:
-            network.down()
+    with shop_network(sum(levels) * len(PATHS) * args.rounds) as (network, gateway, shop_msp, holders):
+        unused = iter(holders)
+        for concurrency in levels:
+            outcomes: dict[str, list[dict[str, Any]]] = {path: [] for path in PATHS}
+            for _ in range(args.rounds):
+                for path in PATHS:
+                    own = [next(unused) for _ in range(concurrency)]  # warm-up and measurement share them
+                    phase(path, network, gateway, shop_msp, own, concurrency, args.warmup)
+                    outcomes[path].append(phase(path, network, gateway, shop_msp, own, concurrency,
+                                                args.duration))
+            rows += [summary(path, concurrency, outcomes[path]) for path in PATHS]
+            print(report.table(rows[-len(PATHS):], COLUMNS), flush=True)
     ratios = {}
     for concurrency in levels:
         by_path = {row["path"]: row for row in rows if row["concurrency"] == concurrency}

@@ -201,8 +201,15 @@ class Writes:
             try:
                 answer = self._invoker.submit(user, call.fence, on_signed=keep, policy=FENCE).result
             except Exception as exc:
-                if to_api_error(exc).disposition is Disposition.UNKNOWN:
+                error = to_api_error(exc)
+                if error.disposition is Disposition.UNKNOWN:
                     return None
+                if error.disposition is Disposition.FINAL:  # the write may still commit: no final answer
+                    raise ApiError(409, "OUTCOME_UNKNOWN",
+                                   f"transaction {claim.transaction_id} of the first request has not committed yet, "
+                                   f"and the fence that cancels it was refused ({error.code}: {error.message}): "
+                                   "repeat the request to ask again", transaction_id=claim.transaction_id,
+                                   disposition=Disposition.UNKNOWN, headers={"Retry-After": "2"}) from None
                 raise
         outcome = json.loads(answer)
         if outcome["cancelled"]:

@@ -57,6 +57,18 @@ def _orderers(network) -> list[str]:
     return [o.name for o in network.consortium.orderer_organization.orderers]
 
 
+def _every_orderer(network, command: str) -> None:
+    for orderer in _orderers(network):
+        supervisor.request(network.run_dir, {"cmd": command, "name": orderer})
+
+
+def _a_payment(tills):
+    """The officer, the bike shop's till, a new budget's holder, a fresh key and a payment's body."""
+    officer, bike = tills["Municipality"].client("officer"), tills["Merchants"].client("fietsenwinkel")
+    holder = Holder(officer, open_scheme(officer, bike), bike)
+    return officer, bike, holder, str(uuid.uuid4()), _payment(holder)
+
+
 def _database(network, org: str):
     path = network_gateways.api_dir(network.layout, network.consortium.organization(org)) / "data" / FILE_NAME
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -92,11 +104,8 @@ def _payment(holder: Holder, amount: int = 1000) -> dict:
 
 
 def test_a_payment_every_orderer_refused_whose_gateway_was_killed_is_paid_once_they_are_back(network, tills):
-    officer, bike = tills["Municipality"].client("officer"), tills["Merchants"].client("fietsenwinkel")
-    holder = Holder(officer, open_scheme(officer, bike), bike)
-    key, body = str(uuid.uuid4()), _payment(holder)
-    for orderer in _orderers(network):
-        supervisor.request(network.run_dir, {"cmd": "stop", "name": orderer})
+    officer, bike, holder, key, body = _a_payment(tills)
+    _every_orderer(network, "stop")
     first: list = []
 
     def first_try() -> None:
@@ -113,8 +122,7 @@ def test_a_payment_every_orderer_refused_whose_gateway_was_killed_is_paid_once_t
     os.kill(killed, signal.SIGKILL)
     in_flight.join()
     assert isinstance(first[0], requests.ConnectionError)  # the till never heard an answer
-    for orderer in _orderers(network):
-        supervisor.request(network.run_dir, {"cmd": "start", "name": orderer})
+    _every_orderer(network, "start")
 
     answer = pay_until_final(bike, body, key)
     assert answer.status_code == 201, answer.text
@@ -224,11 +232,8 @@ def _broadcast(network, envelope: bytes) -> str:
 
 
 def test_a_payment_the_orderers_never_got_is_cancelled_by_its_fence_and_a_late_copy_is_invalid(network, tills):
-    officer, bike = tills["Municipality"].client("officer"), tills["Merchants"].client("fietsenwinkel")
-    holder = Holder(officer, open_scheme(officer, bike), bike)
-    key, body = str(uuid.uuid4()), _payment(holder)
-    for orderer in _orderers(network):
-        supervisor.request(network.run_dir, {"cmd": "stop", "name": orderer})
+    officer, bike, holder, key, body = _a_payment(tills)
+    _every_orderer(network, "stop")
 
     def fence_sent() -> sqlite3.Row | None:  # the till repeats; past the bound the gateway fences
         answer = bike.post("/v1/budgets/payments", body, headers={"Idempotency-Key": key})
@@ -237,8 +242,7 @@ def test_a_payment_the_orderers_never_got_is_cancelled_by_its_fence_and_a_late_c
         return record if record["fence_id"] else None
     withheld = wait_for(fence_sent, "the gateway sending the payment's fence", timeout=180, interval=0.5)
     assert withheld["envelope"] and withheld["fence_id"] != withheld["transaction_id"]
-    for orderer in _orderers(network):
-        supervisor.request(network.run_dir, {"cmd": "start", "name": orderer})
+    _every_orderer(network, "start")
 
     answer = pay_until_final(bike, body, key, timeout=60)
     assert (answer.status_code, answer.json()["code"]) == (409, "PAYMENT_CANCELLED"), answer.text
@@ -251,21 +255,17 @@ def test_a_payment_the_orderers_never_got_is_cancelled_by_its_fence_and_a_late_c
 
 
 def test_a_payment_that_committed_while_its_gateway_lost_track_is_paid_not_fenced(network, tills):
-    officer, bike = tills["Municipality"].client("officer"), tills["Merchants"].client("fietsenwinkel")
-    holder = Holder(officer, open_scheme(officer, bike), bike)
-    key, body = str(uuid.uuid4()), _payment(holder)
+    officer, bike, holder, key, body = _a_payment(tills)
     gateway = network.layout.api_id(network.consortium.organization("Merchants"))
     frozen = _processes(network)[gateway]["pid"]
-    for orderer in _orderers(network):  # so the gateway holds the payment signed, not yet ordered
-        supervisor.request(network.run_dir, {"cmd": "stop", "name": orderer})
+    _every_orderer(network, "stop")  # so the gateway holds the payment signed, not yet ordered
     in_flight = threading.Thread(target=_post_ignoring_the_answer, args=(bike, body, key))
     in_flight.start()
     wait_for(lambda: _held_with_envelope(network, key), "the payment held, signed", timeout=60)
     os.kill(frozen, signal.SIGSTOP)  # the gateway loses track: it never hears of the commit
     try:
         record = _record(network, key)
-        for orderer in _orderers(network):
-            supervisor.request(network.run_dir, {"cmd": "start", "name": orderer})
+        _every_orderer(network, "start")
         assert _broadcast(network, record["envelope"]) == "VALID"  # the payment commits meanwhile
         # Past the fence bound, so a repeat that did not ask the ledger first would cancel it.
         wait_for(lambda: time.time() > record["created_at"] + FENCE_AFTER_SECONDS, "the fence bound", timeout=60)

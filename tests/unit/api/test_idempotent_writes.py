@@ -322,3 +322,14 @@ def test_a_fence_that_finds_the_code_used_by_another_payment_is_final(store):
     writes, _ = _unknown_then(store, FakeLedger(), fence=lambda call: _used_by("tx-other-till"))
     answer = writes.execute(USER, CALL, SHAPE, "k1", "fp").response
     assert answer.status == 409 and b'"CODE_REPLAYED"' in answer.body and b"tx-other-till" in answer.body
+
+
+def test_a_refused_fence_leaves_the_outcome_unknown_never_a_final_failure(store):
+    def fence(call):
+        raise EndorseError("refused", transaction_id="tx2", code=grpc.StatusCode.ABORTED,
+                           details=[ErrorDetail("p", "M", "chaincode response 500, FORBIDDEN: not a merchant")])
+    writes, _ = _unknown_then(store, FakeLedger(), fence=fence)
+    with pytest.raises(ApiError) as unknown:  # the payment may still commit: the till must ask again
+        writes.execute(USER, CALL, SHAPE, "k1", "fp")
+    assert (unknown.value.status, unknown.value.code) == (409, "OUTCOME_UNKNOWN")
+    assert "FORBIDDEN" in unknown.value.message
