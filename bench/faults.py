@@ -212,7 +212,10 @@ def run_fault(fault: str, network: Network, gateway, shop_msp: Path, holders: li
     for till_thread in tills:
         till_thread.join()
     payments = [p for till_thread in tills for p in till_thread.payments]
-    return reconcile(fault, payments, ledger_payments(network, shop_msp, holders), repaired)
+    # A connection may still fail right after a repair on a crowded machine: read until it answers.
+    on_ledger, = wait_for(lambda: (ledger_payments(network, shop_msp, holders),), "the ledger's payments",
+                          timeout=120, interval=1)
+    return reconcile(fault, payments, on_ledger, repaired)
 
 
 def main() -> None:

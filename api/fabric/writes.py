@@ -204,13 +204,14 @@ class Writes:
                 error = to_api_error(exc)
                 if error.disposition is Disposition.UNKNOWN:
                     return None
-                if error.disposition is Disposition.FINAL:  # the write may still commit: no final answer
-                    raise ApiError(409, "OUTCOME_UNKNOWN",
-                                   f"transaction {claim.transaction_id} of the first request has not committed yet, "
-                                   f"and the fence that cancels it was refused ({error.code}: {error.message}): "
-                                   "repeat the request to ask again", transaction_id=claim.transaction_id,
-                                   disposition=Disposition.UNKNOWN, headers={"Retry-After": "2"}) from None
-                raise
+                if error.status == 503:  # a till asks again after a 503 anyway
+                    raise
+                # Refused, or lost every race: the write may still commit, so no final answer yet.
+                raise ApiError(409, "OUTCOME_UNKNOWN",
+                               f"transaction {claim.transaction_id} of the first request has not committed yet, "
+                               f"and the fence that cancels it failed ({error.code}: {error.message}): repeat "
+                               "the request to ask again", transaction_id=claim.transaction_id,
+                               disposition=Disposition.UNKNOWN, headers={"Retry-After": "2"}) from None
         outcome = json.loads(answer)
         if outcome["cancelled"]:
             return stored_error(ApiError(
