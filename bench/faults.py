@@ -2,11 +2,12 @@
 
 On one network (the default consortium with Raft ordering, started in a temporary directory), 8
 tills pay through the Merchants gateway, each from a budget of its own, each payment with a fresh
-code and Idempotency-Key that the till repeats, as a till should, until the answer is final
-(anything but 409 OUTCOME_UNKNOWN / IDEMPOTENCY_KEY_IN_USE, 503, 504 or no answer). Under that load
-one process at a time is killed with kill -9 — a follower orderer, the Raft leader, the gateway's
-peer, the Merchants' budgets chaincode server, the gateway itself — and the supervisor restarts
-it. Then every till's view is reconciled against the ledger (the budgets' histories and each
+code and Idempotency-Key that the till repeats, as a till should, until the answer is final: after
+no answer, or one whose action in the gateway's error table is "retry" or "repeat with the same
+key" (OUTCOME_UNKNOWN, IDEMPOTENCY_KEY_IN_USE, every 503, ENDORSEMENT_FAILED, ...), it asks again.
+Under that load one process at a time is killed with kill -9 — a follower orderer, the Raft
+leader, the gateway's peer, the Merchants' budgets chaincode server, the gateway itself — and the
+supervisor restarts it. Then every till's view is reconciled against the ledger (the budgets' histories and each
 payment's code nonce):
 
     acknowledged   payments answered 201
@@ -41,6 +42,7 @@ from fabric_protos.common import ledger_pb2
 
 from bench import report
 from bench.rest_gateway import CHAINCODE, CHANNEL, SHOP, Holder, connect, shop_network
+from grootboek.api.errors.catalog import TABLES, Action
 from grootboek.chaincode.budgets.domain.holder_codes import payment_code
 from grootboek.network.nodes import supervisor
 from grootboek.network.nodes.network import Network
@@ -50,8 +52,10 @@ from tests.integration.api.conftest import Client
 FAULTS = ("orderer", "raft-leader", "peer", "chaincode-server", "gateway")
 COLUMNS = ["fault", "payments", "acknowledged", "on_ledger", "lost", "duplicated", "charged_failed",
            "unanswered", "final_within_s", "final_errors", "transient"]
-NOT_FINAL = {409: {"OUTCOME_UNKNOWN", "IDEMPOTENCY_KEY_IN_USE"}, 504: {"OUTCOME_UNKNOWN"}}
-"""Answers after which a till asks again (and every 503); anything else is final."""
+REPEAT = {(entry.status, entry.code) for entries in TABLES.values() for entry in entries
+          if entry.action in (Action.RETRY, Action.ASK_LEDGER)}
+"""Answers after which a till asks again with the same key, as the error table says; anything else
+is final."""
 
 
 @dataclass
@@ -94,7 +98,7 @@ class Till(threading.Thread):
                 time.sleep(0.5)
                 continue
             error_code = answer.json().get("code") if answer.status_code >= 400 else None
-            if answer.status_code != 503 and error_code not in NOT_FINAL.get(answer.status_code, ()):
+            if (answer.status_code, error_code) not in REPEAT:
                 payment.answered, payment.status, payment.code = time.time(), answer.status_code, error_code
                 payment.transaction_id = (answer.headers.get("X-Transaction-Id")
                                           or answer.json().get("transaction_id"))
