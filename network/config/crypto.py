@@ -160,6 +160,29 @@ class Authority:
             )
         return builder.sign(self.key, hashes.SHA256()), key
 
+    def renew(self, old: x509.Certificate) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+        """A certificate like `old` (subject, host names, attributes, usages, lifetime) for a new
+        key, valid from now: what a node or user needs when `old` nears its end."""
+        key = ec.generate_private_key(ec.SECP256R1())
+        start = dt.datetime.now(dt.timezone.utc) - CLOCK_SKEW
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(old.subject)
+            .issuer_name(self.cert.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(start)
+            .not_valid_after(start + (old.not_valid_after_utc - old.not_valid_before_utc))
+        )
+        for extension in old.extensions:
+            value = extension.value
+            if isinstance(value, x509.SubjectKeyIdentifier):
+                value = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
+            elif isinstance(value, x509.AuthorityKeyIdentifier):
+                value = x509.AuthorityKeyIdentifier.from_issuer_public_key(self.key.public_key())
+            builder = builder.add_extension(value, extension.critical)
+        return builder.sign(self.key, hashes.SHA256()), key
+
 
 def subject(common_name: str, organization: str, ou: str) -> x509.Name:
     return x509.Name([
