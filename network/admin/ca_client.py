@@ -158,13 +158,24 @@ class FabricCAClient:
     def enroll(self, enrollment_id: str, secret: str, attributes: list[str] | None = None) -> Credentials:
         """A certificate for a new key. `attributes` None: every `ecert` attribute of the
         identity (plus hf.EnrollmentID, hf.Type, hf.Affiliation); else only those named."""
+        wanted = None if attributes is None else [{"name": name, "optional": False} for name in attributes]
+        return self._enrol("enroll", enrollment_id, (enrollment_id, secret), wanted)
+
+    def reenroll(self, current: Credentials) -> Credentials:
+        """A new certificate for a new key, authenticated by the identity's current (still
+        valid) certificate: no secret needed, and the CA keeps its registered attributes."""
+        enrollment_id = current.x509.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value
+        return self._enrol("reenroll", str(enrollment_id), current)
+
+    def _enrol(self, path: str, enrollment_id: str, auth: Credentials | tuple[str, str],
+               attribute_requests: list[dict] | None = None) -> Credentials:
         key_pem, csr_pem = certificate_request(enrollment_id)
         body: dict[str, Any] = {"certificate_request": csr_pem.decode()}
         if self.ca_name:
             body["CAName"] = self.ca_name
-        if attributes is not None:
-            body["attr_reqs"] = [{"name": name, "optional": False} for name in attributes]
-        result = self._call("POST", "enroll", body, auth=(enrollment_id, secret))
+        if attribute_requests is not None:
+            body["attr_reqs"] = attribute_requests
+        result = self._call("POST", path, body, auth=auth)
         chain = base64.b64decode(result.get("ServerInfo", {}).get("CAChain", "") or "")
         return Credentials(base64.b64decode(result["Cert"]), key_pem, chain)
 
