@@ -97,6 +97,18 @@ def add_consenter(config: configtx_pb2.Config, host: str, port: int, tls_cert: b
         _set_consenters(config, members)
 
 
+def replace_consenter_tls(config: configtx_pb2.Config, host: str, port: int, tls_cert: bytes) -> None:
+    """Gives a consenter a renewed TLS certificate (its Raft identity): its peers in the cluster
+    accept it from the orderer once this update is in the chain."""
+    members = consenters(config)
+    for member in members:
+        if (member.host, member.port) == (host, port):
+            member.client_tls_cert = member.server_tls_cert = tls_cert
+            _set_consenters(config, members)
+            return
+    raise ConfigEditError(f"no consenter at {host}:{port} in the channel's Raft cluster")
+
+
 def remove_consenter(config: configtx_pb2.Config, host: str, port: int) -> None:
     members = consenters(config)
     remaining = [c for c in members if (c.host, c.port) != (host, port)]
