@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cryptography import x509
@@ -109,6 +109,13 @@ class Accounts:
 
     def fabric_id(self, name: str) -> str:
         return fabric_id(self.wallet.get(name).identity)
+
+    def replace_certificate(self, name: str, entry: WalletEntry) -> User:
+        """The user acts with a renewed certificate from now on; roles and tokens stay."""
+        user = replace(self.users.get(name), certificate_sha256=hashlib.sha256(entry.certificate).hexdigest())
+        self.wallet.put(name, entry)
+        self.users.add(user, replace=True)
+        return user
 
     def remove(self, name: str) -> int:
         """How many of the user's tokens were active (none works any more)."""

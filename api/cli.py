@@ -44,6 +44,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
                         help="certificate attribute, e.g. role=officer (repeatable)")
     _user_options(enroll)
     enroll.set_defaults(handler=cmd_user_enroll)
+    renew = users.add_parser("renew", help="renew a user's certificate at the organisation's Fabric CA "
+                                           "(before it expires; roles and tokens stay)")
+    _gateway_options(renew)
+    renew.add_argument("name")
+    renew.set_defaults(handler=cmd_user_renew)
     listing = users.add_parser("list", help="list users")
     _gateway_options(listing)
     listing.add_argument("--json", action="store_true")
@@ -194,6 +199,24 @@ def cmd_user_enroll(args: argparse.Namespace) -> int:
     except AccountError as exc:
         raise CommandError(str(exc)) from None
     _print_user(accounts, user)
+    return 0
+
+
+def cmd_user_renew(args: argparse.Namespace) -> int:
+    from .accounts import AccountError, Accounts
+    from .enrollment import reenroll
+    from .store.users import UnknownUser
+
+    config = _load_config(args)
+    accounts = Accounts.open(config)
+    try:
+        entry = reenroll(config, args.name, accounts.wallet.get(args.name))
+        accounts.replace_certificate(args.name, entry)
+    except (KeyError, UnknownUser):
+        raise CommandError(f"no user {args.name} at this gateway (`grootboek api user list`)") from None
+    except AccountError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"user {args.name}: renewed, valid until {entry.identity.x509_certificate.not_valid_after_utc:%Y-%m-%d}")
     return 0
 
 

@@ -1,12 +1,12 @@
 """New users enrolled at the organisation's Fabric CA (the `ca:` section of the configuration),
 with attributes such as `role` written into their enrolment certificates, where chaincode reads
-them."""
+them; and their certificates renewed there before they expire."""
 from __future__ import annotations
 
 import secrets
 
 from grootboek.client import WalletEntry
-from grootboek.network.admin.ca_client import CAError, FabricCAClient, Registration
+from grootboek.network.admin.ca_client import CAError, Credentials, FabricCAClient, Registration
 
 from .accounts import AccountError
 from .config import ApiConfig
@@ -32,3 +32,18 @@ def enroll(config: ApiConfig, name: str, attributes: dict[str, str]) -> WalletEn
     except (CAError, OSError) as exc:
         raise AccountError(f"enrolment of {name} failed: {exc}") from None
     return WalletEntry(config.msp_id, credentials.certificate, credentials.private_key)
+
+
+def reenroll(config: ApiConfig, name: str, current: WalletEntry) -> WalletEntry:
+    """A new certificate and key for `name`, from the CA that enrolled it, authenticated by its
+    current certificate (which must still be valid): the registered attributes are kept."""
+    ca = config.ca
+    if ca is None or ca.tls_ca is None:
+        raise AccountError("renewing needs the configuration's ca section (url, tls_ca)")
+    try:
+        client = FabricCAClient(ca.url, ca.tls_ca, ca.ca_name)
+        credentials = client.reenroll(Credentials(current.certificate, current.private_key))
+    except CAError as exc:
+        raise AccountError(f"renewing {name} failed: {exc} (an expired certificate cannot renew itself: "
+                           f"enrol the user again with `grootboek api user enroll --replace {name}`)") from None
+    return WalletEntry(current.msp_id, credentials.certificate, credentials.private_key)

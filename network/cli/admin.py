@@ -1,12 +1,12 @@
 """The administration command groups: `grootboek channel ...`, `grootboek org ...`,
-`grootboek orderer ...` and `grootboek identity ...`, for a running network."""
+`grootboek orderer ...`, `grootboek identity ...` and `grootboek cert ...`, for a running network."""
 from __future__ import annotations
 
 import argparse
 
-from grootboek.network.cli import channel, identity, org, orderer
+from grootboek.network.cli import cert, channel, identity, org, orderer
 
 
 def register(groups: argparse._SubParsersAction) -> None:
-    for group in (channel, org, orderer, identity):
+    for group in (channel, org, orderer, identity, cert):
         group.register(groups)
