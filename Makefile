@@ -48,11 +48,17 @@ down: install
 status: install
 	$(BIN)/grootboek status
 
-test: install
+test: install /usr/bin/promtool
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-unit: install
+unit: install /usr/bin/promtool
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
+
+# The unit tests check the alert rules (network/monitoring/) with promtool from Debian's
+# prometheus package (CI runs as root; the package's service is not started in a container).
+/usr/bin/promtool:
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus || \
+	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus)
 
 bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)

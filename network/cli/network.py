@@ -8,7 +8,7 @@ import sys
 import time
 
 from grootboek.network.admin.lifecycle import Lifecycle
-from grootboek.network.cli import compose
+from grootboek.network.cli import compose, status_check
 from grootboek.network.cli.support import OPERATOR_ERRORS, CommandError, guard, open_network
 from grootboek.network.config import consortium as consortium_file
 from grootboek.network.nodes.network import Network
@@ -43,6 +43,8 @@ def cmd_down(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     network = open_network(args)
+    if args.check:
+        return status_check.check(args, network)
     nodes = network.status()
     if args.json:
         print(json.dumps([n.__dict__ for n in nodes], indent=1))
@@ -143,6 +145,7 @@ def _add_commands(sub: argparse._SubParsersAction) -> None:
     down.set_defaults(handler=guard(cmd_down))
     status = sub.add_parser("status", help="each node: pid, ports, health, height per channel")
     status.add_argument("--json", action="store_true")
+    status_check.add_options(status)
     status.set_defaults(handler=guard(cmd_status))
     logs = sub.add_parser("logs", help="show a node's log")
     logs.add_argument("node", help="node name, e.g. peer0.municipality, orderer1, cc-budgets.merchants")
