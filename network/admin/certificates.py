@@ -185,26 +185,37 @@ class Renewal:
             gateway, label = owner.split("/", 1)
             raise CertificateError(f"{owner} is a user of the REST gateway {gateway}: renew it there with "
                                    f"`grootboek api user renew --org {held[0].org} {label}`")
-        renewed = [self._renew_one(c) for c in held if c.kind not in ROOT_KINDS]
+        orderer_tls = owner in {o.name for o in self.network.consortium.orderer_organization.orderers} \
+            and any(c.kind == "tls" for c in held)
         processes = self._processes()
-        if owner in processes:
-            if owner in {o.name for o in self.network.consortium.orderer_organization.orderers} \
-                    and any(c.kind == "tls" for c in held):
-                self._update_consenters(owner, next(c for c in renewed if c.kind == "tls"))
-            if processes[owner]:
-                self._restart(owner)
+        if orderer_tls and owner not in processes:
+            raise CertificateError(f"{owner}'s TLS certificate is its Raft identity in its channels' configuration: "
+                                   "renewing it updates those channels, which needs the network running "
+                                   "(`grootboek up`)")
+        issued = [(c, self._issue(c)) for c in held if c.kind not in ROOT_KINDS]
+        if orderer_tls:
+            # The channels learn the new certificate before the orderer presents it: if an update
+            # fails, the orderer still holds (and restarts with) the certificate they know.
+            self._update_consenters(owner, next(cert_pem for c, (cert_pem, _) in issued if c.kind == "tls"))
+        renewed = [self._write(c, cert_pem, key_pem) for c, (cert_pem, key_pem) in issued]
+        if processes.get(owner):
+            self._restart(owner)
         return renewed
 
-    def _renew_one(self, held: HeldCertificate) -> HeldCertificate:
+    def _issue(self, held: HeldCertificate) -> tuple[bytes, bytes]:
+        """A new certificate and key (PEM) for `held`, from where it was issued."""
         assert held.key_path is not None
         if held.enrolled_at_ca:
             credentials = self._ca(held.org).reenroll(Credentials(held.path.read_bytes(), held.key_path.read_bytes()))
-            cert_pem, key_pem = credentials.certificate, credentials.private_key
-        else:
-            crypto = self.layout.crypto(held.org)
-            authority: Authority = crypto.tlsca if held.kind == "tls" else crypto.ca
-            cert, key = authority.renew(held.certificate)
-            cert_pem, key_pem = cert.public_bytes(serialization.Encoding.PEM), _key_pem(key)
+            return credentials.certificate, credentials.private_key
+        crypto = self.layout.crypto(held.org)
+        authority: Authority = crypto.tlsca if held.kind == "tls" else crypto.ca
+        cert, key = authority.renew(held.certificate)
+        return cert.public_bytes(serialization.Encoding.PEM), _key_pem(key)
+
+    @staticmethod
+    def _write(held: HeldCertificate, cert_pem: bytes, key_pem: bytes) -> HeldCertificate:
+        assert held.key_path is not None
         # Key first: a reader that sees the new certificate then finds its key (nodes read both
         # only when they start, which happens after this).
         write_atomically(held.key_path, key_pem, 0o600)
@@ -224,11 +235,10 @@ class Renewal:
         reply = supervisor.request(self.layout.run_dir, {"cmd": "status"})
         return {p["name"]: p["running"] for p in reply["processes"]}
 
-    def _update_consenters(self, orderer: str, tls: HeldCertificate) -> None:
+    def _update_consenters(self, orderer: str, pem: bytes) -> None:
         consortium = self.network.consortium
         node = next(o for o in consortium.orderer_organization.orderers if o.name == orderer)
         host, port = self.layout.address(node.port).rsplit(":", 1)
-        pem = tls.certificate.public_bytes(serialization.Encoding.PEM)
         admin = ChannelAdmin(self.network)
         for channel in consortium.channels:
             if node in consortium.channel_orderers(channel):
