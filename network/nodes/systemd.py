@@ -12,7 +12,6 @@ enable the target; ledgers and crypto stay where they are.
 from __future__ import annotations
 
 import re
-import shlex
 from dataclasses import dataclass
 
 from grootboek.network.nodes.network import Network

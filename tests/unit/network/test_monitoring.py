@@ -12,10 +12,10 @@ import yaml
 from cryptography import x509
 
 from grootboek.network.admin.certificates import HeldCertificate
+from grootboek.network.config import consortium as consortium_file
 from grootboek.network.config.crypto import OrgCrypto
 from grootboek.network.monitoring import health, textfile
 from grootboek.network.monitoring.health import Disk, Thresholds, problems_of
-from grootboek.network.config import consortium as consortium_file
 from grootboek.network.nodes.network import Network, NodeStatus
 from grootboek.network.nodes.readiness import parse_metrics
 
