@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from flask import Blueprint, Response, jsonify, render_template, request
 from pydantic import BaseModel, ConfigDict, Field
@@ -36,6 +37,8 @@ class WebApp:
     """Who may sign in to it."""
     chaincode: str
     """The chaincode (a key of the gateway's `chaincodes:`) its pages work with."""
+    routes: Callable[[Blueprint], None] | None = None
+    """Adds the app's own routes to its blueprint (the wallet's service worker)."""
 
 
 class SignIn(BaseModel):
@@ -54,6 +57,8 @@ def blueprint(app: WebApp) -> Blueprint:
     pages = Blueprint(app.name, f"{__name__}.{app.name}", url_prefix=f"/{app.name}",
                       static_folder=str(app.folder / "static"), template_folder=str(app.folder / "templates"))
     pages.after_request(security.apply)
+    if app.routes is not None:
+        app.routes(pages)
 
     @pages.get("/")
     def page() -> Response:
