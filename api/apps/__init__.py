@@ -7,11 +7,11 @@ from __future__ import annotations
 from flask import Flask
 
 from ..config import ApiConfig, ConfigError
-from . import till
+from . import till, wallet
 from .web import site
 from .web.site import WebApp
 
-APPS: dict[str, WebApp] = {app.name: app for app in (till.APP,)}
+APPS: dict[str, WebApp] = {app.name: app for app in (till.APP, wallet.APP)}
 
 
 def install(flask_app: Flask, config: ApiConfig) -> None:
