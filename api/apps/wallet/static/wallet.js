@@ -112,7 +112,8 @@ function show(screen) {
   leaving();
   leaving = () => {};
   for (const name of SCREENS) $(name).hidden = name !== screen;
-  $(`${screen}-heading`).focus();
+  window.scrollTo(0, 0);  // a new screen starts at its top, header included
+  $(`${screen}-heading`).focus({ preventScroll: true });
 }
 
 async function route() {
