@@ -22,7 +22,7 @@ from .fabric.identity import fabric_id
 from .services import wallet
 from .store.database import Database
 from .store.tokens import Tokens
-from .store.users import Users
+from .store.users import UnknownUser, Users
 
 ROLE_ATTRIBUTE = "role"
 
@@ -77,11 +77,14 @@ class Accounts:
             roles = roles | {Role.MERCHANT}
         if Role.MERCHANT in roles and merchant is None:
             raise AccountError("a merchant user acts as one merchant: give its merchant id")
-        if not replace:
-            self.require_new(name)
         user = User(name=name, msp_id=self.msp_id, roles=frozenset(roles),
                     certificate_sha256=hashlib.sha256(entry.certificate).hexdigest(), merchant=merchant,
                     tls_cert_sha256=None if tls_certificate is None else tls_fingerprint(tls_certificate))
+        if not replace:
+            there = self._existing(name)
+            if there is not None and _same(there, user):
+                return there  # adding what is there changes nothing, so a command can be re-run
+            self.require_new(name)
         self.wallet.put(name, entry)
         self.users.add(user, replace=replace)
         return user
@@ -98,6 +101,12 @@ class Accounts:
                 f"{msp_dir} holds an identity issued by {issued.issuer.rfc4514_string()}, not by "
                 f"{self.organization}'s CA ({self.msp_ca.subject.rfc4514_string()}): a {self.organization} "
                 f"gateway's users must be {self.msp_id} identities (is it another organisation's?)") from None
+
+    def _existing(self, name: str) -> User | None:
+        try:
+            return self.users.get(name)
+        except UnknownUser:
+            return None
 
     def require_new(self, name: str) -> None:
         if name in self.wallet or any(user.name == name for user in self.users.all()):
@@ -124,6 +133,13 @@ class Accounts:
         self.users.remove(name)
         self.wallet.remove(name)
         return active
+
+
+def _same(there: User, asked: User) -> bool:
+    """Whether a user is already as asked; a TLS certificate not asked for keeps the one it has."""
+    return (there.msp_id, there.certificate_sha256, there.roles, there.merchant) == (
+        asked.msp_id, asked.certificate_sha256, asked.roles, asked.merchant) and (
+        asked.tls_cert_sha256 in (None, there.tls_cert_sha256))
 
 
 def tls_fingerprint(path: Path) -> str:

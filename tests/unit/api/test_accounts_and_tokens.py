@@ -39,8 +39,11 @@ def test_a_merchant_user_names_its_merchant(accounts, organisation):
         accounts.import_identity("till", msp, {Role.MERCHANT})
     till = accounts.import_identity("till", msp, merchant="fietsenwinkel")
     assert Role.MERCHANT in till.roles and till.merchant == "fietsenwinkel"
-    with pytest.raises(AccountError):
-        accounts.import_identity("till", msp, merchant="fietsenwinkel")  # exists; needs replace
+    assert accounts.import_identity("till", msp, merchant="fietsenwinkel") == till  # as asked: re-run is a no-op
+    with pytest.raises(AccountError, match="user till exists"):
+        accounts.import_identity("till", msp, merchant="sportwinkel")  # a different user needs replace
+    with pytest.raises(AccountError, match="user till exists"):
+        accounts.import_identity("till", organisation.user_dir("officer") / "msp", merchant="fietsenwinkel")
     token, _ = accounts.tokens.issue("till")
     replaced = accounts.import_identity("till", msp, merchant="sportwinkel", replace=True)
     assert replaced.merchant == "sportwinkel" and accounts.users.get("till").merchant == "sportwinkel"
