@@ -7,3 +7,11 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/tests/integration/" in str(item.fspath):
             item.add_marker(pytest.mark.integration)
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests import doc_examples
+
+    if doc_examples.RAN:
+        marked = sum(block.not_run is not None for block in doc_examples.all_blocks())
+        terminalreporter.write_line(f"documentation examples: {len(doc_examples.RAN)} run, {marked} marked not run")
