@@ -25,8 +25,9 @@ def register_shops(gateways) -> None:
         committed_on(gateways["Municipality"].client("officer"), "kindpakket", response)
 
 
-def open_scheme(officer, till, **terms) -> str:
-    """A new open scheme admitting both shops, committed on the tills' peer too; returns its id."""
+def open_scheme(officer, till, admitted=tuple(CATEGORIES), **terms) -> str:
+    """A new open scheme admitting the shops `admitted` (both by default), committed on the tills'
+    peer too; returns its id."""
     scheme = f"api-{secrets.token_hex(4)}"
     now = datetime.now(timezone.utc)
     body = {"id": scheme, "terms": {"name": "Kindpakket (API tests)",
@@ -36,10 +37,10 @@ def open_scheme(officer, till, **terms) -> str:
                                     "max_per_payment": 20_000, **terms}}
     assert officer.post("/v1/budgets/schemes", body).status_code == 201
     assert officer.post(f"/v1/budgets/schemes/{scheme}/open").json()["status"] == "open"
-    for shop in CATEGORIES:
-        admitted = officer.post(f"/v1/budgets/schemes/{scheme}/admissions", {"merchant_id": shop})
-        assert admitted.status_code == 201, admitted.text
-    committed_on(till, "kindpakket", admitted)
+    for shop in admitted:
+        admission = officer.post(f"/v1/budgets/schemes/{scheme}/admissions", {"merchant_id": shop})
+        assert admission.status_code == 201, admission.text
+    committed_on(till, "kindpakket", admission)
     return scheme
 
 
@@ -65,8 +66,9 @@ class Holder:
         assert issued.status_code == 201, issued.text
         committed_on(till, "kindpakket", issued)
 
-    def code(self) -> str:
-        return payment_code(self.key, self.budget_id, datetime.now(timezone.utc) + timedelta(minutes=5))
+    def code(self, minutes: float = 5) -> str:
+        """A payment code valid for `minutes` (negative: one that has expired)."""
+        return payment_code(self.key, self.budget_id, datetime.now(timezone.utc) + timedelta(minutes=minutes))
 
     def token(self) -> str:
         return query_token(self.key, self.budget_id, datetime.now(timezone.utc) + timedelta(minutes=5))

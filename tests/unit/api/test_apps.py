@@ -11,6 +11,8 @@ from grootboek.api.apps import APPS
 from grootboek.api.apps.web import i18n
 from grootboek.api.auth.authenticate import CSRF_HEADER, SESSION_COOKIE
 from grootboek.api.config import ConfigError
+from grootboek.api.errors.catalog import CHECK_LIMIT, GATEWAY, Action
+from grootboek.chaincode.budgets.domain.errors import ErrorCode
 
 from .conftest import make_gateway
 
@@ -68,6 +70,17 @@ def test_every_message_exists_in_both_languages(name):
     dutch, english = (i18n.catalog(APPS[name].folder, language) for language in i18n.LANGUAGES)
     assert dutch.keys() == english.keys() and all(dutch.values()) and all(english.values())
     assert dutch["title"] != english["title"]
+
+
+def test_the_till_explains_every_refusal_of_the_budgets_chaincode_in_dutch_and_english():
+    """Every code the budgets chaincode can refuse a payment, check or refund with, the till's own
+    limit, and every gateway code that says "retry", has its plain words in both languages."""
+    codes = [*ErrorCode, CHECK_LIMIT.code, "OUTCOME_UNKNOWN",
+             *(entry.code for entry in GATEWAY if entry.action is Action.RETRY)]
+    dutch, english = (i18n.catalog(APPS["till"].folder, language) for language in i18n.LANGUAGES)
+    for messages in (dutch, english):
+        assert [code for code in codes if f"error.{code}" not in messages] == []
+    assert all(dutch[f"error.{code}"] != english[f"error.{code}"] for code in codes)
 
 
 def test_signing_in_sets_a_session_cookie_only_the_gateway_can_read(gateway):

@@ -100,6 +100,14 @@ class Browser:
         return path
 
 
+def sign_in(browser: Browser, token: str) -> None:
+    """Signs in to the app the browser shows, through its sign-in screen."""
+    browser.visible("#token").send_keys(token)
+    browser.element("#sign-in-submit").click()
+    browser.wait(lambda driver: driver.find_element("css selector", "#sign-in").get_attribute("hidden")
+                 is not None, "the sign-in screen stayed")
+
+
 @pytest.fixture(scope="session")
 def launch_browser(tmp_path_factory):
     """`launch_browser(gateway, *flags)`: a fresh headless Chromium on that gateway (quit at the end)."""
