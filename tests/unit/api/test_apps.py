@@ -11,7 +11,7 @@ from grootboek.api.apps import APPS
 from grootboek.api.apps.web import i18n
 from grootboek.api.auth.authenticate import CSRF_HEADER, SESSION_COOKIE
 from grootboek.api.config import ConfigError
-from grootboek.api.errors.catalog import CHECK_LIMIT, GATEWAY, Action
+from grootboek.api.errors.catalog import CHECK_LIMIT, GATEWAY, PAYMENT_CANCELLED, Action
 from grootboek.chaincode.budgets.domain.errors import ErrorCode
 
 from .conftest import make_gateway
@@ -75,7 +75,7 @@ def test_every_message_exists_in_both_languages(name):
 def test_the_till_explains_every_refusal_of_the_budgets_chaincode_in_dutch_and_english():
     """Every code the budgets chaincode can refuse a payment, check or refund with, the till's own
     limit, and every gateway code that says "retry", has its plain words in both languages."""
-    codes = [*ErrorCode, CHECK_LIMIT.code, "OUTCOME_UNKNOWN",
+    codes = [*ErrorCode, CHECK_LIMIT.code, PAYMENT_CANCELLED.code, "OUTCOME_UNKNOWN",
              *(entry.code for entry in GATEWAY if entry.action is Action.RETRY)]
     dutch, english = (i18n.catalog(APPS["till"].folder, language) for language in i18n.LANGUAGES)
     for messages in (dutch, english):
