@@ -63,11 +63,12 @@ def prepare(layout: Layout) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             if not path.exists() or path.read_bytes() != package.data:
                 path.write_bytes(package.data)
-            for org_name in cc.servers:
+            for org_name, server in cc.servers.items():
                 tls = server_tls_dir(layout, org_name, cc.name)
                 if not (tls / "server.key").exists():
                     crypto = layout.crypto(org_name)
-                    crypto.add_server_tls(tls.parent, layout.chaincode_server_host(cc.name, org_name), layout.host)
+                    crypto.add_server_tls(tls.parent, layout.chaincode_server_host(cc.name, org_name),
+                                          layout.tls_hosts(server.port))
     for peer in layout.peers():
         tls = layout.crypto(peer.org.name).node_dir(peer.host) / "tls"
         values = {
@@ -77,7 +78,7 @@ def prepare(layout: Layout) -> None:
         }
         for channel in layout.consortium.channels_of(peer.org):
             for cc in channel.chaincodes:
-                values[packaging.address_key(cc.name)] = layout.address(cc.servers[peer.org.name])
+                values[packaging.address_key(cc.name)] = layout.address(cc.servers[peer.org.name].port)
         path = layout.node_dir(peer.id) / "ccaas.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values, indent=1))
@@ -98,7 +99,7 @@ def server_specs(layout: Layout, packages: dict[tuple[str, str], packaging.Packa
     started = set()
     for channel in layout.consortium.channels:
         for cc in channel.chaincodes:
-            for org_name, port in cc.servers.items():
+            for org_name, server in cc.servers.items():
                 if (cc.name, org_name) in started:
                     continue  # the same server serves this chaincode on the org's other channels
                 started.add((cc.name, org_name))
@@ -106,7 +107,7 @@ def server_specs(layout: Layout, packages: dict[tuple[str, str], packaging.Packa
                 specs.append(ProcessSpec(
                     name=layout.chaincode_server_id(cc.name, org_name),
                     argv=cc.command or [python(), "-m", "grootboek.chaincode.shim", "--chaincode", cc.contract],
-                    env={"CHAINCODE_SERVER_ADDRESS": layout.address(port),
+                    env={"CHAINCODE_SERVER_ADDRESS": layout.listen_address(server.port),
                          "CHAINCODE_ID": packages[(channel.name, cc.name)].id,
                          "CHAINCODE_TLS_CERT": str(tls / "server.crt"),
                          "CHAINCODE_TLS_KEY": str(tls / "server.key"),
@@ -115,6 +116,11 @@ def server_specs(layout: Layout, packages: dict[tuple[str, str], packaging.Packa
                     stop_order=stop_order,
                 ))
     return specs
+
+
+def server_address(layout: Layout, spec: ProcessSpec) -> str:
+    """Where the peers reach the chaincode server `spec` runs (it may listen elsewhere)."""
+    return layout.address(int(spec.env["CHAINCODE_SERVER_ADDRESS"].rsplit(":", 1)[1]))
 
 
 @dataclass

@@ -22,6 +22,7 @@ from grootboek.network.admin.participation import ParticipationError
 from grootboek.network.admin.topology import change, converge, free_ports
 from grootboek.network.config import config_edits
 from grootboek.network.config.consortium import Consortium, OrdererNode
+from grootboek.network.config.layout import Layout
 from grootboek.network.nodes.network import Network, NetworkError
 from grootboek.network.nodes.readiness import wait_for
 
@@ -49,16 +50,17 @@ def _member_of_consortium(network: Network, node: OrdererNode) -> Network:
     oorg = network.consortium.orderer_organization
     crypto = network.layout.crypto(oorg.name)
     host = network.layout.orderer_host(node.name)
-    if not (crypto.node_dir(host) / "msp").exists():
-        # Bring-up creates node crypto only with a new organisation; this one exists already.
-        crypto.add_node(host, "orderer", network.layout.host)
 
     def add(data: dict) -> None:
         _explicit_orderers(data)
         data["orderer_organization"]["orderers"].append(node.model_dump())
 
+    changed = change(network.consortium, add)
+    if not (crypto.node_dir(host) / "msp").exists():
+        # Bring-up creates node crypto only with a new organisation; this one exists already.
+        crypto.add_node(host, "orderer", Layout(changed, network.layout.root).tls_hosts(node.port))
     with network.progress.step(f"starting orderer {node.name}"):
-        return converge(network, change(network.consortium, add))
+        return converge(network, changed)
 
 
 def add_orderer(network: Network, node: OrdererNode, channels: Sequence[str]) -> Network:

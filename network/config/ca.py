@@ -35,7 +35,7 @@ def server_config(layout: Layout, org: Organization) -> dict:
     tls = crypto.node_dir(layout.ca_host(org)) / "tls"
     return {
         "port": org.ca.port,
-        "address": layout.host,
+        "address": layout.listen_host(org.ca.port),
         "debug": False,
         "crlsizelimit": 512000,
         "tls": {"enabled": True, "certfile": str(tls / "server.crt"), "keyfile": str(tls / "server.key"),
@@ -63,7 +63,7 @@ def server_config(layout: Layout, org: Organization) -> dict:
         "cfg": {"identities": {"allowremove": True, "passwordattempts": 10},
                 "affiliations": {"allowremove": True}},
         "operations": {
-            "listenAddress": layout.address(org.ca.operations_port),
+            "listenAddress": layout.listen_address(org.ca.operations_port),
             "tls": {"enabled": True, "cert": {"file": str(tls / "server.crt")},
                     "key": {"file": str(tls / "server.key")}, "clientAuthRequired": False,
                     "clientRootCAs": {"files": [str(tls / "ca.crt")]}},
@@ -75,5 +75,5 @@ def server_config(layout: Layout, org: Organization) -> dict:
 def prepare(layout: Layout, org: Organization) -> None:
     crypto = layout.crypto(org.name)
     if not (crypto.node_dir(layout.ca_host(org)) / "tls" / "server.key").exists():
-        crypto.add_server_tls(crypto.node_dir(layout.ca_host(org)), layout.ca_host(org), layout.host)
+        crypto.add_server_tls(crypto.node_dir(layout.ca_host(org)), layout.ca_host(org), layout.tls_hosts(org.ca.port))
     write_yaml(home(layout, org) / "fabric-ca-server-config.yaml", server_config(layout, org))

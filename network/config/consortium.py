@@ -1,15 +1,23 @@
-"""The consortium file: organisations, nodes, ports, channels and chaincodes, validated before
-anything starts. Errors name the offending field (``organizations[1].peers[0].port``) or port.
+"""The consortium file: organisations, nodes, hosts, ports, channels and chaincodes, validated
+before anything starts. Errors name the offending field (``organizations[1].peers[0].port``) or port.
+
+Every node has a host it is reached at and one it listens on. Each is taken from the node itself,
+else from its organisation, else from the top of the file (`host`, `listen`); a node listens on
+the host it is reached at unless told otherwise (e.g. `listen: 0.0.0.0` behind a NAT address).
 """
 from __future__ import annotations
 
+import errno
+import ipaddress
 import re
 import socket
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Iterator
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator,
+                      model_validator)
 
 # The bundled consortium stays at network/consortium.yaml, where the README and Makefile name it.
 DEFAULT_FILE = Path(__file__).resolve().parents[1] / "consortium.yaml"
@@ -20,6 +28,28 @@ Name = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9-]{0,62}$")]
 ChannelName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9.-]{0,248}$")]
 ChaincodeName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,62}$")]
 _DURATION = re.compile(r"^\d+(ms|s|m)$")
+_HOST_LABEL = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+WILDCARDS = {"0.0.0.0"}  # a listen host meaning every interface: never in a certificate
+
+
+def _host(value: str) -> str:
+    """An IPv4 address or a DNS host name (RFC 1123)."""
+    labels = value.split(".")
+    if all(label.isdigit() for label in labels):
+        try:
+            ipaddress.IPv4Address(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a valid IPv4 address") from None
+        return value
+    if ":" in value:
+        raise ValueError(f"{value!r}: IPv6 addresses are not supported; give an IPv4 address or a host name")
+    if len(value) > 253 or not all(_HOST_LABEL.match(label) for label in labels):
+        raise ValueError(f"{value!r} is not a host name (letters, digits and hyphens, in labels "
+                         "separated by dots) or an IPv4 address")
+    return value
+
+
+Host = Annotated[str, AfterValidator(_host)]
 
 
 class ConsortiumError(ValueError):
@@ -44,26 +74,33 @@ class Batch(_Model):
         return value
 
 
-class OrdererNode(_Model):
+class _Placed(_Model):
+    """Something with a host: unset, it inherits from what encloses it (see the module docstring)."""
+
+    host: Host | None = None    # where the others reach it
+    listen: Host | None = None  # the address it binds
+
+
+class OrdererNode(_Placed):
     name: Name
     port: Port
     admin_port: Port
     operations_port: Port
 
 
-class PeerNode(_Model):
+class PeerNode(_Placed):
     name: Name
     port: Port
     chaincode_port: Port
     operations_port: Port
 
 
-class CertificateAuthority(_Model):
+class CertificateAuthority(_Placed):
     port: Port
     operations_port: Port
 
 
-class Api(_Model):
+class Api(_Placed):
     port: Port
     apps: list[Name] = []
     """The web apps the organisation's gateway serves (grootboek.api checks the names)."""
@@ -76,7 +113,7 @@ class User(_Model):
     attributes: dict[str, str] = {}
 
 
-class OrdererOrganization(_Model):
+class OrdererOrganization(_Placed):
     name: Name
     msp_id: Name
     domain: str
@@ -84,7 +121,7 @@ class OrdererOrganization(_Model):
     orderers: list[OrdererNode] = Field(min_length=1)
 
 
-class Organization(_Model):
+class Organization(_Placed):
     name: Name
     msp_id: Name
     domain: str
@@ -108,6 +145,12 @@ class Collection(_Model):
     endorsement_policy: str | None = None
 
 
+class ChaincodeServer(_Placed):
+    """An organisation's server of one chaincode; its host defaults to the organisation's."""
+
+    port: Port
+
+
 class Chaincode(_Model):
     name: ChaincodeName
     version: str = "1.0"
@@ -121,9 +164,16 @@ class Chaincode(_Model):
     endorsement_policy: str | None = None  # None: the channel's Endorsement policy (MAJORITY)
     init_required: bool = False
     collections: list[Collection] = []
-    # Each organisation of the channel runs its own chaincode server; its peers dial this port.
-    servers: dict[str, Port]
+    # Each organisation of the channel runs its own chaincode server; its peers dial this port
+    # (`Org: 7060`), or this port on another host (`Org: {port: 7060, host: ..., listen: ...}`).
+    servers: dict[str, ChaincodeServer]
 
+    @field_validator("servers", mode="before")
+    @classmethod
+    def _port_only(cls, value: object) -> object:
+        if isinstance(value, dict):
+            return {org: {"port": v} if isinstance(v, int) else v for org, v in value.items()}
+        return value
 
     @model_validator(mode="after")
     def _one_server_kind(self) -> "Chaincode":
@@ -139,9 +189,21 @@ class Channel(_Model):
     chaincodes: list[Chaincode] = []
 
 
+@dataclass(frozen=True)
+class Endpoint:
+    """A port of the file with where it is declared and the node's resolved hosts."""
+
+    where: str
+    port: int
+    org: str     # the organisation whose node it is
+    host: str    # reached at
+    listen: str  # listens on
+
+
 class Consortium(_Model):
     name: Name
-    host: str = "127.0.0.1"
+    host: Host = "127.0.0.1"
+    listen: Host | None = None
     orderer_organization: OrdererOrganization
     organizations: list[Organization] = Field(min_length=1)
     channels: list[Channel] = []
@@ -192,10 +254,10 @@ class Consortium(_Model):
                 if (cc.version, cc.contract, cc.command) != (other.version, other.contract, other.command):
                     raise ValueError(f"{where}: chaincode {cc.name!r} must have the same version and contract "
                                      f"as {other_where} (one server serves it on every channel)")
-                for org, port in cc.servers.items():
-                    if org in other.servers and other.servers[org] != port:
+                for org, server in cc.servers.items():
+                    if org in other.servers and other.servers[org] != server:
                         raise ValueError(f"{where}.servers.{org}: {cc.name!r} already served on port "
-                                         f"{other.servers[org]} ({other_where})")
+                                         f"{other.servers[org].port} ({other_where})")
         seen: dict[int, str] = {}
         for where, port in self.ports():
             if port in seen:
@@ -224,35 +286,45 @@ class Consortium(_Model):
     def channels_of(self, org: Organization) -> list[Channel]:
         return [c for c in self.channels if org.name in c.organizations]
 
-    def ports(self) -> Iterator[tuple[str, int]]:
-        """Every port in the file with the path of the field that declares it."""
-        for i, o in enumerate(self.orderer_organization.orderers):
+    def endpoints(self) -> Iterator[Endpoint]:
+        """Every port in the file with the path of the field that declares it and its node's hosts."""
+        def placed(where: str, port: int, node: _Placed, org: Organization | OrdererOrganization) -> Endpoint:
+            # The node first, then its organisation, then the top of the file.
+            host = node.host or org.host or self.host
+            listen = node.listen or org.listen or self.listen or host
+            return Endpoint(where, port, org.name, host, listen)
+
+        oorg = self.orderer_organization
+        for i, o in enumerate(oorg.orderers):
             base = f"orderer_organization.orderers[{i}]"
-            yield f"{base}.port", o.port
-            yield f"{base}.admin_port", o.admin_port
-            yield f"{base}.operations_port", o.operations_port
+            for field in ("port", "admin_port", "operations_port"):
+                yield placed(f"{base}.{field}", getattr(o, field), o, oorg)
         for i, org in enumerate(self.organizations):
             for j, p in enumerate(org.peers):
                 base = f"organizations[{i}].peers[{j}]"
-                yield f"{base}.port", p.port
-                yield f"{base}.chaincode_port", p.chaincode_port
-                yield f"{base}.operations_port", p.operations_port
-            yield f"organizations[{i}].ca.port", org.ca.port
-            yield f"organizations[{i}].ca.operations_port", org.ca.operations_port
+                for field in ("port", "chaincode_port", "operations_port"):
+                    yield placed(f"{base}.{field}", getattr(p, field), p, org)
+            yield placed(f"organizations[{i}].ca.port", org.ca.port, org.ca, org)
+            yield placed(f"organizations[{i}].ca.operations_port", org.ca.operations_port, org.ca, org)
             if org.api:
-                yield f"organizations[{i}].api.port", org.api.port
+                yield placed(f"organizations[{i}].api.port", org.api.port, org.api, org)
         served = set()
         for i, channel in enumerate(self.channels):
             for j, cc in enumerate(channel.chaincodes):
-                for org, port in cc.servers.items():
-                    if (cc.name, org) not in served:  # one server per chaincode and organisation
-                        served.add((cc.name, org))
-                        yield f"channels[{i}].chaincodes[{j}].servers.{org}", port
+                for org_name, server in cc.servers.items():
+                    if (cc.name, org_name) not in served:  # one server per chaincode and organisation
+                        served.add((cc.name, org_name))
+                        yield placed(f"channels[{i}].chaincodes[{j}].servers.{org_name}", server.port,
+                                     server, self.organization(org_name))
+
+    def ports(self) -> Iterator[tuple[str, int]]:
+        """Every port in the file with the path of the field that declares it."""
+        return ((e.where, e.port) for e in self.endpoints())
 
     def ports_in_use(self) -> list[str]:
-        """Human-readable descriptions of the declared ports something already listens on."""
-        return [f"port {port} ({where}) is already in use on {self.host}"
-                for where, port in self.ports() if not _port_free(self.host, port)]
+        """Why a node could not listen here: its listen host unknown or not an address of this
+        machine, or its port taken (one line per declared port)."""
+        return [problem for e in self.endpoints() if (problem := _listen_problem(e))]
 
 
 def _unique(values: list[str], what: str) -> None:
@@ -263,14 +335,19 @@ def _unique(values: list[str], what: str) -> None:
         seen.add(value)
 
 
-def _port_free(host: str, port: int) -> bool:
+def _listen_problem(endpoint: Endpoint) -> str | None:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            sock.bind((host, port))
-        except OSError:
-            return False
-    return True
+            sock.bind((endpoint.listen, endpoint.port))
+        except socket.gaierror:
+            return f"{endpoint.where}: unknown host {endpoint.listen!r} (it does not resolve here)"
+        except OSError as exc:
+            if exc.errno == errno.EADDRNOTAVAIL:
+                return (f"{endpoint.where}: {endpoint.listen} is not an address of this machine "
+                        "(run this node on the host that has it, or set its `listen`)")
+            return f"port {endpoint.port} ({endpoint.where}) is already in use on {endpoint.listen}"
+    return None
 
 
 def _location(loc: tuple) -> str:
@@ -331,7 +408,8 @@ def with_free_ports(consortium: Consortium) -> Consortium:
     servers: dict[tuple[str, str], int] = {}
     for channel in data["channels"]:
         for cc in channel["chaincodes"]:
-            cc["servers"] = {org: servers.setdefault((cc["name"], org), free()) for org in cc["servers"]}
+            for org, server in cc["servers"].items():
+                server["port"] = servers.setdefault((cc["name"], org), server["port"])
     for sock in sockets:
         sock.close()
     return parse(data)

@@ -249,11 +249,12 @@ class OrgCrypto:
     def user_dir(self, name: str) -> Path:
         return self.root / "users" / name
 
-    def add_node(self, host: str, ou: str, address_host: str) -> Path:
-        """Local MSP and TLS server pair for a node named `host` reachable at `address_host`."""
+    def add_node(self, host: str, ou: str, addresses: list[str]) -> Path:
+        """Local MSP and TLS server pair for a node named `host`, reached and listening at
+        `addresses` (Layout.tls_hosts)."""
         directory = self.node_dir(host)
         self._enroll(directory, host, ou, None)
-        self._tls(directory, host, sorted({host, host.split(".")[0], "localhost", address_host}), "server")
+        self._tls(directory, host, sorted({host, host.split(".")[0], "localhost", *addresses}), "server")
         return directory
 
     def add_user(self, name: str, admin: bool = False, attributes: dict[str, str] | None = None) -> Path:
@@ -263,6 +264,6 @@ class OrgCrypto:
         self._tls(directory, common, [common], "client")
         return directory
 
-    def add_server_tls(self, directory: Path, host: str, address_host: str) -> None:
+    def add_server_tls(self, directory: Path, host: str, addresses: list[str]) -> None:
         """A TLS server pair for a non-Fabric service (CA, chaincode server, REST gateway)."""
-        self._tls(directory, host, sorted({host, "localhost", address_host}), "server")
+        self._tls(directory, host, sorted({host, "localhost", *addresses}), "server")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from grootboek.network.config.consortium import Consortium, Organization, PeerNode
+from grootboek.network.config.consortium import WILDCARDS, Consortium, Endpoint, Organization, PeerNode
 from grootboek.network.config.crypto import OrgCrypto
 
 
@@ -37,7 +37,7 @@ class Peer:
     org: Organization
     host: str              # TLS/compose host name, e.g. "peer0.gemeente.grootboek.nl"
     spec: PeerNode
-    address: str           # host:port where it listens on this machine
+    address: str           # host:port where the others reach it
 
     @property
     def msp_id(self) -> str:
@@ -46,8 +46,8 @@ class Peer:
 
 class Layout:
     """`hostnames`: address every node by its own TLS host name (peer0.gemeente.grootboek.nl:7051),
-    as in a container deployment where each node is a host of its own; by default every node
-    listens on the consortium's one `host`."""
+    as in a container deployment where each node is a host of its own; by default each node is
+    reached at, and listens on, the hosts the consortium file gives it."""
 
     def __init__(self, consortium: Consortium, root: Path, hostnames: bool = False):
         self.consortium = consortium
@@ -87,20 +87,41 @@ class Layout:
         return self.root / "profiles" / f"{org_name}.json"
 
     # -- nodes --------------------------------------------------------------------------------
-    @property
-    def host(self) -> str:
-        return self.consortium.host
-
     def address(self, port: int) -> str:
+        """Where the others reach the node that declares `port`."""
         return f"{self.host_of(port)}:{port}"
 
     def host_of(self, port: int) -> str:
         """The host at which the node that declares `port` is reached."""
-        return self._hosts_by_port[port] if self.hostnames else self.host
+        return self._hosts_by_port[port] if self.hostnames else self._endpoint(port).host
+
+    def listen_address(self, port: int) -> str:
+        """Where the node that declares `port` binds it."""
+        return f"{self.listen_host(port)}:{port}"
+
+    def listen_host(self, port: int) -> str:
+        return self.host_of(port) if self.hostnames else self._endpoint(port).listen
+
+    def tls_hosts(self, port: int) -> list[str]:
+        """The addresses besides its names that the certificate of the node declaring `port` must
+        carry: the host it is reached at and the one it listens on (unless that means every
+        interface)."""
+        endpoint = self._endpoint(port)
+        return sorted({endpoint.host, endpoint.listen} - WILDCARDS)
+
+    def _endpoint(self, port: int) -> Endpoint:
+        try:
+            return self._endpoints[port]
+        except KeyError:
+            raise KeyError(f"no node declares port {port} in consortium {self.consortium.name!r}") from None
+
+    @cached_property
+    def _endpoints(self) -> dict[int, Endpoint]:
+        # Ports are unique across a consortium, so each one names its node.
+        return {e.port: e for e in self.consortium.endpoints()}
 
     @cached_property
     def _hosts_by_port(self) -> dict[int, str]:
-        # Ports are unique across a consortium, so each one names its node.
         consortium = self.consortium
         hosts: dict[int, str] = {}
         for o in consortium.orderer_organization.orderers:
@@ -113,8 +134,8 @@ class Layout:
                 hosts[org.api.port] = self.api_host(org)
         for channel in consortium.channels:
             for cc in channel.chaincodes:
-                for org_name, port in cc.servers.items():
-                    hosts[port] = self.chaincode_server_host(cc.name, org_name)
+                for org_name, server in cc.servers.items():
+                    hosts[server.port] = self.chaincode_server_host(cc.name, org_name)
         return hosts
 
     @staticmethod

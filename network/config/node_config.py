@@ -47,10 +47,10 @@ def core_yaml(layout: Layout, peer: Peer, builder_dir: Path) -> dict:
         "peer": {
             "id": peer.host,
             "networkId": layout.consortium.name,
-            "listenAddress": peer.address,
+            "listenAddress": layout.listen_address(peer.spec.port),
             "address": peer.address,
             "addressAutoDetect": False,
-            "chaincodeListenAddress": layout.address(peer.spec.chaincode_port),
+            "chaincodeListenAddress": layout.listen_address(peer.spec.chaincode_port),
             "chaincodeAddress": layout.address(peer.spec.chaincode_port),
             "gateway": {"enabled": True, "endorsementTimeout": "30s", "broadcastTimeout": "30s",
                         "dialTimeout": "2m"},
@@ -185,7 +185,7 @@ def core_yaml(layout: Layout, peer: Peer, builder_dir: Path) -> dict:
                              "purgedKeyAuditLogging": True},
             "snapshots": {"rootDir": str(data / "snapshots")},
         },
-        "operations": _operations(layout.address(peer.spec.operations_port), tls),
+        "operations": _operations(layout.listen_address(peer.spec.operations_port), tls),
         "metrics": {"provider": "prometheus"},
     }
 
@@ -200,7 +200,7 @@ def orderer_yaml(layout: Layout, orderer: OrdererNode) -> dict:
     tlsca = str(crypto.root / "tlsca" / "cert.pem")
     return {
         "General": {
-            "ListenAddress": layout.host,
+            "ListenAddress": layout.listen_host(orderer.port),
             "ListenPort": orderer.port,
             "TLS": {
                 "Enabled": True,
@@ -237,7 +237,7 @@ def orderer_yaml(layout: Layout, orderer: OrdererNode) -> dict:
         "FileLedger": {"Location": str(data)},
         "Debug": {"BroadcastTraceDir": None, "DeliverTraceDir": None},
         "Operations": {
-            "ListenAddress": layout.address(orderer.operations_port),
+            "ListenAddress": layout.listen_address(orderer.operations_port),
             "TLS": {"Enabled": True, "Certificate": str(tls / "server.crt"),
                     "PrivateKey": str(tls / "server.key"), "ClientAuthRequired": False,
                     "ClientRootCAs": [tlsca]},
@@ -245,7 +245,7 @@ def orderer_yaml(layout: Layout, orderer: OrdererNode) -> dict:
         "Metrics": {"Provider": "prometheus"},
         # Channel participation API: mutual TLS, only the orderer organisation's TLS CA.
         "Admin": {
-            "ListenAddress": layout.address(orderer.admin_port),
+            "ListenAddress": layout.listen_address(orderer.admin_port),
             "TLS": {"Enabled": True, "Certificate": str(tls / "server.crt"),
                     "PrivateKey": str(tls / "server.key"), "ClientAuthRequired": True,
                     "ClientRootCAs": [tlsca]},

@@ -318,7 +318,7 @@ def ca_service(layout: Layout, org: Organization) -> Service:
 def chaincode_server_service(layout: Layout, chaincode: Chaincode, org_name: str, image: str) -> Service:
     mounts = chaincode_server_mounts(layout, chaincode.name, org_name)
     tls = lifecycle.server_tls_dir(layout, org_name, chaincode.name)
-    port = chaincode.servers[org_name]
+    port = chaincode.servers[org_name].port
     environment = in_container({
         # The shim's environment variables (the names of Fabric's CCaaS examples).
         "CHAINCODE_SERVER_ADDRESS": f"{ANY}:{port}",

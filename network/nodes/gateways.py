@@ -37,7 +37,7 @@ def api_config(layout: Layout, org: Organization) -> dict:
         "organization": org.name,
         "msp_id": org.msp_id,
         "msp_ca": str(layout.crypto(org.name).root / "ca" / "cert.pem"),
-        "listen": layout.address(org.api.port),
+        "listen": layout.listen_address(org.api.port),
         "tls": {"cert": str(tls / "server.crt"), "key": str(tls / "server.key"), "client_ca": str(tls / "ca.crt")},
         "connection_profile": str(layout.profile(org.name)),
         "data_dir": str(api_dir(layout, org) / "data"),
@@ -52,7 +52,7 @@ def prepare(layout: Layout, org: Organization, config: dict | None = None) -> No
     """The gateway's TLS pair (from the organisation's TLS CA), data directory and config file."""
     tls = api_tls_dir(layout, org)
     if not (tls / "server.key").exists():
-        layout.crypto(org.name).add_server_tls(tls.parent, layout.api_host(org), layout.host)
+        layout.crypto(org.name).add_server_tls(tls.parent, layout.api_host(org), layout.tls_hosts(org.api.port))
     (api_dir(layout, org) / "data").mkdir(parents=True, exist_ok=True)
     write_yaml(config_file(layout, org), config or api_config(layout, org))
 

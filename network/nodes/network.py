@@ -153,7 +153,7 @@ class Network:
             orderer_crypto.create()
             orderer_crypto.add_user("admin", admin=True)
             for o in oorg.orderers:
-                orderer_crypto.add_node(layout.orderer_host(o.name), "orderer", layout.host)
+                orderer_crypto.add_node(layout.orderer_host(o.name), "orderer", layout.tls_hosts(o.port))
         for org in self.consortium.organizations:
             crypto = layout.crypto(org.name)
             if not crypto.exists:
@@ -162,7 +162,7 @@ class Network:
                 for user in org.users:
                     crypto.add_user(user.name, admin=user.admin, attributes=user.attributes)
                 for peer in layout.peers(org):
-                    crypto.add_node(peer.host, "peer", layout.host)
+                    crypto.add_node(peer.host, "peer", layout.tls_hosts(peer.spec.port))
         for org in self.consortium.organizations:
             ca.prepare(layout, org)
         builder_dir = layout.chaincode_dir / "builder"
@@ -253,7 +253,7 @@ class Network:
 
     def _wait_chaincode_servers(self) -> None:
         for spec in lifecycle.server_specs(self.layout, self.packages, STOP_ORDER["chaincode"]):
-            address = spec.env["CHAINCODE_SERVER_ADDRESS"]
+            address = lifecycle.server_address(self.layout, spec)
             wait_for(lambda a=address: port_open(a), f"chaincode server {spec.name} listening on {address}",
                      alive=self._alive(spec.name))
 
@@ -459,7 +459,7 @@ class Network:
             return node
 
         def server_status(spec: supervisor.ProcessSpec) -> NodeStatus:
-            address = spec.env["CHAINCODE_SERVER_ADDRESS"]
+            address = lifecycle.server_address(self.layout, spec)
             node = base(spec.name, "chaincode", {"port": int(address.rsplit(":", 1)[1])})
             if node.running:
                 node.healthy = port_open(address)

@@ -50,8 +50,8 @@ def expected_nodes(consortium: Consortium) -> dict[str, tuple[str, list[int]]]:
             nodes[f"api.{org.domain}"] = (profile, [org.api.port])
     for channel in consortium.channels:
         for cc in channel.chaincodes:
-            for org_name, port in cc.servers.items():
-                nodes[f"cc-{cc.name}.{consortium.organization(org_name).domain}"] = (org_name.lower(), [port])
+            for org_name, server in cc.servers.items():
+                nodes[f"cc-{cc.name}.{consortium.organization(org_name).domain}"] = (org_name.lower(), [server.port])
     return nodes
 
 

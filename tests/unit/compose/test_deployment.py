@@ -142,7 +142,7 @@ def test_peers_builder_env_file_gives_fabrics_ccaas_builder_the_pem_files_and_ho
         for channel in consortium.channels_of(peer.org):
             for cc in channel.chaincodes:
                 connection = fabric_ccaas_build(packaging.connection_template(cc.name), config)
-                assert connection["address"] == f"cc-{cc.name}.{peer.org.domain}:{cc.servers[peer.org.name]}"
+                assert connection["address"] == f"cc-{cc.name}.{peer.org.domain}:{cc.servers[peer.org.name].port}"
                 assert connection["root_cert"] == (tls / "ca.crt").read_text()
                 assert connection["client_cert"] == (tls / "server.crt").read_text()
                 assert connection["client_key"] == (tls / "server.key").read_text()

@@ -10,7 +10,7 @@ def test_org_crypto_issues_chained_identities_with_node_ous_and_attributes(tmp_p
     crypto = OrgCrypto(tmp_path / "Municipality", "gemeente.grootboek.nl")
     crypto.create()
     user = crypto.add_user("officer", attributes={"role": "officer"})
-    node = crypto.add_node("peer0.gemeente.grootboek.nl", "peer", "127.0.0.1")
+    node = crypto.add_node("peer0.gemeente.grootboek.nl", "peer", ["127.0.0.1"])
 
     ca = x509.load_pem_x509_certificate((tmp_path / "Municipality/ca/cert.pem").read_bytes())
     cert = x509.load_pem_x509_certificate((user / "msp/signcerts/cert.pem").read_bytes())
