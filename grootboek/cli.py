@@ -21,6 +21,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="consortium file (default: $GROOTBOEK_CONSORTIUM or the bundled network/consortium.yaml)")
     parser.add_argument("-s", "--state-dir", type=Path, default=None,
                         help="where crypto, ledgers, logs and pids live (default: $GROOTBOEK_STATE or ~/.local/state/grootboek/<name>)")
+    parser.add_argument("--org", dest="member", metavar="NAME",
+                        help="the organisation you run, as one member of a consortium: only its keys and "
+                             "nodes, in its own state directory (default: ~/.local/state/grootboek/<name>-<org>)")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="log more (-v info, -vv debug)")
     groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
     network_cli.register(groups)

@@ -1,13 +1,14 @@
 """The administration command groups: `grootboek channel ...`, `grootboek org ...`,
 `grootboek orderer ...`, `grootboek identity ...` and `grootboek cert ...` for a running network,
-and `grootboek systemd` for running a member's nodes as services."""
+`grootboek definition ...`, what members exchange, and `grootboek systemd` for running a member's
+nodes as services."""
 from __future__ import annotations
 
 import argparse
 
-from grootboek.network.cli import cert, channel, identity, org, orderer, systemd
+from grootboek.network.cli import cert, channel, definition, identity, org, orderer, systemd
 
 
 def register(groups: argparse._SubParsersAction) -> None:
-    for group in (channel, org, orderer, identity, cert, systemd):
+    for group in (channel, org, orderer, identity, definition, cert, systemd):
         group.register(groups)

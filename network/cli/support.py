@@ -56,10 +56,12 @@ def open_network(args: argparse.Namespace, prefer_state: bool = True) -> Network
     progress = Progress()
     try:
         explicit = getattr(args, "consortium_given", False)
+        member = getattr(args, "member", None)
         if args.state_dir is not None:
             state = args.state_dir
         else:
-            state = default_state_dir(consortium_file.load(args.consortium).name)
+            name = consortium_file.load(args.consortium).name
+            state = default_state_dir(f"{name}-{member.lower()}" if member else name)
         if prefer_state and not explicit and (state / "consortium.yaml").exists():
             return Network.from_state(state, progress)
         return Network(consortium_file.load(args.consortium), state, progress)

@@ -273,6 +273,16 @@ class Consortium(_Model):
                 return org
         raise KeyError(f"no organisation {name!r} in consortium {self.name!r}")
 
+    def member(self, name: str) -> Organization | OrdererOrganization:
+        """An organisation that runs nodes: the orderer organisation or an application one."""
+        if name == self.orderer_organization.name:
+            return self.orderer_organization
+        try:
+            return self.organization(name)
+        except KeyError:
+            known = [self.orderer_organization.name, *(o.name for o in self.organizations)]
+            raise KeyError(f"no organisation {name!r} in consortium {self.name!r} (known: {', '.join(known)})") from None
+
     def channel(self, name: str) -> Channel:
         for channel in self.channels:
             if channel.name == name:

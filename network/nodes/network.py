@@ -148,21 +148,8 @@ class Network:
         layout = self.layout
         layout.root.mkdir(parents=True, exist_ok=True)
         oorg = self.consortium.orderer_organization
-        orderer_crypto = layout.crypto(oorg.name)
-        if not orderer_crypto.exists:
-            orderer_crypto.create()
-            orderer_crypto.add_user("admin", admin=True)
-            for o in oorg.orderers:
-                orderer_crypto.add_node(layout.orderer_host(o.name), "orderer", layout.tls_hosts(o.port))
-        for org in self.consortium.organizations:
-            crypto = layout.crypto(org.name)
-            if not crypto.exists:
-                crypto.create()
-                crypto.add_user("admin", admin=True)
-                for user in org.users:
-                    crypto.add_user(user.name, admin=user.admin, attributes=user.attributes)
-                for peer in layout.peers(org):
-                    crypto.add_node(peer.host, "peer", layout.tls_hosts(peer.spec.port))
+        for name in [oorg.name, *(org.name for org in self.consortium.organizations)]:
+            self.create_crypto(name)
         for org in self.consortium.organizations:
             ca.prepare(layout, org)
         builder_dir = layout.chaincode_dir / "builder"
@@ -179,6 +166,26 @@ class Network:
             if org.api:
                 gateways.prepare(layout, org)
         layout.consortium_file.write_text(yaml.safe_dump(self.consortium.model_dump(), sort_keys=False))
+
+    def create_crypto(self, name: str) -> None:
+        """Organisation `name`'s keys and certificates, made here once: its CAs, its admin and
+        users, and its nodes' identities and TLS pairs."""
+        layout = self.layout
+        crypto = layout.crypto(name)
+        if crypto.exists:
+            return
+        crypto.create()
+        crypto.add_user("admin", admin=True)
+        oorg = self.consortium.orderer_organization
+        if name == oorg.name:
+            for o in oorg.orderers:
+                crypto.add_node(layout.orderer_host(o.name), "orderer", layout.tls_hosts(o.port))
+            return
+        org = self.consortium.organization(name)
+        for user in org.users:
+            crypto.add_user(user.name, admin=user.admin, attributes=user.attributes)
+        for peer in layout.peers(org):
+            crypto.add_node(peer.host, "peer", layout.tls_hosts(peer.spec.port))
 
     def process_specs(self) -> list[supervisor.ProcessSpec]:
         layout = self.layout
