@@ -3,9 +3,7 @@
 `fabric` is one network for the whole session: the default consortium (3 Raft orderers,
 Municipality, Registry, Merchants; channels kindpakket with `budgets` and kadaster with `registry`)
 on free ports in a temporary state directory, plus the conformance chaincode on both channels with a
-private data collection named `private`. Each organisation is on a loopback address of its own, as
-if on a host of its own (one orderer on yet another), so every test also checks that nodes are
-reached, and certified, at the hosts the consortium file gives them. Use it whenever a test leaves the network as it found it
+private data collection named `private`. Use it whenever a test leaves the network as it found it
 (its own keys and records). Tests that stop or break nodes, or need another topology, start their
 own network with `start_network` and stop it when done.
 """
@@ -48,21 +46,9 @@ def with_conformance(data: dict) -> dict:
     return data
 
 
-# Linux routes all of 127.0.0.0/8 to the loopback interface: addresses for hosts without a bridge.
-HOSTS = {"Orderer": "127.0.0.5", "Municipality": "127.0.0.2", "Registry": "127.0.0.3", "Merchants": "127.0.0.4"}
-
-
-def on_hosts_of_their_own(data: dict) -> dict:
-    data["orderer_organization"]["host"] = HOSTS[data["orderer_organization"]["name"]]
-    data["orderer_organization"]["orderers"][-1]["host"] = "127.0.0.6"  # a node's own beats its org's
-    for org in data["organizations"]:
-        org["host"] = HOSTS[org["name"]]
-    return data
-
-
 def make_consortium(extra=with_conformance) -> Consortium:
     data = consortium_file.load().model_dump()
-    return consortium_file.with_free_ports(consortium_file.parse(on_hosts_of_their_own(extra(data))))
+    return consortium_file.with_free_ports(consortium_file.parse(extra(data)))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
-import ssl
 import subprocess
 import sys
 
@@ -47,51 +45,6 @@ def test_every_peer_joined_its_channels_and_peers_agree_on_heights(fabric, put):
         agreed = wait_for(lambda: len({heights(fabric)[channel.name][m] for m in members}) == 1
                           and heights(fabric)[channel.name], f"peers of {channel.name} agree")
         assert set(members) <= set(agreed)
-
-
-def listening(run_dir) -> set[tuple[str, int]]:
-    """(address, port) of every TCP socket the supervised processes (and their process groups)
-    listen on, from /proc: no connection attempt that another program on the machine could answer."""
-    groups = {p["pid"] for p in supervisor.request(run_dir, {"cmd": "status"})["processes"] if p["pid"]}
-    inodes = set()
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/stat") as stat:
-                if int(stat.read().rsplit(")", 1)[1].split()[2]) not in groups:
-                    continue
-            for fd in os.listdir(f"/proc/{pid}/fd"):
-                target = os.readlink(f"/proc/{pid}/fd/{fd}")
-                if target.startswith("socket:["):
-                    inodes.add(target[8:-1])
-        except (FileNotFoundError, ProcessLookupError, PermissionError):
-            continue  # a process that ended meanwhile
-    found = set()
-    with open("/proc/net/tcp") as table:
-        for line in table.read().splitlines()[1:]:
-            fields = line.split()
-            if fields[3] == "0A" and fields[9] in inodes:  # LISTEN
-                address, port = fields[1].split(":")
-                found.add((socket.inet_ntoa(bytes.fromhex(address)[::-1]), int(port, 16)))
-    return found
-
-
-def test_every_node_listens_and_is_certified_at_the_host_the_consortium_gives_it(fabric):
-    """The shared network puts each organisation on a loopback address of its own (conftest): each
-    node listens there and nowhere else, and answers TLS with a certificate naming that address."""
-    layout = fabric.layout
-    endpoints = list(fabric.consortium.endpoints())
-    assert {e.host for e in endpoints} == {"127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6"}
-    bound = listening(fabric.run_dir)
-    assert {(e.listen, e.port) for e in endpoints} <= bound
-    assert not {port for address, port in bound if address == fabric.consortium.host} & {e.port for e in endpoints}
-    for endpoint in endpoints:
-        context = ssl.create_default_context(cafile=str(layout.crypto(endpoint.org).root / "tlsca" / "cert.pem"))
-        if endpoint.where.endswith(".chaincode_port"):
-            # The peer's own listener for chaincodes it launches signs with a CA the peer makes up.
-            context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
-        with socket.create_connection((endpoint.host, endpoint.port), timeout=5) as raw, \
-                context.wrap_socket(raw, server_hostname=endpoint.host) as tls:
-            assert tls.version(), endpoint  # the handshake checked the address against the certificate
 
 
 def test_each_channel_has_a_raft_leader(fabric):
