@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install browser up down status test unit bench lock clean
+.PHONY: install test-tools up down status test unit bench lock clean
 
 # Swagger UI for the gateway's /docs: pinned by its npm lock file, copied where the gateway serves it.
 DOCS_UI  := api/openapi/swagger-ui
@@ -14,7 +14,7 @@ DOCS_DIR := api/openapi/static
 VENDOR     := api/apps/vendor
 VENDOR_DIR := api/apps/web/static/vendor
 
-install: $(VENV)/.installed $(DOCS_DIR)/swagger-ui-bundle.js $(VENDOR_DIR)/jsQR.js browser
+install: $(VENV)/.installed $(DOCS_DIR)/swagger-ui-bundle.js $(VENDOR_DIR)/jsQR.js
 
 $(DOCS_DIR)/swagger-ui-bundle.js: $(DOCS_UI)/package-lock.json
 	npm ci --prefix $(DOCS_UI) --ignore-scripts --no-audit --no-fund --silent
@@ -26,12 +26,6 @@ $(VENDOR_DIR)/jsQR.js: $(VENDOR)/package-lock.json
 	mkdir -p $(VENDOR_DIR)
 	cp $(VENDOR)/node_modules/qrcode-generator/dist/qrcode.js $(VENDOR_DIR)/
 	cp $(VENDOR)/node_modules/jsqr/dist/jsQR.js $(VENDOR_DIR)/
-
-# The browser tests drive Debian's Chromium through its chromedriver (CI runs as root).
-browser:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
-	fi
 
 $(VENV)/.installed: pyproject.toml setup.py requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -48,17 +42,20 @@ down: install
 status: install
 	$(BIN)/grootboek status
 
-test: install /usr/bin/promtool
+test: install test-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-unit: install /usr/bin/promtool
+unit: install test-tools
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
 
-# The unit tests check the alert rules (network/monitoring/) with promtool from Debian's
-# prometheus package (CI runs as root; the package's service is not started in a container).
-/usr/bin/promtool:
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus || \
-	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus)
+# The tests drive Debian's Chromium through its chromedriver and check the alert rules
+# (network/monitoring/) with promtool from Debian's prometheus package: installed when missing
+# (CI runs as root; `make up` needs neither; the package's service is not started in a container).
+test-tools:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -x /usr/bin/promtool ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus; \
+	fi
 
 bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
