@@ -111,8 +111,9 @@ def prepare_gateways(network) -> dict[str, Gateway]:
     municipality.admin("user", "add", "operator", "--msp-dir", str(municipality.users_dir / "admin" / "msp"),
                        "--role", "operator", "--role", "reader")
     municipality.issue_token("operator")
-    # The identity the gateway acts with for residents' phones (activations, the wallet's reads).
-    municipality.admin("user", "add", "wallet", "--msp-dir", str(municipality.users_dir / "officer" / "msp"),
+    # The identity the gateway acts with for residents' phones (activations, the wallet's reads):
+    # the consortium file's `wallet`, a member of the municipality that is no officer.
+    municipality.admin("user", "add", "wallet", "--msp-dir", str(municipality.users_dir / "wallet" / "msp"),
                        "--role", "wallet")
     for shop in SHOPS:
         started["Merchants"].admin("user", "enroll", shop, "--merchant", shop)

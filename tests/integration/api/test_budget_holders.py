@@ -1,9 +1,11 @@
 """The payment moment's ledger side on the real network, through the gateways: an officer's
 activation letter, a phone activating with it (a wrong code counted first), a till checking the
 phone's code, paying without naming the budget and finding the payment first in today's statement, a lost phone's new letter making the old key
-useless, and a letter locked after five wrong codes."""
+useless, and a letter locked after five wrong codes. The gateway's `wallet` user, which does all a
+phone asks, is an identity the chaincode refuses to issue, top up or show personal data."""
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -11,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from grootboek.chaincode.budgets.domain.holder_codes import payment_code, query_token
 from grootboek.chaincode.signing import public_key_pem
+from grootboek.client.errors import EndorseError, EvaluateError
 
 from .budgets_world import letter, open_scheme
 from .commits import committed_on
@@ -133,3 +136,26 @@ def test_a_wallet_reads_its_budget_and_where_to_spend_it_without_a_login(world):
     assert places["categories"] == ["bicycles", "sports"]
     assert {(p["merchant_id"], tuple(p["categories"])) for p in places["places"]} == {
         ("fietsenwinkel", ("bicycles",)), ("sportwinkel", ("sports",))}
+
+
+def test_the_wallet_identity_may_activate_and_read_but_not_issue_or_top_up(world, shops, fabric, connect_as):
+    officer, bike, phone_client, scheme = world
+    users = {user["name"]: user for user in json.loads(shops["Municipality"].admin("user", "list", "--json"))}
+    assert users["wallet"]["roles"] == ["wallet"]
+    assert users["wallet"]["fabric_id"].startswith("x509::CN=wallet@"), users["wallet"]
+    issued = letter(officer, bike, scheme)
+    budget_id, phone = issued["budget"]["id"], ec.generate_private_key(ec.SECP256R1())
+    assert activate(phone_client, bike, budget_id, issued["secret"], phone).status_code == 200
+
+    with connect_as(fabric, "Municipality", "wallet") as gateway:
+        budgets = gateway.network("kindpakket").contract("budgets", "Budgets")
+        for function, args in (("issue_budget", [f"{budget_id}-2", scheme, "wallet-made", public_key_pem(phone)]),
+                               ("top_up", [budget_id, "10000"])):
+            with pytest.raises(EndorseError) as refused:
+                budgets.submit(function, args)
+            assert "FORBIDDEN: only an officer of MunicipalityMSP may do this" in str(refused.value), function
+        with pytest.raises(EvaluateError) as private:
+            budgets.evaluate("read_personal_data", [budget_id])
+        assert "FORBIDDEN: " in str(private.value)
+        token = query_token(phone, budget_id, datetime.now(timezone.utc) + timedelta(minutes=5))
+        assert json.loads(budgets.evaluate("balance", [budget_id, token]))["balance"] == 25_000
