@@ -15,6 +15,7 @@ const LETTER_PREFIX = "GBA1:";
 const CODE_MINUTES = 5;
 const TOKEN_MINUTES = 10;
 const WATCH_SECONDS = 2;
+const EXPIRY_CHECK_MS = 1000;
 const HISTORY_PAGES = 10;
 const language = document.documentElement.lang;
 const $ = (id) => document.getElementById(id);
@@ -241,19 +242,24 @@ async function showPay(record) {
     return option;
   }));
   let limits = {};
-  let expiry = null;
+  let expiresAt = Infinity;
   let watching = null;
   let shown = true;
   let known = record;
 
   async function fresh() {
-    clearTimeout(expiry);
     const expires = new Date(Date.now() + CODE_MINUTES * 60_000);
+    expiresAt = expires.getTime();
     drawCode(await paymentCode(record.keys.privateKey, record.budgetId, { expires, ...limits }));
     $("pay-expires").textContent = G.t("wallet.pay.expires", {
       time: new Intl.DateTimeFormat(language, { timeStyle: "medium" }).format(expires) });
-    expiry = setTimeout(fresh, expires.getTime() - Date.now());
   }
+
+  // Not one timer for the expiry: timers stop while the phone sleeps and the phone's clock may
+  // be set, so the code on the screen is compared with the clock every second.
+  const expiryCheck = setInterval(() => {
+    if (Date.now() >= expiresAt) fresh();
+  }, EXPIRY_CHECK_MS);
 
   // The till does not tell the phone; a lower balance does. The code shown was used: make another.
   const holderToken = await token(record);
@@ -290,7 +296,7 @@ async function showPay(record) {
   show("pay");
   leaving = () => {
     shown = false;
-    clearTimeout(expiry);
+    clearInterval(expiryCheck);
     clearTimeout(watching);
   };
   watch();
@@ -306,6 +312,11 @@ function stopScanning() {
   $("scanner").hidden = true;
 }
 
+// Outside the scanner, so that "scanned" stays in view (and is announced) once the camera is off.
+function scanStatus(text) {
+  $("scan-status").textContent = text;
+}
+
 function readLetter(text) {
   if (!text.startsWith(LETTER_PREFIX)) return null;
   const [budgetId, secret] = text.slice(LETTER_PREFIX.length).split(":");
@@ -313,7 +324,6 @@ function readLetter(text) {
 }
 
 async function scan() {
-  const status = $("scan-status");
   try {
     camera = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
   } catch (refused) {
@@ -321,7 +331,7 @@ async function scan() {
     return;
   }
   $("scanner").hidden = false;
-  status.textContent = G.t("wallet.activate.scanning");
+  scanStatus(G.t("wallet.activate.scanning"));
   const video = $("camera");
   video.srcObject = camera;
   await video.play();
@@ -342,10 +352,10 @@ async function scan() {
         stopScanning();
         $("activate-error").textContent = "";
         $("activate-submit").focus();
-        $("scan-status").textContent = G.t("wallet.activate.scanned");
+        scanStatus(G.t("wallet.activate.scanned"));
         return;
       }
-      if (found) status.textContent = G.t("wallet.activate.not_a_letter");
+      if (found) scanStatus(G.t("wallet.activate.not_a_letter"));
     }
     requestAnimationFrame(frame);
   };
@@ -355,6 +365,7 @@ async function scan() {
 function showActivate() {
   $("activate-form").reset();
   $("activate-error").textContent = "";
+  scanStatus("");
   show("activate");
   leaving = stopScanning;
 }
@@ -407,7 +418,10 @@ async function showStorage() {
 $("add-budget").addEventListener("click", () => go("#activate"));
 $("show-storage").addEventListener("click", () => go("#storage"));
 $("scan-letter").addEventListener("click", scan);
-$("stop-scan").addEventListener("click", stopScanning);
+$("stop-scan").addEventListener("click", () => {
+  stopScanning();
+  scanStatus("");
+});
 $("activate-form").addEventListener("submit", activate);
 for (const back of document.querySelectorAll(".back")) back.addEventListener("click", () => go("#"));
 window.addEventListener("hashchange", route);
