@@ -29,6 +29,8 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 AXE = ROOT / "api" / "apps" / "vendor" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENS = ROOT / "tests" / "results" / "screens"
 WAIT_SECONDS = 30
+PHONE = (412, 915)
+"""A phone's screen (CSS pixels): the wallet is made for one."""
 FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
          "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
          "--window-size=1280,900")

@@ -14,7 +14,7 @@ from selenium.webdriver.common.keys import Keys
 
 from ..budgets_world import Holder, open_scheme
 from ..commits import committed_on
-from .camera import qr_matrix, write_y4m
+from .camera import camera_flags, qr_matrix, write_y4m
 from .conftest import sign_in
 
 SHOP = "fietsenwinkel"
@@ -165,8 +165,7 @@ def test_a_payout_is_confirmed_from_the_statement(till, world):
 def test_the_camera_reads_a_payment_qr_code_and_the_till_pays_it(till, world, shops, launch_browser, tmp_path):
     code = world.holder.code()
     video = write_y4m(tmp_path / "qr.y4m", qr_matrix(till, code))
-    camera = launch_browser(shops["Merchants"], "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                            f"--use-file-for-fake-video-capture={video}")
+    camera = launch_browser(shops["Merchants"], *camera_flags(video))
     camera.open("/till/")
     sign_in(camera, shops["Merchants"].tokens[SHOP])
     camera.visible("#camera-start").click()

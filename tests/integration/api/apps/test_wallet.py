@@ -13,9 +13,7 @@ import pytest
 
 from ..budgets_world import letter, open_scheme
 from ....unit.apps.wallet_codes import MAKE_CODES, read_all
-
-PHONE = (412, 915)
-"""A phone's screen (CSS pixels): the wallet is made for one."""
+from .conftest import PHONE
 
 
 @pytest.fixture(scope="module")
