@@ -10,7 +10,7 @@ from grootboek.chaincode.contractapi import Context, Contract, transaction
 from ..domain.activation import ActivationResult, ActivationTerms
 from ..domain.admission import Admission, SpendingPlaces
 from ..domain.balance import Balance
-from ..domain.budget import Budget
+from ..domain.budget import Budget, BudgetGrant, IssuedBatch
 from ..domain.budget_entry import BudgetEntry
 from ..domain.merchant import Merchant, MerchantRegistration
 from ..domain.merchant_entry import MerchantEntry
@@ -104,6 +104,10 @@ class Budgets(Contract):
     def issue_budget_for_activation(self, ctx: BudgetsContext, budget_id: str, scheme_id: str, beneficiary: str,
                                     activation: ActivationTerms) -> Budget:
         return budgets.issue(ctx.records, ctx.tx, budget_id, scheme_id, beneficiary, None, activation)
+
+    @transaction
+    def issue_budgets(self, ctx: BudgetsContext, scheme_id: str, grants: list[BudgetGrant]) -> IssuedBatch:
+        return budgets.issue_batch(ctx.records, ctx.tx, scheme_id, grants)
 
     @transaction
     def reissue_activation(self, ctx: BudgetsContext, budget_id: str, activation: ActivationTerms) -> Budget:

@@ -34,6 +34,26 @@ class BudgetStatus(StrEnum):
     EXPIRED = "expired"
 
 
+MAX_GRANTS_PER_BATCH = 500  # a batch is one transaction: its write set stays well under a block's size
+
+
+class BudgetGrant(Record):
+    """One budget of a batch (`issue_budgets`), with either the holder's key or an activation."""
+
+    budget_id: Identifier
+    beneficiary: Identifier
+    holder_key: Annotated[str, Field(max_length=1024)] | None = None
+    activation: ActivationTerms | None = None
+
+
+class IssuedBatch(Record):
+    """What a batch issued: the budgets' ids (the budgets themselves would double the block)."""
+
+    scheme_id: Identifier
+    budget_ids: list[Identifier]
+    granted: Quantity  # in total
+
+
 class Budget(Record):
     id: Identifier
     scheme_id: Identifier

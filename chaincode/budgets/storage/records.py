@@ -99,6 +99,11 @@ class Records:
         whether the budget id and the beneficiary are still free."""
         self._prefetch(("scheme", scheme_id), ("budget", budget_id), ("beneficiary", scheme_id, beneficiary))
 
+    def prefetch_issue_batch(self, scheme_id: str, budgets: list[tuple[str, str]]) -> None:
+        """`prefetch_issue` for many (budget id, beneficiary) pairs at once."""
+        self._prefetch(("scheme", scheme_id), *(("budget", b) for b, _ in budgets),
+                       *(("beneficiary", scheme_id, p) for _, p in budgets))
+
     def _bound_merchant_id(self, binding: Key) -> str | None:
         value = self._get(binding)
         return None if value is None else value.decode()
