@@ -1,14 +1,18 @@
 """Channels of a running network: created from the consortium (a genesis block, orderers joined
 through the participation API, peers joined, all by the convergent bring-up), listed, and their
-height on every node that serves them."""
+height on every node that serves them. When members run their own organisations, the channel's
+creator builds its genesis block from the definitions it imported (build_genesis_blocks)."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Sequence
 
 from grootboek.network.admin.channel_admin import ChannelAdminError
 from grootboek.network.admin.participation import ParticipationError
 from grootboek.network.admin.peer_admin import PeerAdmin, PeerAdminError
 from grootboek.network.admin.topology import change, converge
+from grootboek.network.config import definitions
+from grootboek.network.config.channel_config import write_genesis_block
 from grootboek.network.nodes.network import Network
 from grootboek.network.nodes.tasks import parallel
 
@@ -31,6 +35,25 @@ def create_channel(network: Network, name: str, organizations: Sequence[str],
         changed = network.consortium
     with network.progress.step(f"creating channel {name}"):
         return converge(network, changed)
+
+
+def build_genesis_blocks(network: Network, member: str, names: Sequence[str] = ()) -> list[Path]:
+    """The channel creator's step: each channel's genesis block (default: every channel) from this
+    member's state, its own organisation's certificates and the definitions it imported. A block
+    already built is kept: members may have checked it."""
+    layout, consortium = network.layout, network.consortium
+    built = []
+    for channel in [consortium.channel(n) for n in names] or consortium.channels:
+        block = layout.channel_block(channel.name)
+        if not block.exists():
+            lacking = definitions.missing(layout, [consortium.orderer_organization.name, *channel.organizations])
+            if lacking:
+                raise ChannelAdminError(
+                    f"channel {channel.name} needs the definition of {', '.join(lacking)}: import it with "
+                    f"`grootboek --org {member} definition import FILE`")
+            write_genesis_block(layout, channel, network.binaries)
+        built.append(block)
+    return built
 
 
 def heights(network: Network, name: str) -> dict[str, int | None]:

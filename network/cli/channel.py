@@ -1,18 +1,22 @@
-"""`grootboek channel ...`: create, list, show, config, anchor-peers, batch, and config updates
-signed offline (update show / sign / submit)."""
+"""`grootboek channel ...`: create, list, show, config, anchor-peers, batch, config updates
+signed offline (update show / sign / submit), and for members running their own organisations
+genesis (the creator's blocks from imported definitions) and block (what a member checks)."""
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 from functools import partial
 from pathlib import Path
 
 import yaml
+from fabric_protos.common import common_pb2
+from google.protobuf.message import DecodeError
 
 from grootboek.client.identity import PrivateKeySigner, SigningIdentity, X509Identity
 from grootboek.network.admin import channels
-from grootboek.network.admin.channel_admin import ChannelAdmin, admin_signing
+from grootboek.network.admin.channel_admin import ChannelAdmin, admin_signing, config_of
 from grootboek.network.cli.support import (
     CommandError,
     add_update_options,
@@ -55,6 +59,41 @@ def cmd_show(args: argparse.Namespace) -> None:
     if not args.policies:
         summary.pop("policies")
     emit(summary, args.json)
+
+
+def cmd_genesis(args: argparse.Namespace) -> None:
+    if not args.member:
+        raise CommandError("say which organisation builds the blocks: `grootboek --org NAME channel genesis`")
+    network = open_network(args)
+    known(network.consortium.member, args.member)
+    for name in args.name:
+        known(network.consortium.channel, name)
+    network.create_crypto(args.member)
+    for path in channels.build_genesis_blocks(network, args.member, args.name):
+        emit(block_summary(path), args.json)
+        print(f"{path}: send it to the channel's members with its sha256 (above) by another channel",
+              file=sys.stderr)
+
+
+def block_summary(path: Path) -> dict:
+    """What a member checks before its nodes join with a block: organisations with their CA
+    fingerprints, orderers and consenters' TLS fingerprints, policies, and the file's sha256."""
+    data = path.read_bytes()
+    try:
+        block = common_pb2.Block.FromString(data)
+        config = config_of(block)
+        envelope = common_pb2.Envelope.FromString(block.data.data[0])
+        header = common_pb2.Payload.FromString(envelope.payload).header
+        channel = common_pb2.ChannelHeader.FromString(header.channel_header).channel_id
+        summary = describe(config)
+    except (DecodeError, IndexError, KeyError, ValueError) as exc:
+        raise CommandError(f"{path}: not a channel configuration block ({exc})") from None
+    return {"channel": channel, "block": block.header.number, "sha256": hashlib.sha256(data).hexdigest(),
+            **summary}
+
+
+def cmd_block(args: argparse.Namespace) -> None:
+    emit(block_summary(args.file), args.json)
 
 
 def cmd_config(args: argparse.Namespace) -> None:
@@ -154,6 +193,18 @@ def register(groups: argparse._SubParsersAction) -> None:
     show.add_argument("--policies", action="store_true", help="also every policy")
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=command(cmd_show))
+
+    genesis = sub.add_parser("genesis", help="as a channel's creator (`--org NAME`): its genesis block from the "
+                                             "definitions you imported; shows what members check")
+    genesis.add_argument("name", nargs="*", help="channel (repeatable; default: every channel)")
+    genesis.add_argument("--json", action="store_true")
+    genesis.set_defaults(handler=command(cmd_genesis, next_step=None))
+
+    block = sub.add_parser("block", help="a block file's configuration: organisations with certificate "
+                                         "fingerprints, orderers, policies, and its sha256")
+    block.add_argument("file", type=Path)
+    block.add_argument("--json", action="store_true")
+    block.set_defaults(handler=command(cmd_block, next_step=None))
 
     config = sub.add_parser("config", help="the current channel configuration, fully decoded")
     config.add_argument("name")

@@ -32,6 +32,11 @@ NODE_OUS = """NodeOUs:
 """
 
 
+def fingerprint(cert: x509.Certificate) -> str:
+    """SHA-256 of the certificate, as operators read it aloud: colon-separated hex pairs."""
+    return cert.fingerprint(hashes.SHA256()).hex(":").upper()
+
+
 def _pem(cert: x509.Certificate) -> bytes:
     return cert.public_bytes(serialization.Encoding.PEM)
 

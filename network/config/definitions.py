@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from grootboek.network.config.crypto import NODE_OUS, OrgCrypto
+from grootboek.network.config.crypto import NODE_OUS, OrgCrypto, fingerprint
 from grootboek.network.config.layout import Layout
 
 FORMAT = "grootboek-organization/1"
@@ -68,11 +68,6 @@ class Definition:
         return fingerprint(_cert(self.document["ca"]))
 
 
-def fingerprint(cert: x509.Certificate) -> str:
-    """SHA-256 of the certificate, as operators read it aloud: colon-separated hex pairs."""
-    return cert.fingerprint(hashes.SHA256()).hex(":").upper()
-
-
 def _cert(pem: str) -> x509.Certificate:
     return x509.load_pem_x509_certificate(pem.encode())
 
@@ -92,6 +87,11 @@ def _ou(cert: x509.Certificate) -> list[str]:
 
 def _canonical(document: dict) -> bytes:
     return json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
+
+
+def missing(layout: Layout, names: list[str]) -> list[str]:
+    """Which of the organisations `names` this state has neither created nor imported."""
+    return [name for name in names if not (layout.crypto(name).root / "msp" / "cacerts" / "ca.pem").exists()]
 
 
 def _nodes(layout: Layout, name: str) -> dict[str, dict]:
