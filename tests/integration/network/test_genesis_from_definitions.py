@@ -19,6 +19,7 @@ from grootboek.network.config.crypto import fingerprint
 from grootboek.network.config.layout import Layout
 from grootboek.network.nodes.network import Network
 
+
 def fingerprint_of(pem: str) -> str:
     return fingerprint(x509.load_pem_x509_certificate(pem.encode()))
 

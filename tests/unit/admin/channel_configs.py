@@ -2,6 +2,8 @@
 organisation groups, Orderer), and admins of their organisations, for config update tests."""
 from __future__ import annotations
 
+import functools
+
 from cryptography.hazmat.primitives import serialization
 from fabric_protos.common import configtx_pb2, configuration_pb2 as common_config, policies_pb2
 from fabric_protos.msp import msp_config_pb2
@@ -57,8 +59,17 @@ def organization(name: str, version: int = 0, port: int = 7051) -> configtx_pb2.
     return group
 
 
+@functools.cache
+def tls_certificate(name: str = "orderer") -> bytes:
+    """A real TLS certificate: `channel show` prints each consenter's fingerprint."""
+    authority = Authority.create("tlsca.orderer.example", "orderer.example")
+    cert, _ = authority.issue(subject(name, "orderer.example", "orderer"))
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
 def consenter(port: int) -> etcdraft.Consenter:
-    return etcdraft.Consenter(host="127.0.0.1", port=port, client_tls_cert=b"tls", server_tls_cert=b"tls")
+    tls = tls_certificate()
+    return etcdraft.Consenter(host="127.0.0.1", port=port, client_tls_cert=tls, server_tls_cert=tls)
 
 
 def config() -> configtx_pb2.Config:

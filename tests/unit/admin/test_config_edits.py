@@ -14,9 +14,9 @@ from grootboek.network.config.channel_view import describe
 from grootboek.network.config.config_edits import ConfigEditError, read_value
 from grootboek.network.config.config_elements import guarding_policies
 from grootboek.network.config.config_update import NoChanges, compute_update
-from grootboek.network.config.crypto import Authority
+from grootboek.network.config.crypto import Authority, fingerprint
 
-from .channel_configs import config, copy, organization
+from .channel_configs import config, copy, organization, tls_certificate
 
 
 def edited(edit) -> tuple:
@@ -58,16 +58,20 @@ def test_anchor_peers():
 
 
 def test_a_consenter_joins_the_raft_cluster_once():
+    new_tls = tls_certificate("new")
+
     def add(c):
-        config_edits.add_consenter(c, "127.0.0.1", 7350, b"new tls")
-        config_edits.add_consenter(c, "127.0.0.1", 7350, b"new tls")
+        config_edits.add_consenter(c, "127.0.0.1", 7350, new_tls)
+        config_edits.add_consenter(c, "127.0.0.1", 7350, new_tls)
 
     original, updated = edited(add)
     summary = describe(updated)
     assert summary["consensus"]["consenters"] == [f"127.0.0.1:{p}" for p in (7050, 7150, 7250, 7350)]
     assert summary["orderer_organizations"] == describe(original)["orderer_organizations"]  # not listed yet
     added = config_edits.consenters(updated)[-1]
-    assert (added.client_tls_cert, added.server_tls_cert) == (b"new tls", b"new tls")
+    assert (added.client_tls_cert, added.server_tls_cert) == (new_tls, new_tls)
+    assert summary["consensus"]["consenter_tls"]["127.0.0.1:7350"] == fingerprint(
+        x509.load_pem_x509_certificate(new_tls))
     assert list(guarding_policies(original, compute_update("ch", original, updated))) == ["/Channel/Orderer/Admins"]
 
 
