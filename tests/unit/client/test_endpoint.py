@@ -1,4 +1,6 @@
 import hashlib
+import socket
+import threading
 
 import grpc
 import pytest
@@ -81,3 +83,70 @@ def test_connect_takes_exactly_one_of_endpoint_and_channel(fabric, identity):
     with grpc.insecure_channel(fabric.address) as channel:
         with pytest.raises(ValueError):
             connect(identity, endpoint=Endpoint(fabric.address), channel=channel)
+
+
+class SlowRelay:
+    """A TCP relay that holds every connection `delay` seconds before passing bytes on: the
+    server's TLS answer comes that late, as from an orderer on a loaded machine."""
+
+    def __init__(self, upstream: str, delay: float):
+        self.upstream, self.delay = upstream, delay
+        self.accepted = 0
+        self.stopping = threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.address = f"127.0.0.1:{self.listener.getsockname()[1]}"
+        self.sockets: list[socket.socket] = [self.listener]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return  # closed by stop()
+            self.accepted += 1
+            self.sockets.append(client)
+            threading.Thread(target=self._relay, args=(client,), daemon=True).start()
+
+    def _relay(self, client: socket.socket) -> None:
+        if self.stopping.wait(self.delay):  # the slowness under test, cut short by stop()
+            return
+        host, port = self.upstream.rsplit(":", 1)
+        server = socket.create_connection((host, int(port)))
+        self.sockets.append(server)
+        threading.Thread(target=_pipe, args=(server, client), daemon=True).start()
+        _pipe(client, server)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        for sock in self.sockets:
+            sock.close()
+
+
+def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    try:
+        while data := source.recv(65536):
+            sink.sendall(data)
+    except OSError:
+        pass  # either side closed
+    finally:
+        sink.close()
+
+
+def test_a_slow_tls_handshake_is_waited_for_not_cut_short():
+    """gRPC core gives a connection attempt at least grpc.min_reconnect_backoff_ms: set to
+    100 ms it abandoned every handshake slower than about a second and never connected."""
+    server = issue("Org1MSP", HOST, san=HOST)
+    fake = FakeFabric({"budgets": budget_chaincode()},
+                      server_credentials=grpc.ssl_server_credentials([(server.key_pem, server.certificate_pem)]))
+    relay = SlowRelay(fake.address, delay=1.5)
+    try:
+        identity = X509Identity(fake.user.msp_id, fake.user.certificate_pem)
+        with connect(identity, PrivateKeySigner(fake.user.key),
+                     endpoint=Endpoint(relay.address, server.certificate_pem, HOST)) as gateway:
+            contract = gateway.network("mychannel").contract("budgets", "Budget")
+            assert contract.evaluate("Get", ["alice"], timeout=20) == b"100"
+        assert relay.accepted == 1  # the first attempt was waited for, none abandoned
+    finally:
+        relay.stop()
+        fake.stop()
