@@ -110,22 +110,29 @@ def sign_in(browser: Browser, token: str) -> None:
                  is not None, "the sign-in screen stayed")
 
 
+def start_browser(gateway, profile: Path, *flags: str) -> Browser:
+    """A headless Chromium with its profile in the empty directory `profile`, on `gateway` (a
+    tests.integration.api.conftest.Gateway), trusting exactly that gateway's TLS key."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (*FLAGS, *flags, f"--user-data-dir={profile}",
+                 f"--ignore-certificate-errors-spki-list={spki_hash(gateway.ca_file.parent / 'server.crt')}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_VIOLATIONS})
+    return Browser(driver, gateway.base_url)
+
+
 @pytest.fixture(scope="session")
 def launch_browser(tmp_path_factory):
     """`launch_browser(gateway, *flags)`: a fresh headless Chromium on that gateway (quit at the end)."""
     started: list[WebDriver] = []
 
     def launch(gateway, *flags: str) -> Browser:
-        options = webdriver.ChromeOptions()
-        options.binary_location = CHROMIUM
-        for flag in (*FLAGS, *flags, f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
-                     f"--ignore-certificate-errors-spki-list={spki_hash(gateway.ca_file.parent / 'server.crt')}"):
-            options.add_argument(flag)
-        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-        driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
-        started.append(driver)
-        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_VIOLATIONS})
-        return Browser(driver, gateway.base_url)
+        browser = start_browser(gateway, tmp_path_factory.mktemp("chromium"), *flags)
+        started.append(browser.driver)
+        return browser
 
     yield launch
     for driver in started:
