@@ -56,6 +56,7 @@ class Holder:
 
     def __init__(self, officer: Contract, scheme: str) -> None:
         self.key = ec.generate_private_key(ec.SECP256R1())
+        self.scheme = scheme
         self.budget = f"bench-{secrets.token_hex(5)}"
         officer.submit("Budgets:issue_budget",
                        [self.budget, scheme, f"p-{self.budget}", public_key_pem(self.key)])

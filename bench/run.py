@@ -5,7 +5,7 @@ import importlib
 import sys
 
 BENCHES = ["bringup", "shim", "chaincode", "payments", "client", "rest_gateway", "hostile_clients", "counter",
-           "footprint", "growth", "faults"]
+           "footprint", "growth", "faults", "apps"]
 
 
 def main() -> int:
