@@ -41,32 +41,7 @@
     loadStatement();
   }
 
-  $("sign-in-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const field = $("token");
-    const error = $("sign-in-error");
-    error.textContent = "";
-    if (!field.value.trim()) {
-      error.textContent = G.t("till.token_missing");
-      field.setAttribute("aria-invalid", "true");
-      return;
-    }
-    const submit = $("sign-in-submit");
-    submit.disabled = true;
-    submit.textContent = G.t("sign_in.busy");
-    const answer = await G.session.signIn(APP, field.value.trim());
-    submit.disabled = false;
-    submit.textContent = G.t("sign_in.submit");
-    field.value = "";
-    if (answer.ok) {
-      field.removeAttribute("aria-invalid");
-      showTill(answer.body);
-    } else {
-      field.setAttribute("aria-invalid", "true");
-      error.textContent = G.explain(answer.body);
-      field.focus();
-    }
-  });
+  G.signInForm(APP, showTill);
 
   $("sign-out").addEventListener("click", async () => {
     stopCamera();

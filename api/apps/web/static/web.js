@@ -1,6 +1,6 @@
 // What every web app's script shares: its messages (the page's JSON data block, in the page's
 // language), calls to the gateway with the session cookie and the session's CSRF token, and
-// sign-in. Loaded before the app's own script; exposes window.Grootboek.
+// the sign-in form. Loaded before the app's own script; exposes window.Grootboek.
 "use strict";
 (function () {
   const messages = JSON.parse(document.getElementById("messages").textContent);
@@ -52,5 +52,36 @@
     },
   };
 
-  window.Grootboek = { t, explain, call, session };
+  // The sign-in form of web/templates/web/sign_in.html: signs in to `app` with the token typed and
+  // hands the session to `signedIn`; the token is cleared from the field either way.
+  function signInForm(app, signedIn) {
+    const field = document.getElementById("token");
+    const error = document.getElementById("sign-in-error");
+    const submit = document.getElementById("sign-in-submit");
+    document.getElementById("sign-in-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      error.textContent = "";
+      if (!field.value.trim()) {
+        error.textContent = t("sign_in.token_missing");
+        field.setAttribute("aria-invalid", "true");
+        return;
+      }
+      submit.disabled = true;
+      submit.textContent = t("sign_in.busy");
+      const answer = await session.signIn(app, field.value.trim());
+      submit.disabled = false;
+      submit.textContent = t("sign_in.submit");
+      field.value = "";
+      if (answer.ok) {
+        field.removeAttribute("aria-invalid");
+        signedIn(answer.body);
+      } else {
+        field.setAttribute("aria-invalid", "true");
+        error.textContent = explain(answer.body);
+        field.focus();
+      }
+    });
+  }
+
+  window.Grootboek = { t, explain, call, session, signInForm };
 })();
