@@ -13,6 +13,7 @@
          registrar_secret_file: <path>}
     limits: {max_body_bytes: 1048576, idle_seconds: 15, threads: 32}   # optional; see front.Limits
     apps: [till]                   # optional: the web apps this gateway serves (api/apps/)
+    citizen_key_file: <path>       # optional: the back office's key for citizen numbers (hex, 32+ bytes)
 
 `GROOTBOEK_API_<KEY>` overrides a top-level key (`GROOTBOEK_API_LISTEN=0.0.0.0:8443`); a double underscore
 reaches into a section (`GROOTBOEK_API_TLS__CERT=/etc/api.crt`). Values are YAML, so
@@ -80,6 +81,9 @@ class ApiConfig(_Section):
     apps: tuple[Name, ...] = ()
     """The web apps it serves (`till`, `wallet`; api/apps/): none unless named, since each is meant
     for one organisation's users (the till for the Merchants, the wallet for the Municipality)."""
+    citizen_key_file: Path | None = None
+    """The back office's key for the keyed HMAC of citizen numbers (api/apps/office/beneficiaries.py);
+    default <data_dir>/citizen-number.key, made on first use. Gateways of one municipality share it."""
 
     @property
     def host(self) -> str:
@@ -145,7 +149,8 @@ def _resolve_paths(config: ApiConfig, base: Path) -> ApiConfig:
         return None if path is None else (base / path).resolve() if not path.is_absolute() else path
 
     update: dict[str, Any] = {"connection_profile": resolved(config.connection_profile),
-                              "data_dir": resolved(config.data_dir), "msp_ca": resolved(config.msp_ca)}
+                              "data_dir": resolved(config.data_dir), "msp_ca": resolved(config.msp_ca),
+                              "citizen_key_file": resolved(config.citizen_key_file)}
     if config.tls:
         update["tls"] = config.tls.model_copy(update={
             "cert": resolved(config.tls.cert), "key": resolved(config.tls.key),

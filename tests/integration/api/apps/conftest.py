@@ -31,6 +31,8 @@ SCREENS = ROOT / "tests" / "results" / "screens"
 WAIT_SECONDS = 30
 PHONE = (412, 915)
 """A phone's screen (CSS pixels): the wallet is made for one."""
+AXE_SECONDS = 180
+"""How long axe may take: a page of 50 printable letters takes it over half a minute on a loaded machine."""
 FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
          "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
          "--window-size=1280,900")
@@ -120,6 +122,7 @@ def start_browser(gateway, profile: Path, *flags: str) -> Browser:
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    driver.set_script_timeout(AXE_SECONDS)
     driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_VIOLATIONS})
     return Browser(driver, gateway.base_url)
 
