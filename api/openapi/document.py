@@ -95,9 +95,17 @@ def _operation(spec: RouteSpec, schemas: dict, definitions: dict) -> dict[str, A
         roles = ", ".join(sorted(spec.roles))
         operation["description"] = (operation.get("description", "") + f"\n\nRoles: {roles}.").strip()
     if spec.body is not None:
+        schema = schemas[(spec.endpoint, "body")]
         operation["requestBody"] = {"required": True, "content": {
-            spec.body_type: {"schema": schemas[(spec.endpoint, "body")]}}}
+            spec.body_type: {"schema": schema, "examples": _examples(schema, definitions)}}}
     return operation
+
+
+def _examples(schema: dict, definitions: dict) -> dict[str, Any]:
+    """The body model's own examples (its JSON Schema's `examples`), as the operation's: one place
+    writes them, the model."""
+    return {f"example {number}": {"value": value}
+            for number, value in enumerate(_resolve(schema, definitions).get("examples", ()), 1)}
 
 
 def _parameters(spec: RouteSpec, schemas: dict, definitions: dict) -> list[dict[str, Any]]:

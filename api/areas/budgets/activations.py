@@ -33,7 +33,7 @@ from ...fabric.invoker import Submitted
 from ...routing import Routes
 from ...routing.route import JSON
 from ...services import current_services
-from ..common import WRITE_ERRORS
+from ..common import HOLDER_KEY_EXAMPLE, WRITE_ERRORS, examples
 from .access import wallet_user
 from .limits import AttemptLimiter
 
@@ -48,10 +48,15 @@ class _Request(BaseModel):
 
 
 class LetterRequest(_Request):
+    model_config = examples({"valid_days": 30})
+
     valid_days: Annotated[int, Field(ge=1, le=MAX_VALIDITY.days)] = 30
 
 
 class LetterIssue(LetterRequest):
+    model_config = examples({"budget_id": "b-0002", "scheme_id": "kindpakket-2026", "beneficiary": "pseudo-0002",
+                             "valid_days": 30})
+
     budget_id: Identifier
     scheme_id: Identifier
     beneficiary: Identifier
@@ -71,6 +76,9 @@ class ActivationLetter(BaseModel):
 
 
 class ActivationRequest(_Request):
+    model_config = examples({"budget_id": "b-0002", "secret": "K7QF-2M9X-PL4T-8WDZ-R3HC",
+                             "holder_key": HOLDER_KEY_EXAMPLE})
+
     budget_id: Identifier
     secret: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     """As typed from the letter (case, dashes and spaces do not matter) or scanned."""

@@ -14,8 +14,9 @@ from grootboek.chaincode.budgets.domain.scheme import SchemeTerms
 from grootboek.chaincode.budgets.domain.settlement import BankReference
 
 from ...errors import ApiError
-from ..common import PageQuery
+from ..common import HOLDER_KEY_EXAMPLE, PageQuery, example_of, examples
 
+_CODE_EXAMPLE = "eyJzaWduYXR1cmUiOiJNRVVDSVFEa1NEVjJ4X0ZhIiwic3RhdGVtZW50Ijp7ImJ1ZGdldCI6ImItMDAwMSJ9fQ"
 HolderToken = Annotated[str, StringConstraints(max_length=4096, pattern=r"^[A-Za-z0-9_-]*$")]
 
 
@@ -24,20 +25,32 @@ class _Request(BaseModel):
 
 
 class SchemeCreation(_Request):
+    model_config = examples({"id": "kindpakket-2026", "terms": example_of(SchemeTerms)})
+
     id: Identifier
     terms: SchemeTerms
 
 
 class AdmissionRequest(_Request):
+    model_config = examples({"merchant_id": "fietsenwinkel"})
+
     merchant_id: Identifier
 
 
 class MerchantCreation(_Request):
+    model_config = examples({"id": "fietsenwinkel", "registration": {
+        "kvk": "12345678", "name": "Fietsenwinkel De Ketting", "categories": ["bicycles"],
+        "identity": "x509::CN=fietsenwinkel,OU=client+OU=merchants::CN=ca.winkeliers.grootboek.nl,"
+                    "O=winkeliers.grootboek.nl,C=NL"}})
+
     id: Identifier
     registration: MerchantRegistration
 
 
 class BudgetIssue(_Request):
+    model_config = examples({"id": "b-0001", "scheme_id": "kindpakket-2026", "beneficiary": "pseudo-0001",
+                             "holder_key": HOLDER_KEY_EXAMPLE})
+
     id: Identifier
     scheme_id: Identifier
     beneficiary: Identifier
@@ -47,11 +60,17 @@ class BudgetIssue(_Request):
 
 
 class Quantity(_Request):
+    model_config = examples({"amount": 2500})
+
     amount: Amount
     """In the scheme's unit (EUR cents, or entitlements)."""
 
 
 class PaymentRequest(_Request):
+    # The code names its budget, so a till sends none; a back office may name it.
+    model_config = examples({"amount": 4500, "category": "bicycles", "code": _CODE_EXAMPLE},
+                            {"budget_id": "b-0001", "amount": 1250, "category": "bicycles", "code": _CODE_EXAMPLE})
+
     budget_id: Identifier | None = None
     """Taken from the code when omitted (a code names its budget)."""
     amount: Amount
@@ -70,6 +89,9 @@ class PaymentRequest(_Request):
 
 
 class SettlementRequest(_Request):
+    model_config = examples({"scheme_id": "kindpakket-2026", "merchant_id": "fietsenwinkel",
+                             "bank_reference": "NL-2026-0001"})
+
     scheme_id: Identifier
     merchant_id: Identifier
     bank_reference: BankReference

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, ConfigDict, Field
 
 from .fields import Record
 
@@ -25,6 +25,9 @@ def _elfproef(bsn: str) -> str:
 
 
 class PersonalData(Record):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"name": "J. de Vries", "bsn": "111222333", "address": "Grote Markt 1, 9711 LV Groningen"}]})
+
     name: Annotated[str, Field(min_length=1, max_length=200)]
     bsn: Annotated[str, Field(pattern=r"^[0-9]{9}$"), AfterValidator(_elfproef)]  # burgerservicenummer
     address: Annotated[str, Field(min_length=1, max_length=500)]

@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from grootboek.chaincode.contractapi.tx import Tx
 
@@ -27,6 +27,12 @@ class SchemeTerms(Record):
     `category_caps` limit what one budget may spend per category (e.g. at most 5000 cents on
     clothing); `max_per_payment` limits a single payment. The period is [starts_at, ends_at).
     """
+
+    # The example of the OpenAPI document (and of the bodies that hold terms).
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "name": "Kindpakket 2026", "starts_at": "2026-01-01T00:00:00Z", "ends_at": "2027-01-01T00:00:00Z",
+        "amount_per_beneficiary": 25000, "categories": ["bicycles", "clothing", "sports"],
+        "category_caps": {"clothing": 10000}, "max_per_payment": 15000}]})
 
     name: Annotated[str, Field(min_length=1, max_length=200)]
     starts_at: Timestamp

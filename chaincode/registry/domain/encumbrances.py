@@ -65,6 +65,9 @@ class Mortgage(MortgageTerms):
 class AttachmentTerms(_Record):
     """An attachment (beslag): the creditor and the writ or decision it rests on."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{"creditor": "Gemeente Zuidhorn",
+                                                               "reference": "OZB-2026-7"}]})
+
     creditor: Text
     reference: Text
 
@@ -77,6 +80,9 @@ class Attachment(AttachmentTerms):
 
 class PreemptionTerms(_Record):
     """A municipal pre-emption right (voorkeursrecht): the council decision, and its end if known."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"decision": "Raadsbesluit 2026-17",
+                                                               "expires_on": "2029-01-01"}]})
 
     decision: Text
     expires_on: date | None = None

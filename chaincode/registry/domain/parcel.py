@@ -65,4 +65,8 @@ class Parcel(ParcelDescription):
 class ParcelRegistration(ParcelDescription):
     """A first registration: the parcel and its owners, whose shares must sum to exactly 1."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "designation": {"municipality": "ZHN00", "section": "K", "number": 1234}, "area_m2": 1000,
+        "address": "Hoofdstraat 1, 9801 AA Zuidhorn", "owners": [{"party": "pty_3a9f", "share": "1/1"}]}]})
+
     owners: tuple[Share, ...]

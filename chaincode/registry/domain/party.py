@@ -36,7 +36,9 @@ def _is_valid_bsn(bsn: str) -> bool:
 class PartyDetails(BaseModel):
     """Personal data of a party: a person (BSN) or an organisation (KvK number), exactly one."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra={"examples": [
+        {"name": "A. Jansen", "address": "Kerkstraat 1, 9801 AB Zuidhorn", "bsn": "111222333"},
+        {"name": "Hypotheekbank N.V.", "address": "Damrak 1, 1012 LG Amsterdam", "kvk": "12345678"}]})
 
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     address: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]

@@ -2,11 +2,13 @@
 of the whole API on a fake Fabric that refuses everything (no 5xx, every answer as documented)."""
 from __future__ import annotations
 
+import json
 import re
 
 import grpc
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 from schemathesis.checks import not_a_server_error
@@ -16,9 +18,13 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from grootboek.api.app import domain_areas
+from grootboek.api.areas import generic
 from grootboek.api.openapi import docs
 from grootboek.api.openapi.document import openapi_path
 from grootboek.client import EndorseError, ErrorDetail
+
+from .conftest import config_for
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
@@ -75,6 +81,27 @@ def test_query_and_header_parameters_are_documented(gateway):
     events = parameters("/v1/budgets/events")
     assert {("query", "start_block"), ("header", "Last-Event-ID")} <= set(events)
     assert ("header", "Idempotency-Key") in parameters("/v1/budgets/payments", "post")
+
+
+def test_every_request_body_has_examples_that_its_schema_and_its_model_accept(gateway, tmp_path):
+    document = _document(gateway)
+    models = {(openapi_path(spec.path), spec.method.lower()): spec.body
+              for area in (generic.routes(), *domain_areas(config_for(tmp_path))) for spec in area.specs if spec.body}
+    assert len(models) >= 25
+    for (path, method), model in models.items():
+        (content,) = document["paths"][path][method]["requestBody"]["content"].values()
+        examples = [example["value"] for example in content.get("examples", {}).values()]
+        assert examples, f"{method.upper()} {path}: give {model.__name__} examples (api/areas/common.py examples())"
+        schema = Draft202012Validator({**content["schema"], "components": document["components"]},
+                                      format_checker=Draft202012Validator.FORMAT_CHECKER)
+        for example in examples:
+            assert [error.message for error in schema.iter_errors(example)] == [], f"{method.upper()} {path}"
+            model.model_validate_json(json.dumps(example))  # the route's own validation, validators too
+    pay = document["paths"]["/v1/budgets/payments"]["post"]["requestBody"]["content"]["application/json"]
+    schema = Draft202012Validator({**pay["schema"], "components": document["components"]})
+    assert not schema.is_valid({"amount": 4500, "category": "bicycles"})  # the check can refuse one
+    assert {"amount": 4500, "category": "bicycles"} | {"code": pay["examples"]["example 1"]["value"]["code"]} == (
+        pay["examples"]["example 1"]["value"])
 
 
 def test_each_operation_lists_its_error_codes_by_status(gateway):
