@@ -2,6 +2,13 @@
 # (python -m grootboek.chaincode.shim) and REST gateways (python -m grootboek.api serve).
 # docker compose builds it on first use; by hand: docker build -t grootboek:0.1.0 .
 
+# Swagger UI for the gateways' /docs, at the versions its lock file pins, as `make install` gets it:
+# the image serves it itself, so /docs works without internet access.
+FROM node:20-slim AS docs
+WORKDIR /ui
+COPY api/openapi/swagger-ui/package.json api/openapi/swagger-ui/package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+
 # The package as a wheel: only its modules and data files reach the image, not the work tree.
 FROM python:3.11-slim AS wheel
 WORKDIR /src
@@ -10,8 +17,8 @@ COPY grootboek/ grootboek/
 COPY network/ network/
 COPY chaincode/ chaincode/
 COPY client/ client/
-# api/openapi/static/ holds Swagger UI for /docs once `make install` has run here.
 COPY api/ api/
+COPY --from=docs /ui/node_modules/swagger-ui-dist/swagger-ui.css /ui/node_modules/swagger-ui-dist/swagger-ui-bundle.js api/openapi/static/
 RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
 
 FROM python:3.11-slim
