@@ -14,7 +14,7 @@ class Invocation(BaseModel):
     """A call of any function of a deployed contract (`Contract:function` or `function`)."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"function": "Budgets:get_scheme", "args": ["kindpakket-2026"]}]})
+        {"function": "Budgets:get_scheme", "args": ["voorbeeldregeling"]}]})
 
     function: Annotated[str, StringConstraints(min_length=1, max_length=256)]
     args: Annotated[list[Text], Field(max_length=64)] = []

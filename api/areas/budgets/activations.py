@@ -54,7 +54,8 @@ class LetterRequest(_Request):
 
 
 class LetterIssue(LetterRequest):
-    model_config = examples({"budget_id": "b-0002", "scheme_id": "kindpakket-2026", "beneficiary": "pseudo-0002",
+    model_config = examples({"budget_id": "b-voorbeeld-2", "scheme_id": "voorbeeldregeling",
+                             "beneficiary": "pseudo-voorbeeld-2",
                              "valid_days": 30})
 
     budget_id: Identifier
@@ -76,7 +77,7 @@ class ActivationLetter(BaseModel):
 
 
 class ActivationRequest(_Request):
-    model_config = examples({"budget_id": "b-0002", "secret": "K7QF-2M9X-PL4T-8WDZ-R3HC",
+    model_config = examples({"budget_id": "b-voorbeeld-2", "secret": "K7QF-2M9X-PL4T-8WDZ-R3HC",
                              "holder_key": HOLDER_KEY_EXAMPLE})
 
     budget_id: Identifier

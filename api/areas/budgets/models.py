@@ -25,22 +25,22 @@ class _Request(BaseModel):
 
 
 class SchemeCreation(_Request):
-    model_config = examples({"id": "kindpakket-2026", "terms": example_of(SchemeTerms)})
+    model_config = examples({"id": "voorbeeldregeling", "terms": example_of(SchemeTerms)})
 
     id: Identifier
     terms: SchemeTerms
 
 
 class AdmissionRequest(_Request):
-    model_config = examples({"merchant_id": "fietsenwinkel"})
+    model_config = examples({"merchant_id": "voorbeeldwinkel"})
 
     merchant_id: Identifier
 
 
 class MerchantCreation(_Request):
-    model_config = examples({"id": "fietsenwinkel", "registration": {
-        "kvk": "12345678", "name": "Fietsenwinkel De Ketting", "categories": ["bicycles"],
-        "identity": "x509::CN=fietsenwinkel,OU=client+OU=merchants::CN=ca.winkeliers.grootboek.nl,"
+    model_config = examples({"id": "voorbeeldwinkel", "registration": {
+        "kvk": "12345678", "name": "Voorbeeldwinkel De Ketting", "categories": ["bicycles"],
+        "identity": "x509::CN=voorbeeldwinkel,OU=client+OU=merchants::CN=ca.winkeliers.grootboek.nl,"
                     "O=winkeliers.grootboek.nl,C=NL"}})
 
     id: Identifier
@@ -48,7 +48,8 @@ class MerchantCreation(_Request):
 
 
 class BudgetIssue(_Request):
-    model_config = examples({"id": "b-0001", "scheme_id": "kindpakket-2026", "beneficiary": "pseudo-0001",
+    model_config = examples({"id": "b-voorbeeld-1", "scheme_id": "voorbeeldregeling",
+                             "beneficiary": "pseudo-voorbeeld-1",
                              "holder_key": HOLDER_KEY_EXAMPLE})
 
     id: Identifier
@@ -69,7 +70,8 @@ class Quantity(_Request):
 class PaymentRequest(_Request):
     # The code names its budget, so a till sends none; a back office may name it.
     model_config = examples({"amount": 4500, "category": "bicycles", "code": _CODE_EXAMPLE},
-                            {"budget_id": "b-0001", "amount": 1250, "category": "bicycles", "code": _CODE_EXAMPLE})
+                            {"budget_id": "b-voorbeeld-1", "amount": 1250, "category": "bicycles",
+                             "code": _CODE_EXAMPLE})
 
     budget_id: Identifier | None = None
     """Taken from the code when omitted (a code names its budget)."""
@@ -89,7 +91,7 @@ class PaymentRequest(_Request):
 
 
 class SettlementRequest(_Request):
-    model_config = examples({"scheme_id": "kindpakket-2026", "merchant_id": "fietsenwinkel",
+    model_config = examples({"scheme_id": "voorbeeldregeling", "merchant_id": "voorbeeldwinkel",
                              "bank_reference": "NL-2026-0001"})
 
     scheme_id: Identifier

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import grpc
 import schemathesis
@@ -23,6 +24,7 @@ from grootboek.api.areas import generic
 from grootboek.api.openapi import docs
 from grootboek.api.openapi.document import openapi_path
 from grootboek.client import EndorseError, ErrorDetail
+from tests import doc_examples
 
 from .conftest import config_for
 
@@ -102,6 +104,24 @@ def test_every_request_body_has_examples_that_its_schema_and_its_model_accept(ga
     assert not schema.is_valid({"amount": 4500, "category": "bicycles"})  # the check can refuse one
     assert {"amount": 4500, "category": "bicycles"} | {"code": pay["examples"]["example 1"]["value"]["code"]} == (
         pay["examples"]["example 1"]["value"])
+
+
+def test_request_examples_name_nothing_the_documentation_or_the_tests_create(gateway):
+    """The live fuzz (tests/integration/api/test_openapi_fuzz.py) may send these examples to the shared
+    network, where the documentation's examples and the other tests create their own schemes,
+    merchants and budgets: an example must not take one of their ids first."""
+    ids = {value for item in _document(gateway)["paths"].values() for operation in item.values()
+           for content in operation.get("requestBody", {}).get("content", {}).values()
+           for example in content.get("examples", {}).values() for key, value in example["value"].items()
+           if key in ("id", "scheme_id", "merchant_id", "budget_id", "beneficiary")}
+    assert {"voorbeeldregeling", "voorbeeldwinkel", "b-voorbeeld-1"} <= ids
+    texts = {block.where: block.source for block in doc_examples.all_blocks()}
+    texts |= {str(path): path.read_text() for path in (doc_examples.ROOT / "tests").rglob("*.py")
+              if path != Path(__file__)}
+    taken = {(where, name) for name in ids for where, text in texts.items()
+             if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)}
+    assert taken == set(), "give these examples ids of their own (api/areas/*/models.py)"
+    assert any(re.search(r"(?<![\w-])kindpakket-2026(?![\w-])", text) for text in texts.values())  # it can find one
 
 
 def test_each_operation_lists_its_error_codes_by_status(gateway):
