@@ -38,7 +38,8 @@ def create_app(config: ApiConfig | str | Path, services: Services | None = None)
     services.metrics.install(app)
     areas = [health.routes(), _operations(), generic.routes(), *domain_areas(config)]
     areas.append(docs.routes(lambda: document(
-        [spec for area in areas for spec in area.specs], TITLE, VERSION, DESCRIPTION)))
+        [spec for area in areas for spec in area.specs], TITLE, VERSION, DESCRIPTION,
+        max_body_bytes=config.limits.max_body_bytes)))
     for area in areas:
         app.register_blueprint(area.blueprint)
     apps.install(app, config)

@@ -96,7 +96,7 @@ GATEWAY: tuple[Entry, ...] = (
     Entry("ENDORSEMENT_POLICY_FAILURE", 409, "The transaction was ordered but its endorsements do not "
              "satisfy the policy (any other Fabric validation code is answered the same way)",
              Action.GIVE_UP, Scope.WRITE),
-    Entry("REQUEST_TOO_LARGE", 413, "The body exceeds `limits.max_body_bytes`", Action.FIX, Scope.ANY),
+    Entry("REQUEST_TOO_LARGE", 413, "The body exceeds `limits.max_body_bytes`", Action.FIX, Scope.BODY),
     Entry("URI_TOO_LONG", 414, "The request target exceeds `limits.max_target_bytes`", Action.FIX,
              Scope.ANY),
     Entry("UNSUPPORTED_MEDIA_TYPE", 415, "The body's Content-Type is not the one the operation takes",

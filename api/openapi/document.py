@@ -17,7 +17,7 @@ _PATH_PARAMETER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 JSON = "application/json"
 _STATUS_DESCRIPTIONS = {400: "Malformed request", 401: "Not authenticated", 403: "Not allowed",
                         404: "Not found", 408: "Request timeout", 409: "Conflict with the ledger's state",
-                        415: "Unsupported media type", 422: "Refused input (a validation error names the fields)",
+                        413: "Body too large", 415: "Unsupported media type", 422: "Refused input (a validation error names the fields)",
                         502: "Chaincode or orderer failure", 503: "Peer unavailable or gateway overloaded",
                         504: "Timed out; the outcome may be unknown"}
 SECURITY_SCHEMES = {
@@ -30,12 +30,15 @@ def openapi_path(rule: str) -> str:
     return _PATH_PARAMETER.sub(r"{\1}", rule)
 
 
-def document(specs: Iterable[RouteSpec], title: str, version: str, description: str = "") -> dict[str, Any]:
+def document(specs: Iterable[RouteSpec], title: str, version: str, description: str = "", *,
+             max_body_bytes: int) -> dict[str, Any]:
+    """`max_body_bytes`: the gateway's body limit (`limits.max_body_bytes`), stated on each
+    operation that takes a body, so a client reads the limit the front enforces."""
     specs = list(specs)
     schemas, definitions = _schemas(specs)
     paths: dict[str, dict[str, Any]] = {}
     for spec in specs:
-        paths.setdefault(openapi_path(spec.path), {})[spec.method.lower()] = _operation(spec, schemas, definitions)
+        paths.setdefault(openapi_path(spec.path), {})[spec.method.lower()] = _operation(spec, schemas, definitions, max_body_bytes)
     return {
         "openapi": OPENAPI_VERSION,
         "info": {"title": title, "version": version, "description": description},
@@ -80,7 +83,7 @@ def _schemas(specs: list[RouteSpec]) -> tuple[dict, dict]:
     return schemas, definitions.get("$defs", {})
 
 
-def _operation(spec: RouteSpec, schemas: dict, definitions: dict) -> dict[str, Any]:
+def _operation(spec: RouteSpec, schemas: dict, definitions: dict, max_body_bytes: int) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "operationId": spec.endpoint.replace(".", "_"),
         "summary": spec.summary,
@@ -96,8 +99,11 @@ def _operation(spec: RouteSpec, schemas: dict, definitions: dict) -> dict[str, A
         operation["description"] = (operation.get("description", "") + f"\n\nRoles: {roles}.").strip()
     if spec.body is not None:
         schema = schemas[(spec.endpoint, "body")]
-        operation["requestBody"] = {"required": True, "content": {
-            spec.body_type: {"schema": schema, "examples": _examples(schema, definitions)}}}
+        operation["requestBody"] = {
+            "required": True, "x-max-body-bytes": max_body_bytes,
+            "description": f"At most {max_body_bytes} bytes (`limits.max_body_bytes`), whether sent with "
+                           "Content-Length or chunked; a larger body is answered 413 REQUEST_TOO_LARGE.",
+            "content": {spec.body_type: {"schema": schema, "examples": _examples(schema, definitions)}}}
     return operation
 
 

@@ -26,7 +26,7 @@ from grootboek.api.openapi.document import openapi_path
 from grootboek.client import EndorseError, ErrorDetail
 from tests import doc_examples
 
-from .conftest import config_for
+from .conftest import config_for, make_gateway
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
@@ -138,6 +138,19 @@ def test_each_operation_lists_its_error_codes_by_status(gateway):
     assert "ENDORSEMENT_MISMATCH" not in str(balance) and "NOT_OWNER" not in str(balance)
     assert "NOT_OWNER" in paths["/v1/registry/transfers"]["post"]["responses"]["409"]["description"]
     assert set(paths["/health/live"]["get"]["responses"]) == {"200", "default"}
+
+
+def test_every_operation_with_a_body_states_the_configured_body_limit(tmp_path, organisation):
+    gateway = make_gateway(tmp_path, organisation, limits={"max_body_bytes": 4096})
+    operations = [operation for item in _document(gateway)["paths"].values() for operation in item.values()]
+    with_body = [operation for operation in operations if "requestBody" in operation]
+    assert len(with_body) >= 25
+    for operation in with_body:
+        assert operation["requestBody"]["x-max-body-bytes"] == 4096, operation["operationId"]
+        assert "At most 4096 bytes" in operation["requestBody"]["description"]
+        too_large = operation["responses"]["413"]
+        assert set(too_large["content"]["application/json"]["examples"]) == {"REQUEST_TOO_LARGE"}
+    assert not any("413" in operation["responses"] for operation in operations if "requestBody" not in operation)
 
 
 def test_the_interactive_docs_are_served_by_the_gateway_under_a_strict_policy(gateway):
