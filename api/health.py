@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from .errors import ApiError
 from .errors.mapping import database_error
@@ -15,7 +15,10 @@ READY_TIMEOUT_SECONDS = 2.0
 
 
 class HealthStatus(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "ready"}]})
+
     status: str
+    """`live` from /health/live, `ready` from /health/ready."""
 
 
 def routes() -> Routes:

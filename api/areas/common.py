@@ -5,6 +5,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from grootboek.chaincode.registry.domain.party import PUBLIC_KEY_EXAMPLE as HOLDER_KEY_EXAMPLE
+
 from ..auth.roles import Role
 
 WRITE_ERRORS = (404, 409, 503, 504)
@@ -15,9 +17,6 @@ ANYONE = set(Role)
 """Every role: queries are open to every user of the gateway (the chaincode still decides)."""
 
 
-HOLDER_KEY_EXAMPLE = ("-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE4MBkVkEVH0GdrELNURj3xng53jA9\n"
-                      "KOSW0vs0xM5TypM7dQUnpkngH2BPjTAMq5BQE5mBNoa3tjsu1Pq8le9LPA==\n-----END PUBLIC KEY-----\n")
-"""An ECDSA P-256 public key in PEM, as a holder's phone or a party sends it."""
 
 
 def examples(*values: dict[str, Any]) -> ConfigDict:

@@ -27,6 +27,10 @@ class Invocation(BaseModel):
 
 
 class InvocationResult(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"transaction_id": "8a1f0c3e5b7d9f2a4c6e8b0d1f3a5c7e9b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a", "encoding": "json",
+         "result": {"id": "voorbeeldregeling", "status": "draft"}}]})
+
     transaction_id: str | None = None
     """Set for submitted transactions."""
     encoding: Literal["json", "text", "base64", "empty"]
@@ -35,6 +39,10 @@ class InvocationResult(BaseModel):
 
 
 class ChannelHeight(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"channel": "kindpakket", "height": 42,
+         "current_block_hash": "3f2b9c0d8e7a6f5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b"}]})
+
     channel: str
     height: int
     """Blocks on the peer's ledger (the next block's number)."""
@@ -42,6 +50,10 @@ class ChannelHeight(BaseModel):
 
 
 class TransactionStatus(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"transaction_id": "8a1f0c3e5b7d9f2a4c6e8b0d1f3a5c7e9b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a", "block_number": 41, "validation_code": "VALID",
+         "valid": True}]})
+
     transaction_id: str
     block_number: int
     validation_code: str
@@ -57,6 +69,10 @@ class EventsQuery(BaseModel):
 
 
 class Me(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"name": "officer", "msp_id": "MunicipalityMSP", "roles": ["officer"], "merchant": None,
+         "fabric_id": "x509::CN=officer,OU=client::CN=ca.gemeente.grootboek.nl,O=gemeente.grootboek.nl,C=NL"}]})
+
     name: str
     msp_id: str
     roles: list[Role]

@@ -12,7 +12,7 @@ import json
 from typing import Any, AsyncIterator, Callable
 
 from flask import Response
-from pydantic import BaseModel, JsonValue
+from pydantic import BaseModel, ConfigDict, JsonValue
 
 from grootboek.client import ChaincodeEvent
 
@@ -27,6 +27,10 @@ RECONNECT_MILLISECONDS = 2000
 
 class EventMessage(BaseModel):
     """The `data` of each SSE message; its `id` is `<block_number>:<transaction_id>`."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"block_number": 41, "transaction_id": "8a1f0c3e5b7d9f2a4c6e8b0d1f3a5c7e9b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a", "chaincode": "budgets",
+         "event_name": "PaymentMade", "payload": {"kind": "payment", "merchant_id": "voorbeeldwinkel", "amount": 4500}}]})
 
     block_number: int
     transaction_id: str

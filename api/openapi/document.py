@@ -89,7 +89,7 @@ def _operation(spec: RouteSpec, schemas: dict, definitions: dict, max_body_bytes
         "summary": spec.summary,
         "tags": [spec.tag],
         "parameters": _parameters(spec, schemas, definitions),
-        "responses": _responses(spec, schemas),
+        "responses": _responses(spec, schemas, definitions),
         "security": [] if spec.public else [{"bearerAuth": []}, {"mutualTLS": []}],
     }
     if spec.description:
@@ -112,6 +112,33 @@ def _examples(schema: dict, definitions: dict) -> dict[str, Any]:
     writes them, the model."""
     return {f"example {number}": {"value": value}
             for number, value in enumerate(_resolve(schema, definitions).get("examples", ()), 1)}
+
+
+_NONE = object()
+"""What _example answers for a schema it can make no example of."""
+
+
+def _example(schema: dict, definitions: dict) -> Any:
+    """A value of `schema`: the model's own first example (written once, on the model), else one
+    made of its parts' (a list of models, a page of them), else _NONE."""
+    schema = _resolve(schema, definitions)
+    if schema.get("examples"):
+        return schema["examples"][0]
+    if "default" in schema:
+        return schema["default"]
+    if schema.get("type") == "array" and "items" in schema:
+        item = _example(schema["items"], definitions)
+        return _NONE if item is _NONE else [item]
+    if schema.get("type") != "object" or "properties" not in schema:
+        return _NONE
+    value = {}
+    for name, part in schema["properties"].items():
+        example = _example(part, definitions)
+        if example is not _NONE:
+            value[name] = example
+        elif name in schema.get("required", ()):
+            return _NONE
+    return value
 
 
 def _parameters(spec: RouteSpec, schemas: dict, definitions: dict) -> list[dict[str, Any]]:
@@ -164,14 +191,17 @@ def error_codes(spec: RouteSpec) -> list[catalog.Entry]:
     return codes + list(spec.own_codes) + list(spec.refusals or ())
 
 
-def _responses(spec: RouteSpec, schemas: dict) -> dict[str, Any]:
+def _responses(spec: RouteSpec, schemas: dict, definitions: dict) -> dict[str, Any]:
     error_schema = schemas[("error", "")]
     responses: dict[str, Any] = {}
     if spec.response is None:
         responses["204"] = {"description": "Done; no content"}
     else:
-        responses[str(spec.status)] = {"description": "Success", "content": {
-            spec.media_type: {"schema": schemas[(spec.endpoint, "response")]}}}
+        success: dict[str, Any] = {"schema": schemas[(spec.endpoint, "response")]}
+        example = _example(success["schema"], definitions)
+        if example is not _NONE:
+            success["examples"] = {"example": {"value": example}}
+        responses[str(spec.status)] = {"description": "Success", "content": {spec.media_type: success}}
         if spec.status != 200 or spec.idempotent:
             # A chaincode function that returns nothing answers 204.
             responses.setdefault("204", {"description": "Done; no content"})

@@ -33,7 +33,7 @@ from ...fabric.invoker import Submitted
 from ...routing import Routes
 from ...routing.route import JSON
 from ...services import current_services
-from ..common import HOLDER_KEY_EXAMPLE, WRITE_ERRORS, examples
+from ..common import HOLDER_KEY_EXAMPLE, WRITE_ERRORS, example_of, examples
 from .access import wallet_user
 from .limits import AttemptLimiter
 
@@ -66,6 +66,12 @@ class LetterIssue(LetterRequest):
 
 class ActivationLetter(BaseModel):
     """What the officer prints; the secret is shown this once and kept nowhere."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "budget": example_of(Budget) | {"id": "b-voorbeeld-2", "beneficiary": "pseudo-voorbeeld-2", "balance": 25000,
+                                        "spent_by_category": {}, "spent_by_merchant": {}, "entries": 1},
+        "secret": "K7QF2M9XPL4T8WDZR3HC", "typed": "K7QF-2M9X-PL4T-8WDZ-R3HC",
+        "qr": f"{QR_PREFIX}:b-voorbeeld-2:K7QF2M9XPL4T8WDZR3HC", "expires_at": "2026-02-04T09:00:00Z"}]})
 
     budget: Budget
     secret: str

@@ -20,7 +20,7 @@ import secrets
 from datetime import timedelta
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from .fields import Identifier, Quantity, Record, Timestamp
 
@@ -55,6 +55,9 @@ class Activation(Record):
 class ActivationResult(Record):
     """An activation attempt's answer. A wrong secret is an answer, not a refusal: the attempt
     must be committed to count."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"budget_id": "b-voorbeeld-2", "activated": True, "attempts_left": 5}]})
 
     budget_id: Identifier
     activated: bool

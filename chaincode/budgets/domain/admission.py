@@ -2,6 +2,8 @@
 and what a resident's wallet shows of it: where the budget can be spent."""
 from __future__ import annotations
 
+from pydantic import ConfigDict
+
 from grootboek.chaincode.contractapi.tx import Tx
 
 from .errors import ErrorCode
@@ -13,6 +15,10 @@ from .units import Unit
 
 
 class Admission(Record):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"scheme_id": "voorbeeldregeling", "merchant_id": "voorbeeldwinkel",
+         "admitted_at": "2026-01-06T09:00:00Z"}]})
+
     scheme_id: Identifier
     merchant_id: Identifier
     admitted_at: Timestamp
@@ -40,6 +46,11 @@ class Place(Record):
 
 class SpendingPlaces(Record):
     """Where a scheme's budgets can be spent: its categories and limits, and its active shops."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"scheme_id": "voorbeeldregeling", "name": "Kindpakket 2026", "unit": {"name": "eur-cent", "tariff_cents": 1},
+         "categories": ["bicycles", "clothing", "sports"], "category_caps": {"clothing": 10000}, "max_per_payment": 15000,
+         "places": [{"merchant_id": "voorbeeldwinkel", "name": "Voorbeeldwinkel De Ketting", "categories": ["bicycles"]}]}]})
 
     scheme_id: Identifier
     name: str

@@ -14,7 +14,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from grootboek.chaincode.contractapi.tx import Tx
 from grootboek.chaincode.signing import SignatureError, load_public_key
@@ -55,6 +55,12 @@ class IssuedBatch(Record):
 
 
 class Budget(Record):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"id": "b-voorbeeld-1", "scheme_id": "voorbeeldregeling", "beneficiary": "pseudo-voorbeeld-1",
+         "holder_key": None, "activation": None, "status": "active", "granted": 25000, "balance": 20500,
+         "returned": 0, "spent_by_category": {"bicycles": 4500}, "spent_by_merchant": {"voorbeeldwinkel": 4500},
+         "entries": 2, "issued_at": "2026-01-05T09:00:00Z", "updated_at": "2026-01-07T09:00:00Z"}]})
+
     id: Identifier
     scheme_id: Identifier
     beneficiary: Identifier  # pseudonym chosen by the municipality, never a name or BSN

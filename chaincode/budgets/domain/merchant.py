@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from grootboek.chaincode.contractapi.tx import Caller, Tx
 
@@ -30,6 +30,12 @@ class MerchantRegistration(Record):
 
 
 class Merchant(Record):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"id": "voorbeeldwinkel", "status": "active", "registration": {
+         "kvk": "12345678", "name": "Voorbeeldwinkel De Ketting", "categories": ["bicycles"],
+         "identity": "x509::CN=voorbeeldwinkel,OU=client+OU=merchants::CN=ca.winkeliers.grootboek.nl,O=winkeliers.grootboek.nl,C=NL"},
+         "registered_at": "2026-01-06T09:00:00Z", "updated_at": "2026-01-06T09:00:00Z"}]})
+
     id: Identifier
     registration: MerchantRegistration
     status: MerchantStatus

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from pydantic import ConfigDict
+
 from .fields import Amount, Category, Identifier, Record, Timestamp
 
 
@@ -28,6 +30,11 @@ EVENT_NAMES = {
 
 
 class MerchantEntry(Record):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"id": "voorbeeldwinkel-000001", "kind": "payment", "merchant_id": "voorbeeldwinkel",
+         "scheme_id": "voorbeeldregeling", "amount": 4500, "at": "2026-01-07T09:00:00Z", "payment_id": "p-voorbeeld-1",
+         "budget_id": "b-voorbeeld-1", "category": "bicycles", "settlement_id": None}]})
+
     id: str  # the id of the transaction that wrote it
     kind: MerchantEntryKind
     merchant_id: Identifier

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from pydantic import ConfigDict
+
 from grootboek.chaincode.contractapi.tx import Tx
 
 from .budget import Budget
@@ -24,6 +26,11 @@ from .scheme import Scheme
 
 
 class Payment(Record):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"id": "p-voorbeeld-1", "budget_id": "b-voorbeeld-1", "scheme_id": "voorbeeldregeling",
+         "merchant_id": "voorbeeldwinkel", "category": "bicycles", "amount": 4500, "refunded": 0,
+         "nonce": "q7Yt2LmN8pR4sV6x", "paid_at": "2026-01-07T09:00:00Z", "updated_at": "2026-01-07T09:00:00Z"}]})
+
     id: str  # the id of the transaction that took it
     budget_id: Identifier
     scheme_id: Identifier
@@ -109,6 +116,9 @@ class CodeCancellation(Record):
 class PaymentCheck(Record):
     """A till's check before paying: the payment would be taken now. Refusals are errors, as for
     `pay`; the balance is never part of the answer."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"budget_id": "b-voorbeeld-1", "amount": 4500, "category": "bicycles", "fits": True}]})
 
     budget_id: Identifier
     amount: Amount

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterable
 
+from pydantic import ConfigDict
+
 from .budget import Budget
 from .fields import Identifier, Quantity, Record
 from .pages import Page
@@ -45,6 +47,12 @@ class SchemeTotals(Record):
 
 
 class SchemeReport(Page[Budget]):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"items": [Budget.model_config["json_schema_extra"]["examples"][0]], "bookmark": "",
+         "scheme_id": "voorbeeldregeling", "unit": {"name": "eur-cent", "tariff_cents": 1}, "totals": {
+             "beneficiaries": 1, "granted": 25000, "spent": 4500, "remaining": 20500, "returned": 0,
+             "spent_by_category": {"bicycles": 4500}, "spent_by_merchant": {"voorbeeldwinkel": 4500}}}]})
+
     scheme_id: Identifier
     unit: Unit
     totals: SchemeTotals  # of this page's budgets

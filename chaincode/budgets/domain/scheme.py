@@ -56,6 +56,11 @@ class SchemeTerms(Record):
 
 
 class Scheme(Record):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"id": "voorbeeldregeling", "owner": "x509::CN=officer,OU=client::CN=ca.gemeente.grootboek.nl,O=gemeente.grootboek.nl,C=NL", "status": "open",
+         "terms": SchemeTerms.model_config["json_schema_extra"]["examples"][0],
+         "created_at": "2026-01-05T09:00:00Z", "updated_at": "2026-01-05T09:05:00Z"}]})
+
     id: Identifier
     owner: str  # the municipality's MSP id
     status: SchemeStatus

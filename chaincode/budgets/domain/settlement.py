@@ -11,7 +11,7 @@ import re
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from grootboek.chaincode.contractapi.tx import Tx
 
@@ -38,6 +38,12 @@ class SettlementStatus(StrEnum):
 
 
 class Settlement(Record):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"id": "s-voorbeeld-1", "scheme_id": "voorbeeldregeling", "merchant_id": "voorbeeldwinkel",
+         "unit": {"name": "eur-cent", "tariff_cents": 1}, "quantity": 4500, "amount_cents": 4500, "bank_reference": "NL-2026-0001",
+         "entries": ["voorbeeldwinkel-000001"], "complete": True, "status": "paid", "settled_at": "2026-01-31T09:00:00Z",
+         "confirmed_at": None}]})
+
     id: str  # the id of the transaction that made it
     scheme_id: Identifier
     merchant_id: Identifier

@@ -44,6 +44,10 @@ class LimitedRightTerms(_Record):
 
 
 class LimitedRight(LimitedRightTerms):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"kind": "leasehold", "holder": "pty_9f21", "starts": "2026-01-01", "ends": None,
+         "id": "ZHN00-K-1234:limited-right:1", "granted_at": "2026-01-10T09:00:00Z"}]})
+
     id: Identifier
     granted_at: datetime
 
@@ -58,6 +62,10 @@ class MortgageTerms(_Record):
 
 
 class Mortgage(MortgageTerms):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"lender": "pty_b4nk", "amount_cents": 30000000, "rank": 1, "id": "ZHN00-K-1234:mortgage:1",
+         "registered_at": "2026-01-08T09:00:00Z"}]})
+
     id: Identifier
     registered_at: datetime
 
@@ -73,6 +81,10 @@ class AttachmentTerms(_Record):
 
 
 class Attachment(AttachmentTerms):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"creditor": "Gemeente Zuidhorn", "reference": "OZB-2026-7", "id": "ZHN00-K-1234:attachment:1",
+         "registered_by": "x509::CN=officer,OU=client::CN=ca.gemeente.grootboek.nl,O=gemeente.grootboek.nl,C=NL", "registered_at": "2026-01-09T09:00:00Z"}]})
+
     id: Identifier
     registered_by: str  # MSP id of the organisation that laid it
     registered_at: datetime
@@ -89,6 +101,9 @@ class PreemptionTerms(_Record):
 
 
 class PreemptionRight(PreemptionTerms):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"decision": "Raadsbesluit 2026-17", "expires_on": "2029-01-01", "registered_at": "2026-01-09T09:00:00Z"}]})
+
     registered_at: datetime
 
     def in_force(self, now: datetime) -> bool:
@@ -96,6 +111,11 @@ class PreemptionRight(PreemptionTerms):
 
 
 class Encumbrances(_Record):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"parcel_id": "ZHN00-K-1234", "limited_rights": [],
+         "mortgages": [Mortgage.model_config["json_schema_extra"]["examples"][0]], "attachments": [],
+         "preemption": None, "pending_transfer": None}]})
+
     parcel_id: Identifier
     limited_rights: tuple[LimitedRight, ...] = ()
     mortgages: tuple[Mortgage, ...] = ()

@@ -28,7 +28,9 @@ class OwnershipCause(StrEnum):
 
 
 class Ownership(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra={"examples": [
+        {"parcel_id": "ZHN00-K-1234", "version": 1, "owners": [{"party": "pty_3a9f", "share": "1/1"}],
+         "since": "2026-01-05T09:00:00Z", "cause": "registration", "reference": []}]})
 
     parcel_id: Identifier
     version: Annotated[int, Field(ge=1)]
@@ -101,7 +103,9 @@ class Ownership(BaseModel):
 class OwnershipEntry(BaseModel):
     """One state in a parcel's ownership history, with the ledger transaction that wrote it."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra={"examples": [
+        {"tx_id": "8a1f0c3e5b7d9f2a4c6e8b0d1f3a5c7e9b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a", "timestamp": "2026-01-05T09:00:00Z",
+         "ownership": Ownership.model_config["json_schema_extra"]["examples"][0]}]})
 
     tx_id: str
     timestamp: datetime

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import ErrorCode, RegistryError
 
@@ -33,4 +33,4 @@ class Page(BaseModel, Generic[T]):
     model_config = ConfigDict(frozen=True)
 
     items: tuple[T, ...]
-    bookmark: str
+    bookmark: Annotated[str, Field(examples=[""])]

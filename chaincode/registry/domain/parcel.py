@@ -36,6 +36,11 @@ class ParcelStatus(StrEnum):
 class Parcel(ParcelDescription):
     """A registered parcel. `parents` and `children` link it to the parcels it came from or became."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"designation": {"municipality": "ZHN00", "section": "K", "number": 1234}, "area_m2": 1000,
+         "geometry": None, "address": "Hoofdstraat 1, 9801 AA Zuidhorn", "id": "ZHN00-K-1234", "status": "active",
+         "registered_at": "2026-01-05T09:00:00Z", "parents": [], "children": [], "retired_at": None}]})
+
     id: Identifier
     status: ParcelStatus = ParcelStatus.ACTIVE
     registered_at: datetime

@@ -16,10 +16,17 @@ from .errors import ErrorCode, RegistryError
 from .ids import Identifier
 
 
+PUBLIC_KEY_EXAMPLE = ("-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE4MBkVkEVH0GdrELNURj3xng53jA9\n"
+                      "KOSW0vs0xM5TypM7dQUnpkngH2BPjTAMq5BQE5mBNoa3tjsu1Pq8le9LPA==\n-----END PUBLIC KEY-----\n")
+"""An ECDSA P-256 public key in PEM, as a party (or a budget holder's phone) sends it: the
+examples of the OpenAPI document use it."""
+
+
 class Party(BaseModel):
     """A party's public record: its pseudonymous id and the key its statements must verify with."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra={"examples": [
+        {"id": "pty_3a9f", "public_key": PUBLIC_KEY_EXAMPLE, "registered_at": "2026-01-05T08:30:00Z"}]})
 
     id: Identifier
     public_key: str

@@ -48,7 +48,11 @@ class TransferStatus(StrEnum):
 
 
 class Transfer(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra={"examples": [
+        {"id": "ZHN00-K-1234:transfer:1", "status": "awaiting_acceptance", "terms": {
+         "parcel_id": "ZHN00-K-1234", "sellers": ["pty_3a9f"], "buyers": [{"party": "pty_9f21", "share": "1/1"}],
+         "price_cents": 42500000}, "opened_at": "2026-01-12T09:00:00Z", "accepted_at": None, "preemption_waived_at": None,
+         "closed_at": None}]})
 
     id: Identifier
     terms: TransferTerms

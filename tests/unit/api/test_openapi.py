@@ -11,6 +11,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
+from pydantic import TypeAdapter
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -85,6 +86,20 @@ def test_query_and_header_parameters_are_documented(gateway):
     assert ("header", "Idempotency-Key") in parameters("/v1/budgets/payments", "post")
 
 
+def _check_examples(where: str, content: dict, document: dict, model: object | None) -> int:
+    """Each example of a body or answer fits its schema and, if its model is known, the model (its
+    validators too); how many there are (at least one)."""
+    examples = [example["value"] for example in content.get("examples", {}).values()]
+    assert examples, f"{where}: give its model examples (json_schema_extra; api/areas/common.py examples())"
+    schema = Draft202012Validator({**content["schema"], "components": document["components"]},
+                                  format_checker=Draft202012Validator.FORMAT_CHECKER)
+    for example in examples:
+        assert [error.message for error in schema.iter_errors(example)] == [], where
+        if model is not None:
+            TypeAdapter(model).validate_json(json.dumps(example))
+    return len(examples)
+
+
 def test_every_request_body_has_examples_that_its_schema_and_its_model_accept(gateway, tmp_path):
     document = _document(gateway)
     models = {(openapi_path(spec.path), spec.method.lower()): spec.body
@@ -92,18 +107,35 @@ def test_every_request_body_has_examples_that_its_schema_and_its_model_accept(ga
     assert len(models) >= 25
     for (path, method), model in models.items():
         (content,) = document["paths"][path][method]["requestBody"]["content"].values()
-        examples = [example["value"] for example in content.get("examples", {}).values()]
-        assert examples, f"{method.upper()} {path}: give {model.__name__} examples (api/areas/common.py examples())"
-        schema = Draft202012Validator({**content["schema"], "components": document["components"]},
-                                      format_checker=Draft202012Validator.FORMAT_CHECKER)
-        for example in examples:
-            assert [error.message for error in schema.iter_errors(example)] == [], f"{method.upper()} {path}"
-            model.model_validate_json(json.dumps(example))  # the route's own validation, validators too
+        _check_examples(f"{method.upper()} {path}", content, document, model)
     pay = document["paths"]["/v1/budgets/payments"]["post"]["requestBody"]["content"]["application/json"]
     schema = Draft202012Validator({**pay["schema"], "components": document["components"]})
     assert not schema.is_valid({"amount": 4500, "category": "bicycles"})  # the check can refuse one
     assert {"amount": 4500, "category": "bicycles"} | {"code": pay["examples"]["example 1"]["value"]["code"]} == (
         pay["examples"]["example 1"]["value"])
+
+
+def test_every_success_response_has_an_example_that_its_schema_and_its_model_accept(gateway, tmp_path):
+    document = _document(gateway)
+    models = {(openapi_path(spec.path), spec.method.lower()): spec.response
+              for area in (generic.routes(), *domain_areas(config_for(tmp_path))) for spec in area.specs
+              if spec.response is not None}
+    checked = 0
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            for status, response in operation["responses"].items():
+                for media_type, content in response.get("content", {}).items():
+                    if not status.startswith("2") or media_type in ("text/plain", "text/html") \
+                            or path == "/openapi.json":
+                        continue
+                    checked += _check_examples(f"{method.upper()} {path} {status}", content, document,
+                                               models.get((path, method)))
+    assert checked >= 60
+    balance = document["paths"]["/v1/budgets/budgets/{budget_id}/balance"]["get"]["responses"]["200"]
+    value = balance["content"]["application/json"]["examples"]["example"]["value"]
+    schema = Draft202012Validator({**balance["content"]["application/json"]["schema"],
+                                   "components": document["components"]})
+    assert value["budget_id"] == "b-voorbeeld-1" and not schema.is_valid(value | {"balance": "20500"})
 
 
 def test_request_examples_name_nothing_the_documentation_or_the_tests_create(gateway):
