@@ -3,7 +3,9 @@ Go runs a package's examples: an example that drifts from the code fails CI, nam
 
 Every fenced block has a language and is one of:
 - run by tests/integration/docs/test_examples.py: ```sh (bash, against the test network),
-  ```python (the blocks of one file in order, one namespace), ```json (parsed);
+  ```python (the blocks of one file in order, one namespace), ```json (parsed), ```http (a
+  request sent to the gateway its Host names; `Bearer gbk_...` stands for a token of that
+  organisation's user `officer`, issued for the run);
 - the expected output of the run block right above it: a ```text block, where `...` stands for
   any text (volatile values: ids, times, paths);
 - marked not run, with a reason, in an HTML comment on the line above it:
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RUN = ("sh", "python", "json")
+RUN = ("sh", "python", "json", "http")
 OUTPUT = "text"
 _FENCE = re.compile(r"^(\s*)(```+|~~~+)\s*([^\s`]*)")
 _MARK = re.compile(r"^\s*<!--\s*example:\s*not run\s*(?:—|–|-|:)\s*(?P<reason>.*?)\s*-->\s*$")
@@ -109,8 +111,8 @@ def problems(found: list[Block]) -> list[str]:
                          f"{OUTPUT}) or mark it '<!-- example: not run — <why> -->'")
         elif block.language == OUTPUT:
             before = found[position - 1] if position else None
-            if not (before and before.not_run is None and before.language in ("sh", "python")):
-                wrong.append(f"{block.where}: a {OUTPUT} block checks the output of a sh or python block right "
+            if not (before and before.not_run is None and before.language in ("sh", "python", "http")):
+                wrong.append(f"{block.where}: a {OUTPUT} block checks the output of a sh, python or http block right "
                              "above it; this one follows none: mark it '<!-- example: not run — <why> -->'")
         elif block.language not in RUN:
             wrong.append(f"{block.where}: no runner for ```{block.language} (runners: {', '.join(RUN)}); "
@@ -163,6 +165,30 @@ def localize(source: str, state_dir: Path, ports: dict[int, int]) -> str:
         return f"127.0.0.1:{ports[port]}" if port in ports else match.group(0)
 
     return re.sub(r"\b(?:127\.0\.0\.1|localhost):(\d+)\b", moved, source)
+
+
+@dataclass(frozen=True)
+class HttpRequest:
+    method: str
+    target: str
+    headers: dict[str, str]
+    body: bytes
+
+
+def http_request(source: str) -> HttpRequest:
+    """An ```http block as a request: the request line, header lines, a blank line, the body."""
+    head, _, body = source.partition("\n\n")
+    request_line, *header_lines = head.strip("\n").splitlines()
+    method, target, version = request_line.split()
+    if version != "HTTP/1.1":
+        raise ValueError(f"{request_line!r}: write the request line as 'METHOD /path HTTP/1.1'")
+    headers = {}
+    for line in header_lines:
+        name, colon, value = line.partition(":")
+        if not colon:
+            raise ValueError(f"{line!r}: a header line is 'Name: value'")
+        headers[name.strip()] = value.strip()
+    return HttpRequest(method, target, headers, body.strip("\n").encode())
 
 
 def matches(expected: str, actual: str) -> bool:

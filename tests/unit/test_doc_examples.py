@@ -56,11 +56,12 @@ def test_the_collector_finds_blocks_markers_and_output_with_their_lines():
     (only,) = doc_examples.examples(found)
     assert only.block.line == 8 and only.output.line == 12
     assert doc_examples.problems(found) == [
-        "SAMPLE.md:16: a block without a language; give it one (sh, python, json, text) or mark it "
+        "SAMPLE.md:16: a block without a language; give it one (sh, python, json, http, text) or mark it "
         "'<!-- example: not run — <why> -->'",
         "SAMPLE.md:21: malformed marker '<!-- example: not run -->'; write '<!-- example: not run — <why> -->'",
-        "SAMPLE.md:21: no runner for ```yaml (runners: sh, python, json); mark it '<!-- example: not run — <why> -->'",
-        "SAMPLE.md:25: a text block checks the output of a sh or python block right above it; this one "
+        "SAMPLE.md:21: no runner for ```yaml (runners: sh, python, json, http); mark it "
+        "'<!-- example: not run — <why> -->'",
+        "SAMPLE.md:25: a text block checks the output of a sh, python or http block right above it; this one "
         "follows none: mark it '<!-- example: not run — <why> -->'"]
 
 
@@ -82,3 +83,19 @@ def test_defaults_are_mapped_onto_the_test_network(tmp_path):
     assert doc_examples.localize(source, tmp_path, ports) == (
         f"S={tmp_path}\n{bin_dir}/grootboek status\n"
         "curl https://127.0.0.1:40001/v1/me https://127.0.0.1:40002/x localhost:9999 ./x/.venv/bin/y")
+
+
+def test_an_http_block_is_read_as_a_request():
+    request = doc_examples.http_request("POST /v1/x HTTP/1.1\nHost: 127.0.0.1:8081\n"
+                                        "Content-Type: application/json\n\n{\"a\": 1}\n")
+    assert request == doc_examples.HttpRequest(
+        "POST", "/v1/x", {"Host": "127.0.0.1:8081", "Content-Type": "application/json"}, b'{"a": 1}')
+    assert doc_examples.http_request("GET /v1/me HTTP/1.1\nHost: h\n").body == b""
+    for wrong, says in (("GET /v1/me\n", "not enough values"), ("GET /v1/me HTTP/2\n", "METHOD /path HTTP/1.1"),
+                        ("GET / HTTP/1.1\nHost h\n", "'Name: value'")):
+        try:
+            doc_examples.http_request(wrong)
+        except ValueError as exc:
+            assert says in str(exc)
+        else:
+            raise AssertionError(f"{wrong!r} was read as a request")
