@@ -107,16 +107,21 @@ async def attack(params: dict[str, Any]) -> None:
         return reader, writer
 
     counts = {"idle": 0, "half_open": 0, "subscribers": 0}
-    tasks = []
+
+    async def report_counts() -> None:
+        while True:
+            print(json.dumps(counts), flush=True)
+            await asyncio.sleep(1)
+
+    # Reported from the start: on a loaded machine the ramp itself can take the whole settle time.
+    tasks = [asyncio.ensure_future(report_counts())]
     for kind, opener, number in (("half_open", half_open, params["half_open"]),
                                  ("subscribers", subscriber, params["subscribers"]),
                                  ("idle", idle, params["idle"])):
         for _ in range(number):
             tasks.append(asyncio.ensure_future(_hold(opener, counts, kind)))
             await asyncio.sleep(0.002)  # a ramp, not one burst of handshakes
-    while True:
-        print(json.dumps(counts), flush=True)
-        await asyncio.sleep(1)
+    await asyncio.gather(*tasks)
 
 
 def start_attacker(gateway, token: str, args: argparse.Namespace) -> subprocess.Popen:
