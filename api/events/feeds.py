@@ -56,6 +56,13 @@ class Subscription:
                               "reconnect with Last-Event-ID to resume")
         return await self._queue.get()
 
+    def queued(self) -> list[Any]:
+        """The items already waiting, taken without waiting for more."""
+        items = []
+        while not self._queue.empty():
+            items.append(self._queue.get_nowait())
+        return items
+
     def close(self) -> None:
         self._on_close()
 

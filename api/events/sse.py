@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import json
 from typing import Any, AsyncIterator, Callable
 
@@ -23,6 +24,7 @@ from .positions import event_id
 
 HEARTBEAT_SECONDS = 15.0
 RECONNECT_MILLISECONDS = 2000
+RENDERED_EVENTS = 1024  # recent events kept rendered; subscribers far behind render again
 
 
 class EventMessage(BaseModel):
@@ -53,6 +55,17 @@ def json_payload(payload: bytes) -> Any:
         return {"base64": base64.b64encode(payload).decode()}
 
 
+@functools.lru_cache(maxsize=RENDERED_EVENTS)
+def rendered(event: ChaincodeEvent) -> tuple[EventMessage, bytes]:
+    """An event as a message and as its SSE bytes, made once and shared by every subscriber of a
+    feed: with a thousand tills following one gateway, decoding and encoding each event per
+    subscriber took most of the event loop's time (bench/hostile_clients.py)."""
+    event_message = message(event)
+    return event_message, (f"id: {event_id(event.block_number, event.transaction_id)}\n"
+                           f"event: {event.event_name}\ndata: {event_message.model_dump_json()}\n\n"
+                           ).encode()
+
+
 def event_stream(subscribe: Callable[[], Subscription], keep: Callable[[EventMessage], bool],
                  heartbeat: float = HEARTBEAT_SECONDS) -> Response:
     """A `text/event-stream` response of the events `keep` accepts, from the subscription that
@@ -65,21 +78,32 @@ def event_stream(subscribe: Callable[[], Subscription], keep: Callable[[EventMes
             yield f"retry: {RECONNECT_MILLISECONDS}\n: stream open\n\n".encode()
             while True:
                 try:
-                    item = await asyncio.wait_for(subscription.get(), heartbeat)
-                except asyncio.TimeoutError:
+                    # A timer on this task, not the task per wait that wait_for makes.
+                    async with asyncio.timeout(heartbeat):
+                        item = await subscription.get()
+                except TimeoutError:
                     yield b": keep-alive\n\n"
                     continue
-                if item is END:
+                # Events already queued go out in one write: a busy loop then writes each
+                # subscriber once per round instead of once per event.
+                out, ended = bytearray(), False
+                for item in (item, *subscription.queued()):
+                    if item is END:
+                        ended = True
+                        break
+                    if isinstance(item, Exception):
+                        error = to_api_error(item)
+                        body = error.body().model_dump_json(exclude_none=True)
+                        out += f"event: error\ndata: {body}\n\n".encode()
+                        ended = True
+                        break
+                    event_message, data = rendered(item)
+                    if keep(event_message):
+                        out += data
+                if out:
+                    yield bytes(out)
+                if ended:
                     return
-                if isinstance(item, Exception):
-                    error = to_api_error(item)
-                    body = error.body().model_dump_json(exclude_none=True)
-                    yield f"event: error\ndata: {body}\n\n".encode()
-                    return
-                event = message(item)
-                if keep(event):
-                    yield (f"id: {event_id(event.block_number, event.transaction_id)}\n"
-                           f"event: {event.event_name}\ndata: {event.model_dump_json()}\n\n").encode()
         finally:
             subscription.close()
 
