@@ -32,8 +32,9 @@ _MIN_BATCH = 100
 _LOST = Message(type=Message.ERROR, payload=b"connection to the peer was lost")
 # Fabric 3.1.1 can crash a peer whose execute timeout fires while it serves a range query of the
 # timed-out transaction (hyperledger/fabric#5048, fixed in 3.1.5), so we end a transaction first:
-# past this, its next request to the peer fails instead of being sent. 5 s under the peer's
-# chaincode.executetimeout of 30 s (network/config/node_config.py).
+# past this, its next request to the peer fails instead of being sent. 5 s under the peers'
+# default chaincode.executetimeout of 30 s; our network tooling passes five sixths of the
+# organisation's `chaincode_timeout_seconds` (network/config/consortium.py).
 DEFAULT_TX_DEADLINE = 25.0
 
 

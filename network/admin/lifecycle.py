@@ -91,6 +91,12 @@ def peer_names(layout: Layout, org_name: str) -> str:
     return ",".join(peer.host for peer in layout.peers(layout.consortium.organization(org_name)))
 
 
+def tx_deadline(layout: Layout, org_name: str) -> str:
+    """Seconds the organisation's chaincode servers let a transaction run: under its peers'
+    execute timeout."""
+    return f"{layout.consortium.organization(org_name).chaincode_deadline_seconds:g}"
+
+
 def server_specs(layout: Layout, packages: dict[tuple[str, str], packaging.Package], stop_order: int) -> list[ProcessSpec]:
     """One chaincode server per organisation and chaincode, serving the packaged id. Every server
     is configured the same way, through Fabric's CCaaS environment conventions; ours is the
@@ -112,7 +118,8 @@ def server_specs(layout: Layout, packages: dict[tuple[str, str], packaging.Packa
                          "CHAINCODE_TLS_CERT": str(tls / "server.crt"),
                          "CHAINCODE_TLS_KEY": str(tls / "server.key"),
                          "CHAINCODE_CLIENT_CA_CERT": str(tls / "ca.crt"),
-                         "CHAINCODE_PEER_NAMES": peer_names(layout, org_name)},
+                         "CHAINCODE_PEER_NAMES": peer_names(layout, org_name),
+                         "CHAINCODE_TX_DEADLINE": tx_deadline(layout, org_name)},
                     stop_order=stop_order,
                 ))
     return specs

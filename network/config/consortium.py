@@ -130,6 +130,14 @@ class Organization(_Placed):
     ca: CertificateAuthority
     api: Api | None = None
     users: list[User] = []
+    chaincode_timeout_seconds: int = Field(30, ge=3, le=3600)
+    """The peers' chaincode.executetimeout. The organisation's chaincode servers end a transaction
+    at five sixths of it (`chaincode_deadline_seconds`), so the peers' timeout never fires while
+    they serve a range query: Fabric 3.1.1 peers can crash there (hyperledger/fabric#5048)."""
+
+    @property
+    def chaincode_deadline_seconds(self) -> float:
+        return self.chaincode_timeout_seconds * 5 / 6
 
 
 class Collection(_Model):

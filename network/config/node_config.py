@@ -162,9 +162,9 @@ def core_yaml(layout: Layout, peer: Peer, builder_dir: Path) -> dict:
             }],
             "installTimeout": "300s",
             "startuptimeout": "300s",
-            # Our chaincode servers end a transaction after 25 s (chaincode/shim/connection.py),
-            # so this timeout never fires while the peer serves a range query (fabric#5048).
-            "executetimeout": "30s",
+            # The organisation's chaincode servers end a transaction before this fires
+            # (Organization.chaincode_timeout_seconds says why).
+            "executetimeout": f"{peer.org.chaincode_timeout_seconds}s",
             "mode": "net",
             "keepalive": 0,
             "system": {"_lifecycle": "enable", "cscc": "enable", "lscc": "enable", "qscc": "enable"},

@@ -327,6 +327,7 @@ def chaincode_server_service(layout: Layout, chaincode: Chaincode, org_name: str
         "CHAINCODE_TLS_KEY": str(tls / "server.key"),
         "CHAINCODE_CLIENT_CA_CERT": str(tls / "ca.crt"),  # peers must present their TLS certificate
         "CHAINCODE_PEER_NAMES": lifecycle.peer_names(layout, org_name),
+        "CHAINCODE_TX_DEADLINE": lifecycle.tx_deadline(layout, org_name),
     }, mounts, layout.root)
     return Service(
         host=layout.chaincode_server_host(chaincode.name, org_name), profile=layout.org_key(org_name), image=image,
