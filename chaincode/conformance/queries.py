@@ -1,6 +1,8 @@
 """Queries: ranges with pagination, composite keys, rich queries, history."""
 from __future__ import annotations
 
+import time
+
 from grootboek.chaincode.contractapi import Context, Contract, transaction
 from grootboek.chaincode.shim import PeerError
 
@@ -22,6 +24,16 @@ class Queries(Contract):
         with ctx.stub.get_state_by_range(start, end) as results:
             first = next(results, None)
         return {"key": first.key, "value": first.value.decode()} if first else None
+
+    @transaction(evaluate=True)
+    def range_for(self, ctx: Context, start: str, end: str, seconds: float) -> int:
+        """Reads the range again and again for `seconds`: a transaction that keeps its peer
+        serving range queries until the peer's execute timeout (hyperledger/fabric#5048)."""
+        passes, until = 0, time.monotonic() + seconds
+        while time.monotonic() < until:
+            entries(ctx.stub.get_state_by_range(start, end))
+            passes += 1
+        return passes
 
     @transaction
     def put_composite(self, ctx: Context, object_type: str, attributes: list[str], value: str) -> str:
