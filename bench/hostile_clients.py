@@ -39,7 +39,7 @@ from grootboek.network.nodes.network import Network
 from grootboek.network.nodes import supervisor
 
 COLUMNS = ["phase", "payments", "p50_ms", "p95_ms", "errors", "ready_failed", "idle", "half_open",
-           "subscribers", "gateway_pss_mib"]
+           "subscribers", "gateway_pss_mib", "gateway_cpu_ms_per_payment"]
 
 
 def gateway_pid(network: Network, org: str) -> int:
@@ -47,6 +47,13 @@ def gateway_pid(network: Network, org: str) -> int:
         if process["name"] == network.layout.api_id(network.consortium.organization(org)):
             return process["pid"]
     raise LookupError(f"no running gateway of {org}")
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time a process has used (user and system): on a shared machine, what the gateway
+    spends per payment is steadier than its latency."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class ReadinessProbe(threading.Thread):
@@ -145,11 +152,21 @@ class Held(threading.Thread):
     def __init__(self, attacker: subprocess.Popen) -> None:
         super().__init__(daemon=True)
         self.attacker, self.counts = attacker, {"idle": 0, "half_open": 0, "subscribers": 0}
+        self.changed = threading.Condition()
 
     def run(self) -> None:
         assert self.attacker.stdout is not None
         for line in self.attacker.stdout:
-            self.counts = json.loads(line)
+            with self.changed:
+                self.counts = json.loads(line)
+                self.changed.notify_all()
+
+    def wait_for(self, wanted: dict[str, int], seconds: float) -> float:
+        """Until the attacker holds every connection it wants (or `seconds` pass); the time taken."""
+        started = time.monotonic()
+        with self.changed:
+            self.changed.wait_for(lambda: all(self.counts[k] >= n for k, n in wanted.items()), seconds)
+        return time.monotonic() - started
 
 
 # -- the bench ------------------------------------------------------------------------------------
@@ -159,7 +176,10 @@ def measure(name: str, network: Network, gateway, shop_msp: Path, holders, args:
     probe = ReadinessProbe(gateway.base_url, gateway.ca_file)
     probe.start()
     phase("rest", network, gateway, shop_msp, holders, args.concurrency, args.warmup)
+    pid = gateway_pid(network, "Merchants")
+    cpu_before = cpu_seconds(pid)
     outcome = phase("rest", network, gateway, shop_msp, holders, args.concurrency, args.duration)
+    cpu_used = cpu_seconds(pid) - cpu_before
     probe.stopping.set()
     probe.join()
     counts = dict(held.counts) if held else {"idle": 0, "half_open": 0, "subscribers": 0}
@@ -167,7 +187,8 @@ def measure(name: str, network: Network, gateway, shop_msp: Path, holders, args:
     return {"phase": name, "payments": len(latencies), "p50_ms": percentile(latencies, 0.50),
             "p95_ms": percentile(latencies, 0.95), "errors": outcome["errors"],
             "first_error": outcome["first_error"], "ready_failed": probe.failed, "ready_asked": probe.asked,
-            **counts, "gateway_pss_mib": pss_kib(gateway_pid(network, "Merchants")) / 1024}
+            **counts, "gateway_pss_mib": pss_kib(pid) / 1024,
+            "gateway_cpu_ms_per_payment": 1000 * cpu_used / len(latencies) if latencies else None}
 
 
 def main() -> None:
@@ -179,8 +200,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4, help="tills paying at once")
     parser.add_argument("--duration", type=float, default=30.0, help="measured seconds per phase")
     parser.add_argument("--warmup", type=float, default=3.0)
-    parser.add_argument("--settle", type=float, default=20.0,
-                        help="seconds for the attacker to open its connections before measuring")
+    parser.add_argument("--settle", type=float, default=120.0,
+                        help="seconds at most for the attacker to open its connections before measuring")
     args = parser.parse_args()
     if args.attacker:
         asyncio.run(attack(json.loads(args.attacker)))
@@ -191,7 +212,11 @@ def main() -> None:
         held = Held(attacker)
         held.start()
         try:
-            time.sleep(args.settle)  # the attacker ramps up its connections (a bench, not a test)
+            # On a crowded machine the attacker (lowest priority) ramps up slowly: measure only
+            # once it holds what it was asked to, or say that it did not.
+            settled = held.wait_for({"idle": args.idle, "half_open": args.half_open,
+                                     "subscribers": args.subscribers}, args.settle)
+            print(f"attacker ramped up in {settled:.0f} s: {held.counts}", flush=True)
             rows.append(measure("attacked", network, gateway, shop_msp, holders[args.concurrency:],
                                 args, held))
         finally:
