@@ -13,9 +13,9 @@ from grootboek.api.areas.budgets.events import visible_to
 from grootboek.api.auth.roles import Role
 from grootboek.api.auth.user import User
 from grootboek.api.errors import ApiError
-from grootboek.api.events.feeds import Feeds
+from grootboek.api.events.feeds import Feeds, Subscription
 from grootboek.api.events.positions import checkpoint
-from grootboek.api.events.sse import event_stream, message
+from grootboek.api.events.sse import event_stream, message, rendered
 from grootboek.client import ChaincodeEvent, ChaincodeEventsError
 
 
@@ -72,6 +72,24 @@ def test_events_carry_resumable_ids_and_only_what_the_filter_keeps():
     assert json.loads(own.split("data: ", 1)[1])["payload"] == {"merchant_id": "bike"}
     response.close()  # the client went away
     assert stream.closed.is_set()
+
+
+def test_events_already_queued_go_out_in_one_chunk_rendered_once_for_all_subscribers():
+    def queued() -> Subscription:
+        subscription = Subscription(lambda: None)
+        for tx in ("t1", "t2"):
+            subscription.offer(_event(3, tx, "bike"))
+        return subscription
+
+    bodies = []
+    for _ in range(2):  # two subscribers
+        response = event_stream(queued, lambda event: True)
+        chunks = _chunks(response)
+        next(chunks)
+        bodies.append(next(chunks))
+        response.close()
+    assert bodies[0].startswith("id: 3:t1\n") and "id: 3:t2\n" in bodies[0] and bodies[0] == bodies[1]
+    assert rendered(_event(3, "t1", "bike"))[1] is rendered(_event(3, "t1", "bike"))[1]
 
 
 def test_an_idle_stream_sends_keep_alives():
