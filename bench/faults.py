@@ -7,16 +7,18 @@ no answer, or one whose action in the gateway's error table is "retry" or "repea
 key" (OUTCOME_UNKNOWN, IDEMPOTENCY_KEY_IN_USE, every 503, ENDORSEMENT_FAILED, ...), it asks again.
 Under that load one process at a time is killed with kill -9 — a follower orderer, the Raft
 leader, the gateway's peer, the Merchants' budgets chaincode server, the gateway itself — and the
-supervisor restarts it. Then every till's view is reconciled against the ledger (the budgets' histories and each
-payment's code nonce):
+supervisor restarts it; finally every process of the network at once, the supervisor too, and
+`grootboek up` starts it again from the kept ledgers. Then every till's view is reconciled against
+the ledger (the budgets' histories and each payment's code nonce):
 
     acknowledged   payments answered 201
     on_ledger      payments on the ledger
     lost           acknowledged but not on the ledger
     duplicated     on the ledger more than once for one code (one key)
     charged_failed on the ledger while the till was told it failed (or never got an answer)
-    final_within   seconds from the repair (the process back) until every payment begun before it
-                   had a final answer; target <= 30 s
+    final_within   seconds from the repair (the process back; after everything, `up` done and
+                   the gateway ready) until every payment begun before it had a final answer;
+                   target <= 30 s
 
     python -m bench.faults
     python -m bench.faults --faults gateway,raft-leader --before 5 --after 10
@@ -28,6 +30,8 @@ import json
 import os
 import secrets
 import signal
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -49,7 +53,7 @@ from grootboek.network.nodes.network import Network
 from grootboek.network.nodes.readiness import wait_for
 from tests.integration.api.conftest import Client
 
-FAULTS = ("orderer", "raft-leader", "peer", "chaincode-server", "gateway")
+FAULTS = ("orderer", "raft-leader", "peer", "chaincode-server", "gateway", "everything")
 COLUMNS = ["fault", "payments", "acknowledged", "on_ledger", "lost", "duplicated", "charged_failed",
            "unanswered", "final_within_s", "final_errors", "transient"]
 REPEAT = {(entry.status, entry.code) for entries in TABLES.values() for entry in entries
@@ -146,6 +150,19 @@ def kill_and_wait_for_repair(network: Network, name: str, gateway_url: str, ca_f
     return time.time()
 
 
+def kill_everything_and_up(network: Network, gateway_url: str, ca_file: Path) -> float:
+    """kill -9 every process of the network (the supervisor, orderers, peers, CAs, chaincode
+    servers, gateways), then `grootboek up` as an operator would; returns when the gateway is ready."""
+    for pid in supervisor.marked_processes(network.layout.root):
+        os.kill(pid, signal.SIGKILL)
+    wait_for(lambda: not supervisor.marked_processes(network.layout.root), "every process gone",
+             timeout=30, interval=0.1)
+    subprocess.run([sys.executable, "-m", "grootboek", "--consortium", str(network.layout.consortium_file),
+                    "--state-dir", str(network.layout.root), "up"], check=True, stdout=subprocess.DEVNULL)
+    wait_for(lambda: _ready(gateway_url, ca_file), "the gateway ready", timeout=120, interval=0.1)
+    return time.time()
+
+
 def _ready(url: str, ca_file: Path) -> bool:
     try:
         return requests.get(url + "/health/ready", verify=str(ca_file), timeout=2).status_code == 200
@@ -209,7 +226,10 @@ def run_fault(fault: str, network: Network, gateway, shop_msp: Path, holders: li
     for till_thread in tills:
         till_thread.start()
     time.sleep(args.before)  # load before the fault (a bench's schedule, not a synchronisation)
-    repaired = kill_and_wait_for_repair(network, target(network, fault), gateway.base_url, gateway.ca_file)
+    if fault == "everything":
+        repaired = kill_everything_and_up(network, gateway.base_url, gateway.ca_file)
+    else:
+        repaired = kill_and_wait_for_repair(network, target(network, fault), gateway.base_url, gateway.ca_file)
     time.sleep(args.after)
     stopping.set()
     deadline[0] = repaired + args.give_up
