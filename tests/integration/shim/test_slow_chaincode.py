@@ -88,8 +88,13 @@ def endorses(contract, key: str) -> None:
 def test_the_peer_survives_its_timeout_firing_mid_range_query(network, kindpakket):
     pid = peer_pid(network)
     messages = stall(kindpakket.contract("unguarded"), "unguarded")
-    # The trigger happened: the peer's own timeout ended every one of them.
+    # The trigger happened: the peer's own timeout ended every one of them while its range query
+    # was open (the chaincode's next request for it found the transaction gone).
     assert all("timeout expired while executing transaction" in m for m in messages), messages
+    server_log = network.layout.log_file(network.layout.chaincode_server_id("unguarded", "Municipality"))
+    gone = {json.loads(line)["txid"] for line in server_log.read_text().splitlines()
+            if "no ledger context" in line}
+    assert len(gone) >= AT_ONCE, gone
     assert peer_pid(network) == pid
     endorses(kindpakket.contract("unguarded"), "unguarded-after")
     endorses(kindpakket.contract("conformance"), "conformance-after-unguarded")
