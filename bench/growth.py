@@ -29,7 +29,6 @@ import statistics
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +36,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from bench import report
 from bench.client import closed_loop, percentile
-from bench.rest_gateway import CHAINCODE, CHANNEL, SHOP, Holder, connect, per_thread, rest_payments, shop_network
+from bench.rest_gateway import (CHAINCODE, CHANNEL, SHOP, Holder, connect, open_scheme, per_thread, rest_payments,
+                                shop_network)
 from grootboek.chaincode.budgets.domain.budget import MAX_GRANTS_PER_BATCH
 from grootboek.chaincode.signing import public_key_pem
 from grootboek.client import Contract
@@ -60,17 +60,6 @@ class State:
     @property
     def keys(self) -> int:
         return self.budgets * KEYS_PER_BUDGET + self.payments * KEYS_PER_PAYMENT
-
-
-def open_scheme(officer: Contract, name: str) -> str:
-    scheme = f"{name}-{secrets.token_hex(4)}"
-    now = datetime.now(timezone.utc)
-    terms = {"name": name, "starts_at": (now - timedelta(days=1)).isoformat(),
-             "ends_at": (now + timedelta(days=365)).isoformat(), "amount_per_beneficiary": 10_000,
-             "categories": ["bicycles"]}
-    officer.submit("Budgets:create_scheme", [scheme, json.dumps(terms)])
-    officer.submit("Budgets:open_scheme", [scheme])
-    return scheme
 
 
 def issue(officer: Contract, scheme: str, count: int, holder_key: str, fillers: int, progress: Progress,
@@ -175,9 +164,9 @@ def main() -> None:
         ballast_key = public_key_pem(ec.generate_private_key(ec.SECP256R1()))
         with connect(network, "Municipality", "officer") as officer_gateway:
             officer = officer_gateway.network(CHANNEL).contract(CHAINCODE)
-            report_scheme = open_scheme(officer, "report")
+            report_scheme = open_scheme(officer, "report", 10_000)
             issue(officer, report_scheme, args.report_budgets, ballast_key, args.fillers, progress, "report scheme")
-            ballast = open_scheme(officer, "ballast")
+            ballast = open_scheme(officer, "ballast", 10_000)
             state = State(len(holders) + args.report_budgets)
             for size in sizes:
                 missing = max(0, size - state.keys) // KEYS_PER_BUDGET

@@ -90,22 +90,28 @@ def connect(network: Network, org: str, user: str, msp_dir: Path | None = None):
     return connect_with_profile(network.layout.profile(org), identity, signer)
 
 
+def open_scheme(officer: Contract, name: str, amount_per_beneficiary: int) -> str:
+    """An open scheme `<name>-<random>` for bicycles, begun yesterday; its id."""
+    scheme = f"{name}-{secrets.token_hex(4)}"
+    now = datetime.now(timezone.utc)
+    terms = {"name": name, "starts_at": (now - timedelta(days=1)).isoformat(),
+             "ends_at": (now + timedelta(days=365)).isoformat(), "amount_per_beneficiary": amount_per_beneficiary,
+             "categories": ["bicycles"]}
+    officer.submit("Budgets:create_scheme", [scheme, json.dumps(terms)])
+    officer.submit("Budgets:open_scheme", [scheme])
+    return scheme
+
+
 def prepare(network: Network, holders_needed: int) -> tuple[Path, list[Holder]]:
     """A scheme, the shop registered and admitted, and budgets; returns the shop's MSP dir."""
     shop_msp = network.layout.crypto("Merchants").user_dir(SHOP) / "msp"
     Identities(network.layout, "Merchants").create(SHOP, msp_dir=shop_msp)
     shop_id = fabric_id(X509Identity.from_msp_directory("MerchantsMSP", shop_msp))
-    scheme = f"bench-{secrets.token_hex(4)}"
-    now = datetime.now(timezone.utc)
-    terms = {"name": "bench", "starts_at": (now - timedelta(days=1)).isoformat(),
-             "ends_at": (now + timedelta(days=30)).isoformat(), "amount_per_beneficiary": 10**9,
-             "categories": ["bicycles"]}
     with connect(network, "Municipality", "officer") as officer_gateway, \
             connect(network, "Merchants", "registrar") as registrar_gateway:
         officer = officer_gateway.network(CHANNEL).contract(CHAINCODE)
         registrar = registrar_gateway.network(CHANNEL).contract(CHAINCODE)
-        officer.submit("Budgets:create_scheme", [scheme, json.dumps(terms)])
-        officer.submit("Budgets:open_scheme", [scheme])
+        scheme = open_scheme(officer, "bench", 10**9)
         registrar.submit("Budgets:register_merchant", [SHOP, json.dumps(
             {"kvk": "12345678", "name": SHOP, "categories": ["bicycles"], "identity": shop_id})])
         # Committed on the merchants' peer; the admission is endorsed by the municipality's too.
