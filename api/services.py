@@ -16,6 +16,7 @@ from .fabric.ledger import Ledger
 from .fabric.refusals import Refusals
 from .fabric.writes import Writes
 from .metrics import Metrics
+from .store.audit import AuditTrail
 from .store.database import Database
 from .store.idempotency import IdempotencyStore
 from .store.sessions import Sessions
@@ -46,6 +47,7 @@ class Services:
     refusals: Refusals
     metrics: Metrics
     feeds: Feeds
+    audit: AuditTrail
 
     @classmethod
     def open(cls, config: ApiConfig, invoker: Invoker | None = None,
@@ -61,7 +63,7 @@ class Services:
                    tokens=Tokens(database), sessions=Sessions(database),
                    idempotency=idempotency, connections=connections, invoker=invoker, ledger=ledger,
                    writes=Writes(idempotency, invoker, ledger), refusals=Refusals(connections),
-                   metrics=Metrics(), feeds=Feeds())
+                   metrics=Metrics(), feeds=Feeds(), audit=AuditTrail(database))
 
     def install(self, app: Flask) -> None:
         """Makes these the services `current_services()` returns in `app`'s requests."""

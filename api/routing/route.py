@@ -66,6 +66,8 @@ class RouteSpec:
     """The codes its chaincode (or the ledger) may refuse it with; None: it calls no chaincode."""
     own_codes: tuple[Entry, ...] = ()
     """The gateway's codes only this operation answers with (its own limits, say)."""
+    audited: bool = False
+    """Every call goes to the audit trail (a read of personal data); an officer's changes always do."""
 
 
 def json_result(status: int) -> Shape:
@@ -102,7 +104,7 @@ class Routes:
               query: type[BaseModel] | None = None, response: Any = None, status: int = 200,
               media_type: str = JSON, body_type: str = JSON, shape: Shape | None = None,
               responses: tuple[int, ...] = (), idempotent: bool | None = None,
-              own_codes: tuple[Entry, ...] = ()) -> Callable:
+              own_codes: tuple[Entry, ...] = (), audited: bool = False) -> Callable:
         """`idempotent` defaults to True for every method but GET on non-public routes."""
         def register(handler: Callable) -> Callable:
             spec = RouteSpec(method=method, path=self.url_prefix + rule,
@@ -112,7 +114,7 @@ class Routes:
                              body=body, query=query, response=response, status=status,
                              media_type=media_type, body_type=body_type, shape=shape, responses=responses,
                              idempotent=(method != "GET" and not public) if idempotent is None
-                             else idempotent, refusals=self.refusals, own_codes=own_codes)
+                             else idempotent, refusals=self.refusals, own_codes=own_codes, audited=audited)
             self.blueprint.add_url_rule(rule, endpoint=handler.__name__, methods=[method],
                                         view_func=_view(spec, handler))
             self.specs.append(spec)
@@ -131,17 +133,54 @@ def _view(spec: RouteSpec, handler: Callable) -> Callable:
                 needed = ", ".join(sorted(spec.roles))
                 raise ApiError(403, "FORBIDDEN", f"user {user.name} lacks the role for this (one of: "
                                                  f"{needed})")
-        inputs: dict[str, Any] = validation.path_parameters(path)
-        if spec.query is not None:
-            inputs["query"] = validation.query(spec.query, request.args)
-        if spec.body is not None:
-            inputs["body"] = validation.body(spec.body, request.get_data(cache=True), request.mimetype,
-                                             spec.body_type)
-        outcome = handler(user, **inputs) if not spec.public else handler(**inputs)
-        return _render(spec, services, user, outcome)
+        if user is not None and (spec.audited or (spec.method != "GET" and Role.OFFICER in user.roles)):
+            return _audited(spec, services, user, path, lambda: _answer(spec, services, user, path, handler))
+        return _answer(spec, services, user, path, handler)
 
     view.__name__ = spec.endpoint.replace(".", "_")
     return view
+
+
+def _answer(spec: RouteSpec, services: Services, user: User | None, path: dict[str, str],
+            handler: Callable) -> Response:
+    inputs: dict[str, Any] = validation.path_parameters(path)
+    if spec.query is not None:
+        inputs["query"] = validation.query(spec.query, request.args)
+    if spec.body is not None:
+        inputs["body"] = validation.body(spec.body, request.get_data(cache=True), request.mimetype,
+                                         spec.body_type)
+    outcome = handler(user, **inputs) if not spec.public else handler(**inputs)
+    return _render(spec, services, user, outcome)
+
+
+SUBJECTS = ("budget_id", "scheme_id", "merchant_id")
+
+
+def _audited(spec: RouteSpec, services: Services, user: User, path: dict[str, str],
+             answer: Callable[[], Response]) -> Response:
+    """`answer()`, with an entry in the audit trail for its outcome, a refusal included."""
+    subjects = {name: path.get(name) for name in SUBJECTS}
+    if spec.body is not None and request.is_json:
+        body = request.get_json(silent=True, cache=True)
+        if isinstance(body, dict):
+            # A body's `id` names what it creates: a scheme when posted to /schemes, and so on.
+            created = spec.path.rsplit("/", 1)[-1].removesuffix("s") + "_id"
+            for name in SUBJECTS:
+                value = body.get(name, body.get("id") if name == created else None)
+                if isinstance(value, str) and not subjects[name]:
+                    subjects[name] = value
+    action = spec.endpoint
+    try:
+        response = answer()
+    except Exception as exc:
+        error = to_api_error(exc) if isinstance(exc, (ApiError, GatewayError)) else None
+        services.audit.record(user.name, action, request.path, error.status if error else 500,
+                              error.code if error else "INTERNAL", transaction_id=error and error.transaction_id,
+                              **subjects)
+        raise
+    services.audit.record(user.name, action, request.path, response.status_code, "ok",
+                          transaction_id=response.headers.get("X-Transaction-Id"), **subjects)
+    return response
 
 
 def _render(spec: RouteSpec, services: Services, user: User | None, outcome: Any) -> Response:

@@ -63,7 +63,7 @@ def add(routes: Routes, budgets: Chaincode) -> None:
                              endorsing_organizations=(user.msp_id,))
 
     @routes.get(BUDGET + "/personal-data", response=PersonalData, roles=officer, responses=READ_ERRORS,
-                summary="The beneficiary's personal data")
+                audited=True, summary="The beneficiary's personal data (each view is audited)")
     def read_personal_data(user: User, budget_id: str) -> ChaincodeCall:
         return budgets.read("Budgets:read_personal_data", budget_id,
                             endorsing_organizations=(user.msp_id,))
