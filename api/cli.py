@@ -82,6 +82,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     backup.add_argument("--to", type=Path, required=True, help="the new backup file")
     backup.set_defaults(handler=cmd_backup)
 
+    retention = commands.add_parser("retention", help="purge personal data whose scheme ended office.retention_days"
+                                    " ago or more (audited; run it daily, e.g. from a systemd timer)")
+    _gateway_options(retention)
+    retention.add_argument("--as", dest="user", required=True, help="the officer (a gateway user) who purges")
+    retention.set_defaults(handler=cmd_retention)
+
 
 def _user_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--role", action="append", dest="roles", metavar="ROLE",
@@ -161,6 +167,34 @@ def cmd_backup(args: argparse.Namespace) -> int:
     args.to.chmod(0o600)
     print(f"backed up {source} to {args.to}")
     return 0
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    from datetime import datetime, timezone
+
+    from .apps.office.personal import purge_due
+    from .auth.roles import Role
+    from .services import Services
+    from .store.users import UnknownUser
+
+    services = Services.open(_load_config(args))
+    try:
+        user = services.users.get(args.user)
+    except UnknownUser:
+        raise CommandError(f"no gateway user {args.user}") from None
+    if Role.OFFICER not in user.roles:
+        raise CommandError(f"user {args.user} is no officer: only officers purge personal data")
+    if services.config.chaincode("budgets") is None:
+        raise CommandError("this gateway's chaincodes: has no budgets, so it holds no personal data")
+    try:
+        purged = purge_due(services, user, datetime.now(timezone.utc))
+    finally:
+        services.connections.close()
+    for item in purged:
+        print(f"{item.budget_id}\t{item.scheme_id}\tscheme ended {item.scheme_ended}\t{item.outcome}")
+    print(f"purged {sum(item.outcome == 'ok' for item in purged)} of {len(purged)} due "
+          f"(retention {services.config.office.retention_days} days)")
+    return 0 if all(item.outcome == "ok" for item in purged) else 1
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:

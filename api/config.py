@@ -14,6 +14,7 @@
     limits: {max_body_bytes: 1048576, idle_seconds: 15, threads: 32}   # optional; see front.Limits
     apps: [till]                   # optional: the web apps this gateway serves (api/apps/)
     citizen_key_file: <path>       # optional: the back office's key for citizen numbers (hex, 32+ bytes)
+    office: {retention_days: 365}  # optional: personal data purged this long after its scheme ends
 
 `GROOTBOEK_API_<KEY>` overrides a top-level key (`GROOTBOEK_API_LISTEN=0.0.0.0:8443`); a double underscore
 reaches into a section (`GROOTBOEK_API_TLS__CERT=/etc/api.crt`). Values are YAML, so
@@ -64,6 +65,12 @@ class CertificateAuthority(_Section):
     registrar_secret_file: Path | None = None
 
 
+class Office(_Section):
+    """The back office's rules (api/apps/office/)."""
+    retention_days: Annotated[int, Field(ge=0, le=36_500)] = 365
+    """Personal data is purged this many days after its budget's scheme ended (`api retention`)."""
+
+
 class ApiConfig(_Section):
     organization: Name
     msp_id: Name
@@ -84,6 +91,7 @@ class ApiConfig(_Section):
     citizen_key_file: Path | None = None
     """The back office's key for the keyed HMAC of citizen numbers (api/apps/office/beneficiaries.py);
     default <data_dir>/citizen-number.key, made on first use. Gateways of one municipality share it."""
+    office: Office = Office()
 
     @property
     def host(self) -> str:

@@ -3,9 +3,9 @@ amend while a draft, open, close), admit shops, issue budgets one at a time or f
 beneficiaries with printable activation letters, and top up, revoke or expire them. A user without
 the officer role may sign in to look, and is offered no changes.
 
-The page calls the REST API with its session; the one route of its own checks a CSV file (a dry
-run) and turns citizen numbers into pseudonyms with the municipality's key, which never leaves the
-gateway (beneficiaries.py)."""
+The page calls the REST API with its session. Its own routes check a CSV file (a dry run) and turn
+citizen numbers into pseudonyms with the municipality's key, which never leaves the gateway
+(beneficiaries.py); and show the audit trail and export a resident's data (personal.py)."""
 from __future__ import annotations
 
 from functools import cache
@@ -17,13 +17,12 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from grootboek.chaincode.budgets.domain.fields import Identifier
 
-from ...auth.authenticate import authenticate
 from ...auth.roles import Role
-from ...errors import ApiError
 from ...routing import validation
 from ...routing.route import JSON
 from ...services import current_services
 from ..web.site import WebApp
+from . import personal
 from .beneficiaries import CitizenKey, check
 
 FOLDER = Path(__file__).parent
@@ -48,18 +47,17 @@ def citizen_key() -> CitizenKey:
 
 
 def _routes(pages: Blueprint) -> None:
+    personal.routes(pages)
+
     @pages.post("/imports/check")
     def check_import() -> Response:
         """The dry run: every bad row by line and field, and each good row's budget id and
         pseudonym. A POST (with the CSRF token) since the file holds citizen numbers, which
         belong in no URL or log."""
-        services = current_services()
-        user = authenticate(request.headers, request.environ, services.users, services.tokens, services.sessions)
-        if not user.has_any(frozenset({Role.OFFICER})):
-            raise ApiError(403, "FORBIDDEN", f"user {user.name} may not import beneficiaries (it needs the role "
-                                             f"{Role.OFFICER})")
+        user = personal.officer()
         body = validation.body(ImportCheck, request.get_data(cache=True), request.mimetype, JSON)
         checked = check(body.csv, body.scheme_id, citizen_key())
+        current_services().audit.record(user.name, "office.check_import", request.path, scheme_id=body.scheme_id)
         return Response(checked.model_dump_json(), mimetype=JSON)
 
 
