@@ -359,6 +359,7 @@
     fact(facts, G.t("office.budget.granted"), quantity(budget.granted, budget.unit));
     fact(facts, G.t("office.budget.spent"), quantity(budget.spent, budget.unit));
     $("budget").hidden = false;
+    document.dispatchEvent(new CustomEvent("office:budget", { detail: budget }));  // personal.js
   }
 
   $("budget-find").addEventListener("submit", (event) => {
