@@ -1,0 +1,219 @@
+"""The read model's SQLite file (`<data_dir>/readmodel.sqlite`): rows taken from the ledger's
+blocks, and the checkpoint that says how far they go, written in one SQLite transaction per block,
+so a crash leaves either the block's rows with the checkpoint past it or neither, and a restart
+resumes where the rows end and never counts a transaction twice. A block is taken whole, so the
+checkpoint is the next block alone (Fabric's checkpoints add a transaction index for listeners
+that commit transaction by transaction); each transaction's block and index are kept with its id.
+
+What it keeps holds no personal data: statement lines and budgets as the budgets chaincode writes
+them, without the beneficiary's pseudonym or the holder's key (budget ids are the municipality's
+own keyed pseudonyms, needed to count the budgets behind a report's cell). Besides the lines it
+keeps, per scheme and month, what each budget spent per category and per shop: the reports group
+those instead of every payment, and count a cell's budgets as its rows.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from fabric_protos.common import common_pb2
+
+from .blocks import Transaction, Write, valid_transactions
+
+FILE_NAME = "readmodel.sqlite"
+BUSY_TIMEOUT_MS = 10_000
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS checkpoint (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    next_block INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS transactions (
+    id TEXT PRIMARY KEY,
+    block INTEGER NOT NULL,
+    tx_index INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS schemes (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    status TEXT NOT NULL,
+    unit TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS budgets (
+    id TEXT PRIMARY KEY,
+    scheme_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    activated INTEGER NOT NULL,
+    granted INTEGER NOT NULL,
+    balance INTEGER NOT NULL,
+    returned INTEGER NOT NULL,
+    issued_month TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS budgets_scheme ON budgets(scheme_id);
+CREATE TABLE IF NOT EXISTS lines (
+    id TEXT NOT NULL,
+    merchant_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    scheme_id TEXT NOT NULL,
+    amount INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    budget_id TEXT,
+    category TEXT,
+    settlement_id TEXT,
+    block INTEGER NOT NULL,
+    PRIMARY KEY (id, merchant_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS spending (
+    scheme_id TEXT NOT NULL,
+    dimension TEXT NOT NULL,
+    value TEXT NOT NULL,
+    month TEXT NOT NULL,
+    budget_id TEXT NOT NULL,
+    amount INTEGER NOT NULL,
+    PRIMARY KEY (scheme_id, dimension, month, value, budget_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS receivables (
+    scheme_id TEXT NOT NULL,
+    merchant_id TEXT NOT NULL,
+    paid INTEGER NOT NULL DEFAULT 0,
+    refunded INTEGER NOT NULL DEFAULT 0,
+    settled INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (scheme_id, merchant_id)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO checkpoint (id, next_block) VALUES (1, 0);
+"""
+TABLES = ("transactions", "schemes", "budgets", "lines", "spending", "receivables")
+
+_STATEMENT, _BUDGET, _SCHEME = "\x00statement\x00", "\x00budget\x00", "\x00scheme\x00"
+_RECEIVABLE_COLUMN = {"payment": "paid", "refund": "refunded", "settlement": "settled"}
+
+
+class BlockGap(Exception):
+    """A block after the next one the read model needs: its stream must start again from the
+    checkpoint (a rebuild reset it, or another process moved it)."""
+
+
+
+
+class Store:
+    """One file, used from the ingest thread and the gateway's request threads (a connection per
+    thread; WAL lets the reports read while a block is written)."""
+
+    def __init__(self, path: Path, chaincode: str) -> None:
+        self.path = path
+        self.chaincode = chaincode
+        self._local = threading.local()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.connection().executescript(SCHEMA)  # each statement idempotent, so no transaction around them
+
+    def connection(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                 check_same_thread=True)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; a power cut may lose the last blocks
+            self._local.db = db
+        return db
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        db = self.connection()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def next_block(self) -> int:
+        """The checkpoint: every block before this one is taken, and nothing of a later one."""
+        return self.connection().execute("SELECT next_block FROM checkpoint").fetchone()[0]
+
+    def apply(self, block: common_pb2.Block) -> bool:
+        """Takes the block's valid transactions and moves the checkpoint past it, in one SQLite
+        transaction. False for a block already taken; BlockGap for one beyond the next."""
+        transactions = valid_transactions(block, self.chaincode)
+        number = block.header.number
+        with self._write() as db:
+            wanted = db.execute("SELECT next_block FROM checkpoint").fetchone()[0]
+            if number < wanted:
+                return False
+            if number > wanted:
+                raise BlockGap(f"block {number} arrived, the read model needs block {wanted} first")
+            for transaction in transactions:
+                _take(db, number, transaction)
+            db.execute("UPDATE checkpoint SET next_block = ?", (number + 1,))
+        return True
+
+    def reset(self) -> None:
+        """Empties it, to be taken again from the first block (a rebuild)."""
+        with self._write() as db:
+            for table in TABLES:
+                db.execute(f"DELETE FROM {table}")
+            db.execute("UPDATE checkpoint SET next_block = 0")
+
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+
+
+def _take(db: sqlite3.Connection, block: int, transaction: Transaction) -> None:
+    """One transaction's rows; nothing if its id was taken before (a copy of it, in this block or
+    another, is counted once)."""
+    taken = db.execute("INSERT OR IGNORE INTO transactions (id, block, tx_index) VALUES (?, ?, ?)",
+                       (transaction.transaction_id, block, transaction.index))
+    if taken.rowcount == 0:
+        return
+    for write in transaction.writes:
+        if write.is_delete:
+            continue
+        if write.key.startswith(_STATEMENT):
+            _take_line(db, block, json.loads(write.value))
+        elif write.key.startswith(_BUDGET):
+            _take_budget(db, json.loads(write.value))
+        elif write.key.startswith(_SCHEME):
+            _take_scheme(db, write)
+
+
+def _take_line(db: sqlite3.Connection, block: int, line: dict) -> None:
+    kind, scheme_id, merchant_id, amount = line["kind"], line["scheme_id"], line["merchant_id"], line["amount"]
+    inserted = db.execute(
+        "INSERT OR IGNORE INTO lines (id, merchant_id, kind, scheme_id, amount, at, budget_id, category, "
+        "settlement_id, block) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (line["id"], merchant_id, kind, scheme_id, amount, line["at"], line.get("budget_id"),
+         line.get("category"), line.get("settlement_id"), block))
+    if inserted.rowcount == 0:
+        return
+    column = _RECEIVABLE_COLUMN[kind]
+    db.execute(f"INSERT INTO receivables (scheme_id, merchant_id, {column}) VALUES (?, ?, ?) "
+               f"ON CONFLICT DO UPDATE SET {column} = {column} + excluded.{column}",
+               (scheme_id, merchant_id, amount))
+    if kind == "settlement":
+        return
+    signed = amount if kind == "payment" else -amount
+    month = line["at"][:7]
+    for dimension, value in (("category", line["category"]), ("merchant", merchant_id)):
+        db.execute("INSERT INTO spending (scheme_id, dimension, value, month, budget_id, amount) "
+                   "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET amount = amount + excluded.amount",
+                   (scheme_id, dimension, value, month, line["budget_id"], signed))
+
+
+def _take_budget(db: sqlite3.Connection, budget: dict) -> None:
+    db.execute("INSERT OR REPLACE INTO budgets (id, scheme_id, status, activated, granted, balance, returned, "
+               "issued_month) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+               (budget["id"], budget["scheme_id"], budget["status"], budget.get("holder_key") is not None,
+                budget["granted"], budget["balance"], budget["returned"], budget["issued_at"][:7]))
+
+
+def _take_scheme(db: sqlite3.Connection, write: Write) -> None:
+    scheme = json.loads(write.value)
+    db.execute("INSERT OR REPLACE INTO schemes (id, name, status, unit) VALUES (?, ?, ?, ?)",
+               (scheme["id"], scheme["terms"]["name"], scheme["status"], json.dumps(scheme["terms"]["unit"])))
