@@ -76,6 +76,13 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     revoke.add_argument("token_id")
     revoke.set_defaults(handler=cmd_token_revoke)
 
+    readmodel = commands.add_parser("readmodel", help="the back office's read model (api/readmodel/)")
+    readmodels = readmodel.add_subparsers(dest="readmodel_command", required=True, metavar="COMMAND")
+    rebuild = readmodels.add_parser("rebuild", help="empty the read model and take the whole ledger again "
+                                    "(also while the gateway runs)")
+    _gateway_options(rebuild)
+    rebuild.set_defaults(handler=cmd_readmodel_rebuild)
+
     backup = commands.add_parser("backup", help="copy the gateway's database (users, tokens, "
                                  "payment records) consistently, also while it runs")
     _gateway_options(backup)
@@ -195,6 +202,28 @@ def cmd_retention(args: argparse.Namespace) -> int:
     print(f"purged {sum(item.outcome == 'ok' for item in purged)} of {len(purged)} due "
           f"(retention {services.config.office.retention_days} days)")
     return 0 if all(item.outcome == "ok" for item in purged) else 1
+
+
+def cmd_readmodel_rebuild(args: argparse.Namespace) -> int:
+    from .readmodel.ingest import ChannelBlocks, NoIdentity, rebuild
+    from .services import Services
+
+    config = _load_config(args)
+    services = Services.open(config)
+    budgets = config.chaincode("budgets")
+    if services.readmodel is None or budgets is None:
+        raise CommandError(f"the {config.organization} gateway keeps no read model: it needs the budgets chaincode "
+                           f"and the office app (apps: [office])")
+    blocks = ChannelBlocks(services.connections, budgets.channel)
+    try:
+        height = blocks.height()
+        rebuild(services.readmodel, blocks.open, height)
+    except NoIdentity as exc:
+        raise CommandError(str(exc)) from None
+    finally:
+        services.connections.close()
+    print(f"rebuilt the read model of channel {budgets.channel} from blocks 0 to {height - 1}")
+    return 0
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:

@@ -29,8 +29,15 @@ def serve(config_path: Path) -> None:
 
 async def _serve(config: ApiConfig) -> None:
     from .app import create_app
+    from .readmodel.ingest import ChannelBlocks, Ingest
+    from .services import Services
 
-    server = FrontServer(create_app(config), config.limits, tls_context(config))
+    services = Services.open(config)
+    server = FrontServer(create_app(config, services), config.limits, tls_context(config))
+    ingest = None
+    budgets = config.chaincode("budgets")
+    if services.readmodel is not None and budgets is not None:
+        ingest = Ingest(services.readmodel, ChannelBlocks(services.connections, budgets.channel).open).start()
     await server.start(config.host, config.port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -38,6 +45,8 @@ async def _serve(config: ApiConfig) -> None:
         loop.add_signal_handler(signum, stop.set)
     await stop.wait()
     await server.close(GRACE_SECONDS)
+    if ingest is not None:
+        ingest.stop()
 
 
 def tls_context(config: ApiConfig) -> ssl.SSLContext | None:

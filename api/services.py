@@ -16,6 +16,7 @@ from .fabric.ledger import Ledger
 from .fabric.refusals import Refusals
 from .fabric.writes import Writes
 from .metrics import Metrics
+from .readmodel.store import FILE_NAME as READ_MODEL_FILE, Store
 from .store.audit import AuditTrail
 from .store.database import Database
 from .store.idempotency import IdempotencyStore
@@ -48,6 +49,8 @@ class Services:
     metrics: Metrics
     feeds: Feeds
     audit: AuditTrail
+    readmodel: Store | None
+    """The back office's reports (api/readmodel/), on a gateway that serves the office."""
 
     @classmethod
     def open(cls, config: ApiConfig, invoker: Invoker | None = None,
@@ -63,11 +66,19 @@ class Services:
                    tokens=Tokens(database), sessions=Sessions(database),
                    idempotency=idempotency, connections=connections, invoker=invoker, ledger=ledger,
                    writes=Writes(idempotency, invoker, ledger), refusals=Refusals(connections),
-                   metrics=Metrics(), feeds=Feeds(), audit=AuditTrail(database))
+                   metrics=Metrics(), feeds=Feeds(), audit=AuditTrail(database), readmodel=read_model(config))
 
     def install(self, app: Flask) -> None:
         """Makes these the services `current_services()` returns in `app`'s requests."""
         app.extensions[_EXTENSION] = self
+
+
+def read_model(config: ApiConfig) -> Store | None:
+    """The read model's store, on a gateway that serves the back office (its reports need it)."""
+    budgets = config.chaincode("budgets")
+    if budgets is None or "office" not in config.apps:
+        return None
+    return Store(config.data_dir / READ_MODEL_FILE, budgets.chaincode)
 
 
 def current_services() -> Services:
