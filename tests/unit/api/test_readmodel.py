@@ -4,7 +4,6 @@ at all, a restart resuming at the checkpoint, the following thread surviving a f
 rebuild; and the reports' suppression of small cells."""
 from __future__ import annotations
 
-import queue
 import sqlite3
 import threading
 
@@ -18,6 +17,7 @@ from grootboek.chaincode.budgets.domain.merchant_entry import MerchantEntry
 from grootboek.chaincode.budgets.domain.scheme import Scheme
 
 from tests import readmodel_blocks as built
+from .test_events import FakeStream
 from tests.readmodel_blocks import DUPLICATE_TXID, MVCC_READ_CONFLICT, Budget, Tx
 
 SCHEME = "kindpakket-2026"
@@ -127,33 +127,20 @@ def test_a_block_that_fails_midway_leaves_neither_rows_nor_checkpoint(store):
     assert db.execute("SELECT COUNT(*) FROM transactions WHERE id = 't-first'").fetchone()[0] == 0
 
 
-class Stream:
+class Stream(FakeStream):
     """A block stream fed by the test: `drained` is set once the reader asks for more than was
-    pushed (so everything pushed was taken); `close()` ends it as the real one does."""
+    pushed (so everything pushed was taken)."""
 
     def __init__(self, items) -> None:
-        self.inbox: queue.Queue = queue.Queue()
+        super().__init__()
         for item in items:
-            self.inbox.put(item)
+            self.push(item)
         self.drained = threading.Event()
-        self.closed = threading.Event()
-
-    def __iter__(self):
-        return self
 
     def __next__(self):
         if self.inbox.empty():
             self.drained.set()
-        item = self.inbox.get()
-        if item is None:
-            raise StopIteration
-        if isinstance(item, Exception):
-            raise item
-        return item
-
-    def close(self) -> None:
-        self.closed.set()
-        self.inbox.put(None)
+        return super().__next__()
 
 
 def test_the_ingest_follows_the_channel_through_a_failed_stream_and_resumes_at_the_checkpoint(store):
