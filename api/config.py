@@ -14,7 +14,8 @@
     limits: {max_body_bytes: 1048576, idle_seconds: 15, threads: 32}   # optional; see front.Limits
     apps: [till]                   # optional: the web apps this gateway serves (api/apps/)
     citizen_key_file: <path>       # optional: the back office's key for citizen numbers (hex, 32+ bytes)
-    office: {retention_days: 365}  # optional: personal data purged this long after its scheme ends
+    office: {retention_days: 365, report_min_budgets: 5}   # optional: personal data purged this long after its
+                                   # scheme ends; report figures of fewer budgets suppressed
 
 `GROOTBOEK_API_<KEY>` overrides a top-level key (`GROOTBOEK_API_LISTEN=0.0.0.0:8443`); a double underscore
 reaches into a section (`GROOTBOEK_API_TLS__CERT=/etc/api.crt`). Values are YAML, so
@@ -69,6 +70,9 @@ class Office(_Section):
     """The back office's rules (api/apps/office/)."""
     retention_days: Annotated[int, Field(ge=0, le=36_500)] = 365
     """Personal data is purged this many days after its budget's scheme ended (`api retention`)."""
+    report_min_budgets: Annotated[int, Field(ge=1, le=10_000)] = 5
+    """The reports suppress a figure counting fewer budgets than this (api/readmodel/reports.py): a small
+    scheme's totals per shop and month can point at one child."""
 
 
 class ApiConfig(_Section):

@@ -12,6 +12,7 @@ from .store import Store
 
 MIN_BUDGETS = 5
 DIMENSIONS = ("category", "merchant")
+NAMES = ("spending-per-category", "spending-per-merchant", "activation", "balances", "receivables")
 
 
 @dataclass(frozen=True)
@@ -32,9 +33,16 @@ class Reports:
         self.store = store
         self.min_budgets = min_budgets
 
-    def schemes(self) -> list[tuple[str, str]]:
-        """(id, name) of every scheme the read model has seen."""
-        return self.store.connection().execute("SELECT id, name FROM schemes ORDER BY id").fetchall()
+    def schemes(self) -> list[tuple[str, str, str]]:
+        """(id, name, unit as JSON) of every scheme the read model has seen."""
+        return self.store.connection().execute("SELECT id, name, unit FROM schemes ORDER BY id").fetchall()
+
+    def report(self, scheme_id: str, name: str) -> Table:
+        """The report `name` (one of NAMES) of the scheme; KeyError for another name."""
+        return {"spending-per-category": lambda: self.spending(scheme_id, "category"),
+                "spending-per-merchant": lambda: self.spending(scheme_id, "merchant"),
+                "activation": lambda: self.activation(scheme_id), "balances": lambda: self.balances(scheme_id),
+                "receivables": lambda: self.receivables(scheme_id)}[name]()
 
     def _query(self, sql: str, parameters: tuple) -> tuple[list[tuple], int | None]:
         """The rows and the block they are through, read in one SQLite transaction."""
@@ -67,14 +75,20 @@ class Reports:
             "GROUP BY month, value ORDER BY month, value", (scheme_id, dimension))
         return self._table(f"spending-per-{dimension}", ("month", dimension, "amount", "budgets"), rows, through, 2)
 
-    def budgets(self, scheme_id: str) -> Table:
-        """Per month of issue: budgets issued and activated, granted, spent, returned and the balances left."""
+    def activation(self, scheme_id: str) -> Table:
+        """Per month of issue: budgets issued, and how many of them their holders activated."""
         rows, through = self._query(
-            "SELECT issued_month, SUM(activated), SUM(granted), SUM(granted - balance - returned), SUM(returned), "
-            "SUM(balance), COUNT(*) FROM budgets WHERE scheme_id = ? GROUP BY issued_month ORDER BY issued_month",
-            (scheme_id,))
-        return self._table("budgets", ("issued_month", "activated", "granted", "spent", "returned", "balance",
-                                       "issued"), rows, through, 1)
+            "SELECT issued_month, SUM(activated), COUNT(*) FROM budgets WHERE scheme_id = ? "
+            "GROUP BY issued_month ORDER BY issued_month", (scheme_id,))
+        return self._table("activation", ("issued_month", "activated", "issued"), rows, through, 1)
+
+    def balances(self, scheme_id: str) -> Table:
+        """Per month of issue: granted, spent, returned, and the balances left."""
+        rows, through = self._query(
+            "SELECT issued_month, SUM(granted), SUM(granted - balance - returned), SUM(returned), SUM(balance), "
+            "COUNT(*) FROM budgets WHERE scheme_id = ? GROUP BY issued_month ORDER BY issued_month", (scheme_id,))
+        return self._table("balances", ("issued_month", "granted", "spent", "returned", "balance", "budgets"),
+                           rows, through, 1)
 
     def receivables(self, scheme_id: str) -> Table:
         """Per shop: paid, refunded, settled, and what is still open."""

@@ -79,11 +79,11 @@ def read_model_figures(reports: Reports, scheme: str) -> dict:
     for dimension, totals in by.items():
         for _, value, amount, _ in reports.spending(scheme, dimension).rows:
             totals[value] = totals.get(value, 0) + amount
-    budgets = reports.budgets(scheme).rows
+    activation, balances = reports.activation(scheme).rows, reports.balances(scheme).rows
     receivables = reports.receivables(scheme).rows
     return {"spent_by_category": by["category"], "spent_by_merchant": by["merchant"],
-            "issued": sum(row[-1] for row in budgets), "activated": sum(row[1] for row in budgets),
-            "granted": sum(row[2] for row in budgets), "balance": sum(row[5] for row in budgets),
+            "issued": sum(row[2] for row in activation), "activated": sum(row[1] for row in activation),
+            "granted": sum(row[1] for row in balances), "balance": sum(row[4] for row in balances),
             "open": {row[0]: row[4] for row in receivables}, "settled": {row[0]: row[3] for row in receivables}}
 
 

@@ -53,7 +53,8 @@ def totals(reports: Reports) -> dict:
     by_category = {}
     for _, category, amount, _ in reports.spending(SCHEME, "category").rows:
         by_category[category] = by_category.get(category, 0) + amount
-    (month, activated, granted, spent, returned, balance, issued), = reports.budgets(SCHEME).rows
+    (_, activated, issued), = reports.activation(SCHEME).rows
+    (_, granted, spent, returned, balance, _), = reports.balances(SCHEME).rows
     return {"by_category": by_category, "issued": issued, "activated": activated, "granted": granted,
             "spent": spent, "balance": balance,
             "receivables": {row[0]: row[1:5] for row in reports.receivables(SCHEME).rows}}
@@ -179,8 +180,9 @@ def test_cells_of_fewer_budgets_than_the_minimum_are_suppressed(store):
     assert spending.rows == [("2026-02", "fietsenwinkel", 6015 - 300, 6), ("2026-03", "sportwinkel", None, None)]
     assert (spending.suppressed, spending.through_block) == (1, len(blocks) - 1)
     assert reports.receivables(SCHEME).rows[1] == ("sportwinkel", None, None, None, None, None)
-    assert Reports(store).budgets(SCHEME).rows == [("2026-01", 4, 150000, 6415, 0, 143585, 6)]
-    assert Reports(store, min_budgets=7).budgets(SCHEME).suppressed == 1
+    assert Reports(store).activation(SCHEME).rows == [("2026-01", 4, 6)]
+    assert Reports(store).balances(SCHEME).rows == [("2026-01", 150000, 6415, 0, 143585, 6)]
+    assert Reports(store, min_budgets=7).balances(SCHEME).rows == [("2026-01", None, None, None, None, None)]
     with pytest.raises(ValueError, match="dimension: expected one of category, merchant"):
         reports.spending(SCHEME, "budget")
 
