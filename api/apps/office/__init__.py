@@ -5,7 +5,8 @@ the officer role may sign in to look, and is offered no changes.
 
 The page calls the REST API with its session. Its own routes check a CSV file (a dry run) and turn
 citizen numbers into pseudonyms with the municipality's key, which never leaves the gateway
-(beneficiaries.py); and show the audit trail and export a resident's data (personal.py)."""
+(beneficiaries.py); show the audit trail and export a resident's data (personal.py); and render the
+reports from the read model (reports.py)."""
 from __future__ import annotations
 
 from functools import cache
@@ -22,7 +23,7 @@ from ...routing import validation
 from ...routing.route import JSON
 from ...services import current_services
 from ..web.site import WebApp
-from . import personal
+from . import personal, reports
 from .beneficiaries import CitizenKey, check
 
 FOLDER = Path(__file__).parent
@@ -59,6 +60,8 @@ def _routes(pages: Blueprint) -> None:
         checked = check(body.csv, body.scheme_id, citizen_key())
         current_services().audit.record(user.name, "office.check_import", request.path, scheme_id=body.scheme_id)
         return Response(checked.model_dump_json(), mimetype=JSON)
+
+    reports.routes(pages, FOLDER)
 
 
 APP = WebApp(name="office", folder=FOLDER, roles=frozenset({Role.OFFICER, Role.READER}), chaincode="budgets",
