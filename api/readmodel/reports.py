@@ -71,8 +71,8 @@ class Reports:
         if dimension not in DIMENSIONS:
             raise ValueError(f"dimension: expected one of {', '.join(DIMENSIONS)}, not {dimension!r}")
         rows, through = self._query(
-            "SELECT month, value, SUM(amount), COUNT(*) FROM spending WHERE scheme_id = ? AND dimension = ? "
-            "GROUP BY month, value ORDER BY month, value", (scheme_id, dimension))
+            "SELECT month, value, amount, budgets FROM cells WHERE scheme_id = ? AND dimension = ? "
+            "ORDER BY month, value", (scheme_id, dimension))
         return self._table(f"spending-per-{dimension}", ("month", dimension, "amount", "budgets"), rows, through, 2)
 
     def activation(self, scheme_id: str) -> Table:
@@ -93,9 +93,7 @@ class Reports:
     def receivables(self, scheme_id: str) -> Table:
         """Per shop: paid, refunded, settled, and what is still open."""
         rows, through = self._query(
-            "SELECT r.merchant_id, r.paid, r.refunded, r.settled, r.paid - r.refunded - r.settled, "
-            "(SELECT COUNT(DISTINCT budget_id) FROM spending s WHERE s.scheme_id = r.scheme_id "
-            " AND s.dimension = 'merchant' AND s.value = r.merchant_id) "
-            "FROM receivables r WHERE r.scheme_id = ? ORDER BY r.merchant_id", (scheme_id,))
+            "SELECT merchant_id, paid, refunded, settled, paid - refunded - settled, budgets "
+            "FROM receivables WHERE scheme_id = ? ORDER BY merchant_id", (scheme_id,))
         return self._table("receivables", ("merchant", "paid", "refunded", "settled", "open", "budgets"),
                            rows, through, 1)
