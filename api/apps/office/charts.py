@@ -11,8 +11,11 @@ from typing import Callable
 
 from markupsafe import Markup, escape
 
-WIDTH, HEIGHT = 720, 300
-LEFT, RIGHT, TOP, BOTTOM = 88, 170, 16, 40  # room for the axis labels and the legend
+WIDTH, PLOT_HEIGHT = 720, 244
+LEFT, RIGHT, TOP, BOTTOM = 88, 170, 16, 56  # room for the axis labels and the legend
+SLANT_BELOW = 64
+"""Group labels slant when a group is narrower than this (a year of months side by side)."""
+LEGEND_LINE = 20
 PALETTE = ("#1f5fa6", "#c75b12", "#2e7d32", "#7b3fa0", "#b3261e", "#00707a", "#6d4c41", "#4a5a68")
 """Distinct at 3:1 against white and each other's neighbours."""
 TICKS = 4
@@ -34,10 +37,12 @@ def stacked_bars(chart_id: str, title: str, description: str, groups: list[str],
     `label` writes an amount on the axis."""
     totals = [sum(value(group, name) or 0 for name in series) for group in groups]
     top = _nice_ceiling(max([*totals, 1]))
-    plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    plot_width = WIDTH - LEFT - RIGHT
+    plot_height = max(PLOT_HEIGHT, LEGEND_LINE * len(series) - BOTTOM)  # tall enough for the legend
+    height = TOP + plot_height + BOTTOM
     slot = plot_width / max(len(groups), 1)
     bar = min(slot * 0.6, 64)
-    parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+    parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
              f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">',
              f'<title id="{chart_id}-title">{escape(title)}</title>',
              f'<desc id="{chart_id}-desc">{escape(description)}</desc>']
@@ -53,14 +58,17 @@ def stacked_bars(chart_id: str, title: str, description: str, groups: list[str],
             amount = value(group, name) or 0
             if amount <= 0:
                 continue
-            height = plot_height * amount / top
-            base -= height
-            parts.append(f'<rect x="{x:.1f}" y="{base:.1f}" width="{bar:.1f}" height="{height:.1f}" fill="{colour}">'
+            size = plot_height * amount / top
+            base -= size
+            parts.append(f'<rect x="{x:.1f}" y="{base:.1f}" width="{bar:.1f}" height="{size:.1f}" fill="{colour}">'
                          f'<title>{escape(group)}, {escape(name)}: {escape(label(amount))}</title></rect>')
-        parts.append(f'<text x="{x + bar / 2:.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" font-size="12" '
-                     f'fill="#1b1f23">{escape(group)}</text>')
+        centre, below = x + bar / 2, height - BOTTOM + 18
+        placing = (f'text-anchor="end" transform="rotate(-35 {centre:.1f} {below})"' if slot < SLANT_BELOW
+                   else 'text-anchor="middle"')
+        parts.append(f'<text x="{centre:.1f}" y="{below}" {placing} font-size="12" fill="#1b1f23">'
+                     f'{escape(group)}</text>')
     for index, (colour, name) in enumerate(zip(_colours(len(series)), series)):
-        y = TOP + 20 * index
+        y = TOP + LEGEND_LINE * index
         parts.append(f'<rect x="{WIDTH - RIGHT + 16}" y="{y}" width="14" height="14" fill="{colour}"/>')
         parts.append(f'<text x="{WIDTH - RIGHT + 36}" y="{y + 12}" font-size="12" fill="#1b1f23">'
                      f'{escape(name)}</text>')
