@@ -26,6 +26,9 @@ from fabric_protos.common import common_pb2
 from .blocks import Transaction, Write, valid_transactions
 
 FILE_NAME = "readmodel.sqlite"
+LAYOUT = 1
+"""The tables' layout (SQLite's user_version): a file of another layout is emptied and filled again
+from the ledger, which a gateway does by itself from block 0."""
 BUSY_TIMEOUT_MS = 10_000
 
 SCHEMA = """
@@ -124,7 +127,15 @@ class Store:
         self.chaincode = chaincode
         self._local = threading.local()
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.connection().executescript(SCHEMA)  # each statement idempotent, so no transaction around them
+        with self._write() as db:
+            if db.execute("PRAGMA user_version").fetchone()[0] != LAYOUT:
+                # Another version's layout (or a new file): the rows can always be taken again.
+                for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+                    db.execute(f'DROP TABLE "{table}"')
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {LAYOUT}")
 
     def connection(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)

@@ -112,6 +112,25 @@ def test_a_restart_resumes_at_the_checkpoint_and_counts_nothing_twice(store, tmp
     assert totals(Reports(reopened, min_budgets=1)) == EXPECTED
 
 
+def test_a_file_of_another_layout_is_emptied_and_taken_again_from_block_0(store, tmp_path):
+    blocks, _ = ledger()
+    for block in blocks:
+        store.apply(block)
+    db = store.connection()
+    db.execute("CREATE TABLE spending (old TEXT)")  # what an older layout kept
+    db.execute("PRAGMA user_version = 0")
+    store.close()
+    reopened = Store(tmp_path / FILE_NAME, built.CHAINCODE)
+    assert reopened.next_block() == 0
+    tables = {name for (name,) in reopened.connection().execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "spending" not in tables and "cells" in tables
+    for block in blocks:
+        reopened.apply(block)
+    assert totals(Reports(reopened, min_budgets=1)) == EXPECTED
+    again = Store(tmp_path / FILE_NAME, built.CHAINCODE)  # the same layout: kept
+    assert again.next_block() == len(blocks)
+
+
 def test_a_block_that_fails_midway_leaves_neither_rows_nor_checkpoint(store):
     blocks, budgets = ledger()
     for block in blocks[:2]:
