@@ -1,6 +1,6 @@
 """The back office's reports (/office/reports/...): figures from the read model (api/readmodel/),
 rendered on the gateway as a page fragment with an SVG chart and a table per report, and each as
-a CSV file. Aggregates only; a figure of fewer budgets than the gateway's `report_min_budgets` is
+a CSV file. Aggregates only; a figure of fewer budgets than the gateway's `office.report_min_budgets` is
 suppressed, on screen and in the files. Every answer says up to which block it is."""
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def _reports() -> Reports:
         raise ApiError(403, "FORBIDDEN", f"user {user.name} may not read the reports (it needs the role "
                                          f"{' or '.join(sorted(READERS))})")
     assert services.readmodel is not None  # the office is served only with the budgets chaincode, so with one
-    return Reports(services.readmodel, services.config.report_min_budgets)
+    return Reports(services.readmodel, services.config.office.report_min_budgets)
 
 
 def _scheme_unit(reports: Reports, scheme_id: str) -> dict:
@@ -94,7 +94,8 @@ def _chart(table: Table, title: str, messages: dict[str, str], label) -> Markup:
 def _view(table: Table, scheme_id: str, unit: dict, language: str, messages: dict[str, str]) -> dict:
     def cell(column: str, figure) -> tuple[str, str]:
         if figure is None:
-            return "", _say(messages, "office.reports.suppressed", count=current_services().config.report_min_budgets)
+            minimum = current_services().config.office.report_min_budgets
+            return "", _say(messages, "office.reports.suppressed", count=minimum)
         return str(figure), _amount(figure, unit, language) if column in AMOUNTS else str(figure)
 
     title = messages[f"office.reports.{table.name}"]

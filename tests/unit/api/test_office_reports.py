@@ -19,7 +19,7 @@ SCHEME = "kindpakket-2026"
 
 @pytest.fixture
 def office(tmp_path, organisation):
-    gateway = make_gateway(tmp_path, organisation, apps=["office"], report_min_budgets=3)
+    gateway = make_gateway(tmp_path, organisation, apps=["office"], office={"report_min_budgets": 3})
     budgets = [Budget(f"b{i}", SCHEME, activated=i != 0) for i in range(4)]
     blocks = [built.genesis(), built.block(1, [built.issue(f"t-issue-{b.id}", b) for b in budgets]
                                            + [built.Tx("t-scheme", [built.scheme(SCHEME)])])]
