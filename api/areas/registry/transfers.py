@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from grootboek.chaincode.registry.domain.parcel_file import ParcelFile
-from grootboek.chaincode.registry.domain.transfer import Transfer
+from grootboek.chaincode.registry.domain.transfer import Transfer, TransferProgress
 
 from ...auth.roles import Role
 from ...auth.user import User
@@ -26,6 +26,11 @@ def add(routes: Routes, registry: Chaincode) -> None:
                 summary="A transfer and the step it is at")
     def get_transfer(user: User, transfer_id: str) -> ChaincodeCall:
         return registry.read("Transfers:get_transfer", transfer_id)
+
+    @routes.get("/transfers/<transfer_id>/progress", response=TransferProgress, roles=ANYONE,
+                responses=READ_ERRORS, summary="Which consents a transfer has and which it still lacks")
+    def transfer_progress(user: User, transfer_id: str) -> ChaincodeCall:
+        return registry.read("Transfers:get_transfer_progress", transfer_id)
 
     @routes.post("/transfers/<transfer_id>/accept", body=TransferAcceptance, response=Transfer,
                  roles=statement_submitters, responses=WRITE_ERRORS, summary="The buyers accept the transfer")

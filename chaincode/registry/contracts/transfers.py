@@ -6,7 +6,7 @@ from grootboek.chaincode.contractapi import transaction
 
 from ..domain.parcel_file import ParcelFile
 from ..domain.statements import PartySignature
-from ..domain.transfer import Transfer, TransferTerms
+from ..domain.transfer import Transfer, TransferProgress, TransferTerms
 from ..services.queries import Queries
 from ..services.transfers import Transfers as TransferService
 from .base import RegistryContext, RegistryContract
@@ -42,3 +42,7 @@ class Transfers(RegistryContract):
     @transaction(evaluate=True)
     def get_transfer(self, ctx: RegistryContext, transfer_id: str) -> Transfer:
         return Queries(ctx.records, ctx.tx).transfer(transfer_id)
+
+    @transaction(evaluate=True)
+    def get_transfer_progress(self, ctx: RegistryContext, transfer_id: str) -> TransferProgress:
+        return Queries(ctx.records, ctx.tx).transfer_progress(transfer_id)

@@ -12,8 +12,10 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .encumbrances import Encumbrances
 from .errors import ErrorCode, RegistryError
 from .ids import Identifier
+from .roles import MUNICIPALITY_MSP
 from .shares import Share
 
 
@@ -89,3 +91,54 @@ class Transfer(BaseModel):
     def cancelled(self, now: datetime) -> Transfer:
         self.require_status(TransferStatus.AWAITING_ACCEPTANCE, TransferStatus.ACCEPTED, action="cancel")
         return self.model_copy(update={"status": TransferStatus.CANCELLED, "closed_at": now})
+
+
+class ConsentKind(StrEnum):
+    SELLER_CONSENT = "seller_consent"  # each seller's signed consent opened the transfer
+    BUYER_ACCEPTANCE = "buyer_acceptance"  # each buyer's signed acceptance
+    PREEMPTION_WAIVER = "preemption_waiver"  # the municipality's, while its pre-emption right is in force
+
+
+class Consent(BaseModel):
+    """One consent a transfer needs: whose (a party id, or the municipality's MSP id for the
+    waiver) and when it was given (None: still missing)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: ConsentKind
+    by: Identifier
+    given_at: datetime | None = None
+
+
+class TransferProgress(BaseModel):
+    """A transfer as a notary follows it: every consent it needs, given or missing, and the
+    attachments that would keep the registry from recording it. `recordable` applies the same
+    rules as recording (Transfers.record) at the moment asked."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra={"examples": [
+        {"transfer": Transfer.model_config["json_schema_extra"]["examples"][0], "consents": [
+            {"kind": "seller_consent", "by": "pty_3a9f", "given_at": "2026-01-12T09:00:00Z"},
+            {"kind": "buyer_acceptance", "by": "pty_9f21", "given_at": None}],
+         "attachments": [], "recordable": False}]})
+
+    transfer: Transfer
+    consents: tuple[Consent, ...]
+    attachments: tuple[Identifier, ...]
+    recordable: bool
+
+    @classmethod
+    def of(cls, transfer: Transfer, encumbrances: Encumbrances, now: datetime) -> TransferProgress:
+        terms = transfer.terms
+        consents = [Consent(kind=ConsentKind.SELLER_CONSENT, by=seller, given_at=transfer.opened_at)
+                    for seller in terms.sellers]
+        consents += [Consent(kind=ConsentKind.BUYER_ACCEPTANCE, by=buyer, given_at=transfer.accepted_at)
+                     for buyer in terms.buyer_ids]
+        still_open = transfer.status in {TransferStatus.AWAITING_ACCEPTANCE, TransferStatus.ACCEPTED}
+        # A waiver is needed only while the right is in force; once closed, only a given one counts.
+        if transfer.preemption_waived_at is not None or (still_open and encumbrances.preemption_in_force(now)):
+            consents.append(Consent(kind=ConsentKind.PREEMPTION_WAIVER, by=MUNICIPALITY_MSP,
+                                    given_at=transfer.preemption_waived_at))
+        attachments = tuple(a.id for a in encumbrances.attachments) if still_open else ()
+        recordable = (transfer.status is TransferStatus.ACCEPTED and not attachments
+                      and all(c.given_at is not None for c in consents))
+        return cls(transfer=transfer, consents=tuple(consents), attachments=attachments, recordable=recordable)

@@ -1,5 +1,6 @@
 """Reading the register: parcels with their current rights, ownership history, parcels by owner,
-ownership at a moment, transfers and parties. Lists are paginated."""
+ownership at a moment, transfers with the consents they have and lack, and parties. Lists are
+paginated."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from ..domain.ownership import OwnershipEntry, OwnershipHistoryPage
 from ..domain.page import Page, PageRequest
 from ..domain.parcel_file import ParcelFile, ParcelFilePage
 from ..domain.party import Party
-from ..domain.transfer import Transfer
+from ..domain.transfer import Transfer, TransferProgress
 from .lookups import require_party, require_transfer
 from .parcel_files import load_file
 from .service import Service
@@ -53,6 +54,12 @@ class Queries(Service):
 
     def transfer(self, transfer_id: str) -> Transfer:
         return require_transfer(self.records, transfer_id)
+
+    def transfer_progress(self, transfer_id: str) -> TransferProgress:
+        """Which consents the transfer has and lacks, as at this transaction's moment."""
+        transfer = require_transfer(self.records, transfer_id)
+        encumbrances = load_file(self.records, transfer.terms.parcel_id).encumbrances
+        return TransferProgress.of(transfer, encumbrances, self.tx.now)
 
     def party(self, party_id: str) -> Party:
         return require_party(self.records, party_id)

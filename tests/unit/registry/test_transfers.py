@@ -187,3 +187,40 @@ def test_there_is_nothing_to_waive_without_a_preemption_right(desk, sale):
     transfer = desk.open_transfer(PARCEL, [ann], [cas.share("1/2")])
     with refused(ErrorCode.INVALID_STATE):
         desk.transfers(OFFICER).waive_preemption(transfer.id)
+
+
+def _progress(desk, transfer_id):
+    progress = desk.queries().transfer_progress(transfer_id)
+    return [(c.kind.value, c.by, c.given_at is not None) for c in progress.consents], progress
+
+
+def test_the_progress_names_every_consent_given_and_missing_until_recordable(desk, sale):
+    ann, bob, cas = sale
+    desk.preemption().register(PARCEL, PreemptionTerms(decision="Raadsbesluit 2024-17"))
+    transfer = desk.open_transfer(PARCEL, [ann], [cas.share("1/4"), bob.share("1/4")])
+    consents, progress = _progress(desk, transfer.id)
+    assert consents == [("seller_consent", ann.id, True), ("buyer_acceptance", cas.id, False),
+                        ("buyer_acceptance", bob.id, False), ("preemption_waiver", "MunicipalityMSP", False)]
+    assert progress.consents[0].given_at == transfer.opened_at and not progress.recordable
+
+    desk.accept(transfer, [cas, bob])
+    consents, progress = _progress(desk, transfer.id)
+    assert [given for *_, given in consents] == [True, True, True, False] and not progress.recordable
+    desk.transfers(OFFICER).waive_preemption(transfer.id)
+    assert _progress(desk, transfer.id)[1].recordable
+    desk.transfers().record(transfer.id)
+    consents, progress = _progress(desk, transfer.id)
+    assert all(given for *_, given in consents) and not progress.recordable  # done: nothing left to record
+
+
+def test_an_attachment_in_the_way_is_named_and_a_missing_transfer_refused(desk, sale):
+    ann, _, cas = sale
+    transfer = desk.open_transfer(PARCEL, [ann], [cas.share("1/2")])
+    desk.accept(transfer, [cas])
+    assert _progress(desk, transfer.id)[1].recordable  # no pre-emption right: no waiver needed
+    attachment = desk.attachments(OFFICER).register(PARCEL, AttachmentTerms(creditor="Gemeente", reference="OZB-1"))
+    consents, progress = _progress(desk, transfer.id)
+    assert [kind for kind, *_ in consents] == ["seller_consent", "buyer_acceptance"]
+    assert progress.attachments == (attachment.id,) and not progress.recordable
+    with refused(ErrorCode.NOT_FOUND):
+        desk.queries().transfer_progress("tr_missing")
