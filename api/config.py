@@ -90,8 +90,9 @@ class ApiConfig(_Section):
     limits: Limits = Limits()
     """What one client may cost the gateway (sizes, timeouts, connections, threads)."""
     apps: tuple[Name, ...] = ()
-    """The web apps it serves (`till`, `wallet`; api/apps/): none unless named, since each is meant
-    for one organisation's users (the till for the Merchants, the wallet for the Municipality)."""
+    """The web apps it serves (`till`, `wallet`, `office`, `registry`; api/apps/): none unless named,
+    since each is meant for one organisation's users (the till for the Merchants, the wallet for the
+    Municipality, the parcel viewer for the Registry)."""
     citizen_key_file: Path | None = None
     """The back office's key for the keyed HMAC of citizen numbers (api/apps/office/beneficiaries.py);
     default <data_dir>/citizen-number.key, made on first use. Gateways of one municipality share it."""

@@ -7,11 +7,11 @@ from __future__ import annotations
 from flask import Flask
 
 from ..config import ApiConfig, ConfigError
-from . import office, till, wallet
+from . import office, registry, till, wallet
 from .web import site
 from .web.site import WebApp
 
-APPS: dict[str, WebApp] = {app.name: app for app in (office.APP, till.APP, wallet.APP)}
+APPS: dict[str, WebApp] = {app.name: app for app in (office.APP, registry.APP, till.APP, wallet.APP)}
 
 
 def install(flask_app: Flask, config: ApiConfig) -> None:

@@ -39,6 +39,9 @@ class WebApp:
     """The chaincode (a key of the gateway's `chaincodes:`) its pages work with."""
     routes: Callable[[Blueprint], None] | None = None
     """Adds the app's own routes to its blueprint (the wallet's service worker)."""
+    blueprint_name: str | None = None
+    """Its blueprint's name in url_for ('<name>.static'), when not its name: the registry's is
+    taken by the REST area of the same name."""
 
 
 class SignIn(BaseModel):
@@ -54,7 +57,7 @@ def shared() -> Blueprint:
 
 
 def blueprint(app: WebApp) -> Blueprint:
-    pages = Blueprint(app.name, f"{__name__}.{app.name}", url_prefix=f"/{app.name}",
+    pages = Blueprint(app.blueprint_name or app.name, f"{__name__}.{app.name}", url_prefix=f"/{app.name}",
                       static_folder=str(app.folder / "static"), template_folder=str(app.folder / "templates"))
     pages.after_request(security.apply)
     if app.routes is not None:

@@ -34,3 +34,20 @@ def designation() -> dict:
 
 def parcel_id(designation: dict) -> str:
     return f"{designation['municipality']}-{designation['section']}-{designation['number']}"
+
+
+def open_transfer(registrar, terms: dict, sellers: list[Party]) -> str:
+    """Opens a transfer with every seller's signed consent; its id."""
+    opened = registrar.post("/v1/registry/transfers", {
+        "terms": terms, "consents": [seller.sign(StatementType.TRANSFER_CONSENT, terms) for seller in sellers]})
+    assert opened.status_code == 201, opened.text
+    return opened.json()["id"]
+
+
+def accept_transfer(registrar, transfer_id: str, parcel: str, buyers: list[Party]) -> dict:
+    """Every buyer's signed acceptance; the accepted transfer."""
+    acceptance = {"transfer_id": transfer_id, "parcel_id": parcel}
+    accepted = registrar.post(f"/v1/registry/transfers/{transfer_id}/accept", {
+        "acceptances": [buyer.sign(StatementType.TRANSFER_ACCEPTANCE, acceptance) for buyer in buyers]})
+    assert accepted.status_code == 200, accepted.text
+    return accepted.json()

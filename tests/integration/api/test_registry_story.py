@@ -5,7 +5,7 @@ from __future__ import annotations
 from grootboek.chaincode.registry.domain.statements import StatementType
 
 from .commits import committed_on
-from .parties import Party, designation, parcel_id
+from .parties import Party, accept_transfer, designation, open_transfer, parcel_id
 
 
 def test_register_transfer_encumber_split_and_read_the_history(gateways):
@@ -27,14 +27,8 @@ def test_register_transfer_encumber_split_and_read_the_history(gateways):
 
     terms = {"parcel_id": parcel, "sellers": [ann.id], "buyers": [{"party": bob.id, "share": "1/1"}],
              "price_cents": 42_500_000}
-    opened = registrar.post("/v1/registry/transfers", {
-        "terms": terms, "consents": [ann.sign(StatementType.TRANSFER_CONSENT, terms)]})
-    assert opened.status_code == 201, opened.text
-    transfer = opened.json()["id"]
-    acceptance = {"transfer_id": transfer, "parcel_id": parcel}
-    accepted = registrar.post(f"/v1/registry/transfers/{transfer}/accept", {
-        "acceptances": [bob.sign(StatementType.TRANSFER_ACCEPTANCE, acceptance)]})
-    assert accepted.json()["status"] == "accepted"
+    transfer = open_transfer(registrar, terms, [ann])
+    assert accept_transfer(registrar, transfer, parcel, [bob])["status"] == "accepted"
 
     refused = registrar.post(f"/v1/registry/transfers/{transfer}/record")
     assert (refused.status_code, refused.json()["code"]) == (409, "PREEMPTION_NOT_WAIVED")

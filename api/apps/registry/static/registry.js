@@ -1,0 +1,118 @@
+// The registry's parcel viewer: sign in, then three screens chosen by the address's fragment so
+// that links, the browser's back button and a copied address all work: #/ searches parcels,
+// #/parcels/<id> shows a parcel's file, #/transfers/<id> a transfer's consents.
+import { $, explain, get, parcelLink, row, t } from "./dom.js";
+import { showParcel } from "./parcel.js";
+import { showTransfer } from "./transfer.js";
+
+const G = window.Grootboek;
+const APP = "registry";
+const PAGE_SIZE = 20;
+const SCREENS = ["search", "parcel", "transfer"];
+
+let listing = null; // the search whose next page "More" fetches: { path, caption, bookmark, count }
+
+function showSignIn() {
+  $("viewer").hidden = true;
+  $("sign-in").hidden = false;
+  $("token").focus();
+}
+
+function signedIn(session) {
+  $("signed-in-as").textContent = t("signed_in_as", { user: session.user });
+  $("sign-in").hidden = true;
+  $("viewer").hidden = false;
+  route();
+}
+
+function screen(name) {
+  for (const other of SCREENS) $(other).hidden = other !== name;
+  $(name + "-heading").focus();
+}
+
+async function route() {
+  if ($("viewer").hidden) return;
+  const [, kind, id] = /^#\/(parcels|transfers)\/(.+)$/.exec(location.hash) || [];
+  if (kind === "parcels") {
+    screen("parcel");
+    await showParcel(decodeURIComponent(id));
+  } else if (kind === "transfers") {
+    screen("transfer");
+    await showTransfer(decodeURIComponent(id));
+  } else {
+    screen("search");
+  }
+}
+
+// -- search
+
+function say(text, error) {
+  $("search-status").textContent = error ? "" : text;
+  $("search-error").textContent = error ? text : "";
+}
+
+async function list(path, caption) {
+  listing = { path, caption, bookmark: "", count: 0 };
+  $("results-lines").replaceChildren();
+  $("results-caption").textContent = caption;
+  await more();
+}
+
+async function more() {
+  const separator = listing.path.includes("?") ? "&" : "?";
+  const answer = await get(`${listing.path}${separator}page_size=${PAGE_SIZE}&bookmark=${encodeURIComponent(listing.bookmark)}`);
+  if (!answer.ok) {
+    $("results").hidden = true;
+    $("results-more").hidden = true;
+    say(explain(answer.body), true);
+    return;
+  }
+  for (const file of answer.body.items) {
+    const parcel = file.parcel;
+    row($("results-lines"), parcelLink(parcel.id), parcel.address || t("registry.parcel.unknown"),
+        t("registry.parcel.area_value", { area: parcel.area_m2 }), t("registry.parcel.status." + parcel.status),
+        file.ownership.owners.map((o) => `${o.party} (${o.share})`).join(", "));
+  }
+  listing.count += answer.body.items.length;
+  listing.bookmark = answer.body.bookmark;
+  $("results").hidden = listing.count === 0;
+  // Fabric may answer a full last page with a bookmark: "More" then finds nothing and hides.
+  $("results-more").hidden = !listing.bookmark || answer.body.items.length < PAGE_SIZE;
+  say(listing.count ? t("registry.search.found", { count: listing.count }) : t("registry.search.none"), false);
+}
+
+function onSubmit(formId, fieldId, act) {
+  $(formId).addEventListener("submit", (event) => {
+    event.preventDefault();
+    const field = $(fieldId);
+    const value = field.value.trim();
+    if (!value) {
+      field.setAttribute("aria-invalid", "true");
+      say(t("registry.search.missing"), true);
+      field.focus();
+      return;
+    }
+    field.removeAttribute("aria-invalid");
+    say("", false);
+    act(value);
+  });
+}
+
+onSubmit("find-parcel", "parcel-id", (id) => { location.hash = "#/parcels/" + encodeURIComponent(id.toUpperCase()); });
+onSubmit("find-transfer", "transfer-id", (id) => { location.hash = "#/transfers/" + encodeURIComponent(id); });
+onSubmit("find-owner", "owner-id", (party) => list(`/v1/registry/parties/${encodeURIComponent(party)}/parcels`,
+                                                   t("registry.search.caption_owner", { party })));
+$("list-all").addEventListener("click", () => list("/v1/registry/parcels", t("registry.search.caption_all")));
+$("results-more").addEventListener("click", more);
+
+// -- session
+
+window.addEventListener("hashchange", route);
+G.signInForm(APP, signedIn);
+$("sign-out").addEventListener("click", async () => {
+  await G.session.signOut(APP);
+  showSignIn();
+});
+G.session.current(APP).then((answer) => {
+  if (answer.ok && answer.body.user) signedIn(answer.body); else showSignIn();
+});
