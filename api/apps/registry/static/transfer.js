@@ -31,7 +31,8 @@ export async function showTransfer(id) {
     state.className = consent.given_at ? "given" : "missing";
     state.textContent = consent.given_at ? t("registry.consents.given", { date: when(consent.given_at) })
                                          : t("registry.consents.missing");
-    row(lines, consent.by, t("registry.consents.kind." + consent.kind), state).dataset.state = state.className;
+    const who = consent.kind === "preemption_waiver" ? t("registry.consents.municipality", { msp: consent.by }) : consent.by;
+    row(lines, who, t("registry.consents.kind." + consent.kind), state).dataset.state = state.className;
   }
   const missing = consents.filter((c) => !c.given_at).length;
   const open = transfer.status === "awaiting_acceptance" || transfer.status === "accepted";

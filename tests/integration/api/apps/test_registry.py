@@ -1,13 +1,14 @@
 """The registry's parcel viewer in headless Chromium against the shared network's Registry gateway,
 as a registry clerk and a notary use it. Over the REST API a parcel is registered with owners in
 thirds, Ann's two thirds are transferred to Cas, a bank's mortgage is registered and the parcel is
-split in two; on one part the municipality registers its pre-emption right and Bob opens a sale of
-his third to Ann that she has not accepted yet. In the browser the clerk finds the parts by their
-owner, opens the split parcel (its last owners, its history, its lineage), follows the diagram to a
-part (owners, mortgage, pre-emption right, history), asks who owned it on a date, and opens the
-transfer in progress: the seller's consent is given, the buyer's acceptance and the municipality's
-waiver are missing. What the screens say is checked against the ledger through the REST API; every
-screen passes axe and is saved as a screenshot."""
+split in two; one part gets a leasehold and the municipality's attachment, on the other the
+municipality registers its pre-emption right and Bob opens a sale of his third to Ann that she has
+not accepted yet. In the browser the clerk finds the parts by their owner, opens the split parcel
+(its last owners, its history, its lineage), follows the diagram to a part (owners, mortgage,
+pre-emption right, history), asks who owned it on a date, and opens the transfer in progress: the
+seller's consent is given, the buyer's acceptance and the municipality's waiver are missing; the
+other part shows its leasehold and attachment. What the screens say is checked against the ledger
+through the REST API; every screen passes axe and is saved as a screenshot."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -52,6 +53,17 @@ def world(gateways, launch_browser):
     preemption = officer.put(f"/v1/registry/parcels/{first}/preemption", {"decision": "Raadsbesluit 2026-41"})
     assert preemption.status_code == 201, preemption.text
     committed_on(registrar, "kadaster", preemption)  # the registry's peer endorses the next step
+    leasehold = {"kind": "leasehold", "holder": ann.id, "starts": "2027-01-01", "ends": None}
+    statement = {"parcel_id": second, **leasehold}
+    granted = registrar.post(f"/v1/registry/parcels/{second}/limited-rights", {
+        "terms": leasehold, "signatures": [party.sign(StatementType.LIMITED_RIGHT_GRANT, statement)
+                                           for party in (cas, bob, ann)]})
+    assert granted.status_code == 201, granted.text
+    attached = officer.post(f"/v1/registry/parcels/{second}/attachments",
+                            {"creditor": "Gemeente Groningen", "reference": "OZB-2026-12"})
+    assert attached.status_code == 201, attached.text
+    committed_on(registrar, "kadaster", attached)
+
     pending = {"parcel_id": first, "sellers": [bob.id], "buyers": [{"party": ann.id, "share": "1/3"}],
                "price_cents": None}
     pending_id = open_transfer(registrar, pending, [bob])
@@ -159,7 +171,7 @@ def test_a_notary_sees_which_consents_a_transfer_has_and_lacks(world):
     lines = table(browser, "#consents-lines")
     assert [(line[0], line[1]) for line in lines] == [
         (bob.id, "Toestemming van de verkoper"), (ann.id, "Aanvaarding door de koper"),
-        ("MunicipalityMSP", "Afstand van het voorkeursrecht door de gemeente")]
+        ("De gemeente (MunicipalityMSP)", "Afstand van het voorkeursrecht door de gemeente")]
     assert lines[0][2].startswith("Gegeven op") and [line[2] for line in lines[1:]] == ["Ontbreekt", "Ontbreekt"]
     browser.check_page("registry-transfer")
 
@@ -167,3 +179,14 @@ def test_a_notary_sees_which_consents_a_transfer_has_and_lacks(world):
     browser.text_of("#transfer-verdict", "Missing: 2 of 3 consents.")
     assert [line[2] for line in table(browser, "#consents-lines")][1:] == ["Missing", "Missing"]
     browser.check_page("registry-transfer-en")
+
+
+def test_the_other_part_shows_its_leasehold_and_attachment(world):
+    browser, (_, second), ann = world["browser"], world["parts"], world["ann"]
+    browser.open(f"/registry/?lang=nl#/parcels/{second}")
+    browser.text_of("#parcel-heading", second)
+    assert browser.visible("#limited-rights-lines").text.replace("\u00a0", " ") == (
+        f"Erfpacht {ann.id} vanaf 1 januari 2027, voor onbepaalde tijd")
+    assert table(browser, "#attachments-lines")[0][:2] == ["Gemeente Groningen", "OZB-2026-12"]
+    assert len(table(browser, "#mortgages-lines")) == 1 and browser.element("#rights-none").is_displayed() is False
+    browser.check_page("registry-parcel-rights")
