@@ -189,4 +189,5 @@ def test_the_other_part_shows_its_leasehold_and_attachment(world):
         f"Erfpacht {ann.id} vanaf 1 januari 2027, voor onbepaalde tijd")
     assert table(browser, "#attachments-lines")[0][:2] == ["Gemeente Groningen", "OZB-2026-12"]
     assert len(table(browser, "#mortgages-lines")) == 1 and browser.element("#rights-none").is_displayed() is False
+    browser.driver.execute_script("document.getElementById('mortgages').scrollIntoView()")
     browser.check_page("registry-parcel-rights")
