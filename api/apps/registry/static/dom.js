@@ -62,6 +62,10 @@ export function joined(nodes) {
   return fragment;
 }
 
+export function area(squareMetres) {
+  return t("registry.parcel.area_value", { area: squareMetres.toLocaleString(locale) });
+}
+
 export function owners(ownership) {
   return ownership.owners.map((owner) => `${owner.party} (${owner.share})`).join(", ");
 }

@@ -1,7 +1,7 @@
 // A parcel's page: its facts, owners with their exact shares (fractions as the ledger holds
 // them), owners on a chosen date, rights and restrictions, the lineage diagram the gateway draws,
 // and the ownership history as a timeline.
-import { $, day, explain, fact, get, joined, money, owners, parcelLink, row, t, transferLink, when } from "./dom.js";
+import { $, area, day, explain, fact, get, joined, money, owners, parcelLink, row, t, transferLink, when } from "./dom.js";
 
 let shown = null; // the parcel file on screen
 
@@ -36,7 +36,7 @@ function showFacts(file) {
   facts.replaceChildren();
   fact(facts, t("registry.parcel.status"), t("registry.parcel.status." + parcel.status));
   fact(facts, t("registry.parcel.address"), parcel.address || t("registry.parcel.unknown"));
-  fact(facts, t("registry.parcel.area"), t("registry.parcel.area_value", { area: parcel.area_m2.toLocaleString(document.documentElement.lang) }));
+  fact(facts, t("registry.parcel.area"), area(parcel.area_m2));
   fact(facts, t("registry.parcel.registered"), when(parcel.registered_at));
   if (parcel.parents.length) fact(facts, t("registry.parcel.parents"), joined(parcel.parents.map(parcelLink)));
   if (parcel.retired_at) fact(facts, t("registry.parcel.retired"), when(parcel.retired_at));

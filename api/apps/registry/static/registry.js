@@ -1,7 +1,7 @@
 // The registry's parcel viewer: sign in, then three screens chosen by the address's fragment so
 // that links, the browser's back button and a copied address all work: #/ searches parcels,
 // #/parcels/<id> shows a parcel's file, #/transfers/<id> a transfer's consents.
-import { $, explain, get, parcelLink, row, t } from "./dom.js";
+import { $, area, explain, get, owners, parcelLink, row, t } from "./dom.js";
 import { showParcel } from "./parcel.js";
 import { showTransfer } from "./transfer.js";
 
@@ -70,8 +70,7 @@ async function more() {
   for (const file of answer.body.items) {
     const parcel = file.parcel;
     row($("results-lines"), parcelLink(parcel.id), parcel.address || t("registry.parcel.unknown"),
-        t("registry.parcel.area_value", { area: parcel.area_m2 }), t("registry.parcel.status." + parcel.status),
-        file.ownership.owners.map((o) => `${o.party} (${o.share})`).join(", "));
+        area(parcel.area_m2), t("registry.parcel.status." + parcel.status), owners(file.ownership));
   }
   listing.count += answer.body.items.length;
   listing.bookmark = answer.body.bookmark;
