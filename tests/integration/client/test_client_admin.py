@@ -143,7 +143,8 @@ def test_approve_and_commit_a_chaincode_definition(fabric, municipality_peer, me
     peers = {"Municipality": municipality_peer, "Merchants": merchants_peer}
     for org, channel in peers.items():
         signing = admin_of(org)
-        with CommitWaiter(PeerDeliver(channel), signing, CHANNEL) as waiter:
+        # Waits on the peer asked for readiness below: each peer commits a block in its own time.
+        with CommitWaiter(PeerDeliver(municipality_peer), signing, CHANNEL) as waiter:
             tx_id = admin.transact([Endorser(channel)], orderer, signing,
                                    lifecycle.approve_chaincode_definition_for_my_org(definition, None),
                                    CHANNEL)
