@@ -89,6 +89,10 @@ class Budgets(Contract):
         return merchants.get(ctx.records, merchant_id)
 
     @transaction(evaluate=True)
+    def list_merchants(self, ctx: BudgetsContext, page_size: int, bookmark: str = "") -> Page[Merchant]:
+        return merchants.every(ctx.records, page_size, bookmark)
+
+    @transaction(evaluate=True)
     def merchant_statement(self, ctx: BudgetsContext, merchant_id: str, page_size: int, bookmark: str = "",
                            day: str = "", newest_first: bool = False) -> Page[MerchantEntry]:
         return merchants.statement(ctx.records, ctx.tx, merchant_id, page_size, bookmark, day, newest_first)

@@ -50,3 +50,8 @@ def _day(text: str) -> date:
 
 def get(records: Records, merchant_id: str) -> Merchant:
     return records.merchant(merchant_id)
+
+
+def every(records: Records, page_size: int, bookmark: str = "") -> Page[Merchant]:
+    """All registered shops, a page at a time: what any member may read of one, of them all."""
+    return records.merchants(page_size, bookmark)

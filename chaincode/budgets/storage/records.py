@@ -138,6 +138,10 @@ class Records:
                 "this certificate identity is bound to another merchant")
         self._ledger.put(identity, merchant.id.encode())
 
+    def merchants(self, page_size: int, bookmark: str) -> Page[Merchant]:
+        """Every registered merchant, by id."""
+        return self._decoded_page(("merchant",), Merchant, page_size, bookmark)
+
     def save_merchant(self, merchant: Merchant) -> None:
         self._save(("merchant", merchant.id), merchant)
 

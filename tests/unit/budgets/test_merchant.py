@@ -6,6 +6,7 @@ from grootboek.chaincode.budgets.domain.fields import parse
 from grootboek.chaincode.budgets.domain.merchant import Merchant, MerchantRegistration, MerchantStatus
 from grootboek.chaincode.contractapi import Caller
 
+from . import kindpakket
 from .refusals import refused
 from .scenario import (BIKE_SHOP, FAKE_OFFICER, LIQUOR_STORE, OFFICER, REGISTRAR, bike_shop, liquor_store,
                        open_scheme, registration, tx)
@@ -33,7 +34,8 @@ def test_acting_needs_the_merchants_org_too():
 
 
 @pytest.mark.parametrize("field, value", [("kvk", "1234567"), ("kvk", "1234567a"), ("identity", "CN=shop"),
-                                          ("categories", []), ("name", "")])
+                                          ("categories", []), ("name", ""), ("iban", "NL91ABNA0417164301"),
+                                          ("iban", "nl91abna0417164300"), ("iban", "NL91 ABNA 0417 1643 00")])
 def test_registration_is_validated(field, value):
     with pytest.raises(BudgetError) as err:
         parse(MerchantRegistration, registration().model_dump() | {field: value})
@@ -84,3 +86,18 @@ def test_a_liquor_store_is_not_admitted_to_the_kindpakket():
 def test_the_merchant_id_is_validated():
     with refused(ErrorCode.INVALID_ARGUMENT):
         Merchant.register("", registration(), tx(REGISTRAR))
+
+
+def test_a_registration_may_name_the_shops_iban_checked_by_its_check_digits():
+    assert parse(MerchantRegistration, registration().model_dump() | {"iban": "NL91ABNA0417164300"}).iban == (
+        "NL91ABNA0417164300")
+    assert registration().iban is None  # registered before shops had one: still valid
+
+
+def test_every_registered_shop_is_listed_a_page_at_a_time():
+    world = kindpakket.Kindpakket().setup()
+    first = world.ok(kindpakket.OFFICER, "list_merchants", 2)
+    rest = world.ok(kindpakket.BIKE_SHOP, "list_merchants", 2, first["bookmark"])
+    assert [m["id"] for m in first["items"]] == ["fietsenwinkel", "slijterij"] and first["bookmark"]
+    assert [m["id"] for m in rest["items"]] == ["sportwinkel"] and rest["bookmark"] == ""
+    world.refused(ErrorCode.INVALID_ARGUMENT, kindpakket.OFFICER, "list_merchants", 0)
