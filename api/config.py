@@ -14,8 +14,9 @@
     limits: {max_body_bytes: 1048576, idle_seconds: 15, threads: 32}   # optional; see front.Limits
     apps: [till]                   # optional: the web apps this gateway serves (api/apps/)
     citizen_key_file: <path>       # optional: the back office's key for citizen numbers (hex, 32+ bytes)
-    office: {retention_days: 365, report_min_budgets: 5}   # optional: personal data purged this long after its
+    office: {retention_days: 365, report_min_budgets: 5,  # optional: personal data purged this long after its
                                    # scheme ends; report figures of fewer budgets suppressed
+             debtor: {name: Gemeente Groningen, iban: <IBAN>, bic: <BIC>}}  # who pays shops (pain.001)
 
 `GROOTBOEK_API_<KEY>` overrides a top-level key (`GROOTBOEK_API_LISTEN=0.0.0.0:8443`); a double underscore
 reaches into a section (`GROOTBOEK_API_TLS__CERT=/etc/api.crt`). Values are YAML, so
@@ -29,7 +30,8 @@ from pathlib import Path
 from typing import Annotated, Any, Mapping
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from schwifty import BIC, IBAN
 
 from .front.limits import Limits
 
@@ -66,6 +68,21 @@ class CertificateAuthority(_Section):
     registrar_secret_file: Path | None = None
 
 
+def _iban(value: str) -> str:
+    return IBAN(value).compact  # a SchwiftyException is a ValueError: reported with the field
+
+
+def _bic(value: str) -> str:
+    return str(BIC(value))
+
+
+class Debtor(_Section):
+    """The municipality's own account, from which the back office's transfer files pay the shops."""
+    name: Annotated[str, Field(min_length=1, max_length=70)]
+    iban: Annotated[str, AfterValidator(_iban)]
+    bic: Annotated[str, AfterValidator(_bic)]
+
+
 class Office(_Section):
     """The back office's rules (api/apps/office/)."""
     retention_days: Annotated[int, Field(ge=0, le=36_500)] = 365
@@ -73,6 +90,8 @@ class Office(_Section):
     report_min_budgets: Annotated[int, Field(ge=1, le=10_000)] = 5
     """The reports suppress a figure counting fewer budgets than this (api/readmodel/reports.py): a small
     scheme's totals per shop and month can point at one child."""
+    debtor: Debtor | None = None
+    """Without it the back office settles shops but makes no transfer file."""
 
 
 class ApiConfig(_Section):

@@ -5,8 +5,9 @@ the officer role may sign in to look, and is offered no changes.
 
 The page calls the REST API with its session. Its own routes check a CSV file (a dry run) and turn
 citizen numbers into pseudonyms with the municipality's key, which never leaves the gateway
-(beneficiaries.py); show the audit trail and export a resident's data (personal.py); and render the
-reports from the read model (reports.py)."""
+(beneficiaries.py); show the audit trail and export a resident's data (personal.py); render the
+reports from the read model (reports.py); and make the SEPA transfer file that pays shops their
+settlements (settlements.py)."""
 from __future__ import annotations
 
 from functools import cache
@@ -23,7 +24,7 @@ from ...routing import validation
 from ...routing.route import JSON
 from ...services import current_services
 from ..web.site import WebApp
-from . import personal, reports
+from . import personal, reports, settlements
 from .beneficiaries import CitizenKey, check
 
 FOLDER = Path(__file__).parent
@@ -49,6 +50,7 @@ def citizen_key() -> CitizenKey:
 
 def _routes(pages: Blueprint) -> None:
     personal.routes(pages)
+    settlements.routes(pages)
 
     @pages.post("/imports/check")
     def check_import() -> Response:

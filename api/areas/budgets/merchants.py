@@ -9,7 +9,7 @@ from ...auth.roles import Role
 from ...auth.user import User
 from ...fabric.calls import Chaincode, ChaincodeCall
 from ...routing import Routes
-from ..common import ANYONE, READ_ERRORS, WRITE_ERRORS
+from ..common import ANYONE, READ_ERRORS, WRITE_ERRORS, PageQuery
 from .access import require_merchant_or_officer
 from .models import MerchantCreation, StatementQuery
 
@@ -24,6 +24,11 @@ def add(routes: Routes, budgets: Chaincode) -> None:
     def register_merchant(user: User, body: MerchantCreation) -> ChaincodeCall:
         """`registration.identity` is the shop's Fabric id (what GET /v1/me shows the shop's user)."""
         return budgets.write("Budgets:register_merchant", body.id, body.registration)
+
+    @routes.get("/merchants", query=PageQuery, response=Page[Merchant], roles=ANYONE, responses=READ_ERRORS,
+                summary="Every registered shop, by id")
+    def list_merchants(user: User, query: PageQuery) -> ChaincodeCall:
+        return budgets.read("Budgets:list_merchants", query.page_size, query.bookmark)
 
     @routes.get(MERCHANT, response=Merchant, roles=ANYONE, responses=READ_ERRORS, summary="A merchant")
     def get_merchant(user: User, merchant_id: str) -> ChaincodeCall:

@@ -41,7 +41,7 @@ class MerchantCreation(_Request):
     model_config = examples({"id": "voorbeeldwinkel", "registration": {
         "kvk": "12345678", "name": "Voorbeeldwinkel De Ketting", "categories": ["bicycles"],
         "identity": "x509::CN=voorbeeldwinkel,OU=client+OU=merchants::CN=ca.winkeliers.grootboek.nl,"
-                    "O=winkeliers.grootboek.nl,C=NL"}})
+                    "O=winkeliers.grootboek.nl,C=NL", "iban": "NL91ABNA0417164300"}})
 
     id: Identifier
     registration: MerchantRegistration
