@@ -13,6 +13,7 @@ from grootboek.chaincode.signing import public_key_pem
 from .commits import committed_on
 
 CATEGORIES = {"fietsenwinkel": ["bicycles"], "sportwinkel": ["sports"]}
+IBANS = {"fietsenwinkel": "NL91ABNA0417164300", "sportwinkel": "NL20INGB0001234567"}
 
 
 def register_shops(gateways) -> None:
@@ -20,7 +21,8 @@ def register_shops(gateways) -> None:
     for shop, categories in CATEGORIES.items():
         fabric_id = gateways["Merchants"].client(shop).get("/v1/me").json()["fabric_id"]
         response = registrar.post("/v1/budgets/merchants", {"id": shop, "registration": {
-            "kvk": "12345678", "name": shop, "categories": categories, "identity": fabric_id}})
+            "kvk": "12345678", "name": shop, "categories": categories, "identity": fabric_id,
+            "iban": IBANS[shop]}})
         assert response.status_code == 201, response.text
         committed_on(gateways["Municipality"].client("officer"), "kindpakket", response)
 

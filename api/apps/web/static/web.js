@@ -31,7 +31,7 @@
     const text = await response.text();
     let parsed = null;
     try { parsed = text ? JSON.parse(text) : null; } catch (ignored) { parsed = { message: text }; }
-    return { ok: response.ok, status: response.status, body: parsed };
+    return { ok: response.ok, status: response.status, body: parsed, text };
   }
 
   const session = {
