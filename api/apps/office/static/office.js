@@ -570,6 +570,9 @@
 
   $("letters-print").addEventListener("click", () => window.print());
 
+  // What the office's other scripts (personal.js, settlements.js) share with this one.
+  window.Office = { explain, cell };
+
   // -- start
 
   G.session.current(APP).then((answer) => {

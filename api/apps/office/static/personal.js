@@ -5,17 +5,12 @@
 "use strict";
 (function () {
   const G = window.Grootboek;
+  const { explain, cell } = window.Office;
   const $ = (id) => document.getElementById(id);
   const when = new Intl.DateTimeFormat(document.documentElement.lang, { dateStyle: "short", timeStyle: "medium" });
   const PAGE = 50;
   let budgetId = null;
   let oldest = null;  // the id of the last audit entry on screen, for the next page
-
-  function explain(body) {
-    const details = (body && body.errors) || [];
-    return [G.explain(body), ...details.map((e) => G.t("office.validation", { field: e.field, message: e.message }))]
-      .join(" ");
-  }
 
   function say(text, error) {
     $("personal-status").textContent = error ? "" : text;
@@ -135,12 +130,6 @@
     const key = "office.action." + action;
     const label = G.t(key);
     return label === key ? action : label;
-  }
-
-  function cell(row, text) {
-    const td = document.createElement("td");
-    td.textContent = text;
-    row.append(td);
   }
 
   async function loadAudit(more) {

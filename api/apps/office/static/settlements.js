@@ -5,6 +5,7 @@
 "use strict";
 (function () {
   const G = window.Grootboek;
+  const { explain, cell } = window.Office;
   const $ = (id) => document.getElementById(id);
   const lang = document.documentElement.lang;
   const money = new Intl.NumberFormat(lang === "en" ? "en-IE" : "nl-NL", { style: "currency", currency: "EUR" });
@@ -12,18 +13,6 @@
   const NOT_SEPA = /[^A-Za-z0-9/?:().,'+ -]/g; // SEPA's character set for references
   let merchantsBookmark = "";
   let madeNow = [];  // the ids of the settlements made by the last run, for the transfer file
-
-  function explain(body) {
-    const details = (body && body.errors) || [];
-    return [G.explain(body), ...details.map((e) => G.t("office.validation", { field: e.field, message: e.message }))]
-      .join(" ");
-  }
-
-  function cell(row, text) {
-    const td = document.createElement("td");
-    td.textContent = text;
-    row.append(td);
-  }
 
   function say(text, error) {
     $("settle-status").textContent = error ? "" : text;
