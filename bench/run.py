@@ -5,7 +5,7 @@ import importlib
 import sys
 
 BENCHES = ["bringup", "shim", "chaincode", "payments", "client", "rest_gateway", "hostile_clients", "counter",
-           "footprint", "growth", "faults", "apps"]
+           "footprint", "growth", "faults", "apps", "office_import"]
 
 
 def main() -> int:
