@@ -31,7 +31,7 @@ from grootboek.network.config.config_update import NoChanges, compute_update
 from grootboek.network.config.consortium import OrdererNode
 from grootboek.network.config.layout import Layout
 from grootboek.network.nodes.network import Network
-from grootboek.network.nodes.readiness import wait_for
+from grootboek.network.nodes.readiness import port_open, wait_for
 
 Edit = Callable[[configtx_pb2.Config], None]
 CONFIG_BLOCK_TIMEOUT = 60.0
@@ -83,7 +83,9 @@ class ChannelAdmin:
 
     @property
     def orderer_admin(self) -> SigningIdentity:
-        return self.signing(self.consortium.orderer_organization.name)
+        """Who reads the channel from the orderers and submits to them: the orderer
+        organisation's admin, or a member's own (it holds no other admin's key)."""
+        return self.signing(self.network.member or self.consortium.orderer_organization.name)
 
     def _admin_orgs(self) -> list[str]:
         """Every organisation whose admin credentials this state directory holds."""
@@ -93,7 +95,14 @@ class ChannelAdmin:
     # -- reading ------------------------------------------------------------------------------
 
     def serving_orderer(self, channel: str, exclude: Collection[str] = ()) -> OrdererNode:
-        """An orderer that serves `channel` as an active Raft member (not one of `exclude`)."""
+        """An orderer that serves `channel` as an active Raft member (not one of `exclude`); a
+        member that does not run the orderers (nor holds their admin's TLS key for the
+        participation API) takes the first of the channel's that listens."""
+        if not self.network.runs(self.consortium.orderer_organization.name):
+            for node in self.consortium.channel_orderers(self.consortium.channel(channel)):
+                if node.name not in exclude and port_open(self.layout.address(node.port)):
+                    return node
+            raise ChannelAdminError(f"no orderer of channel {channel} can be reached from here")
         for node in self.consortium.orderer_organization.orderers:
             if node.name in exclude:
                 continue

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grootboek.network.admin.peer_admin import Definition, PeerAdmin
+from grootboek.network.admin.peer_admin import Definition, PeerAdmin, PeerAdminError
 from grootboek.network.config import packaging
 from grootboek.network.config.consortium import Channel, Chaincode, Consortium
 from grootboek.network.config.layout import Layout, Peer
@@ -47,9 +47,10 @@ def packages(consortium: Consortium) -> dict[tuple[str, str], packaging.Package]
     return {(ch.name, cc.name): packaging.build(cc) for ch in consortium.channels for cc in ch.chaincodes}
 
 
-def prepare(layout: Layout) -> None:
-    """Writes packages, the builder, chaincode servers' TLS pairs and each peer's builder
-    configuration."""
+def prepare(layout: Layout, names: list[str]) -> None:
+    """Writes packages, the builder, and for the organisations `names` (those whose nodes run
+    here) their chaincode servers' TLS pairs and each of their peers' builder configuration: a
+    server's address and TLS client key are filled in per host, never shipped in a package."""
     builder = layout.chaincode_dir / "builder" / "bin"
     builder.mkdir(parents=True, exist_ok=True)
     for script in BUILDER_SOURCE.iterdir():
@@ -65,11 +66,11 @@ def prepare(layout: Layout) -> None:
                 path.write_bytes(package.data)
             for org_name, server in cc.servers.items():
                 tls = server_tls_dir(layout, org_name, cc.name)
-                if not (tls / "server.key").exists():
+                if org_name in names and not (tls / "server.key").exists():
                     crypto = layout.crypto(org_name)
                     crypto.add_server_tls(tls.parent, layout.chaincode_server_host(cc.name, org_name),
                                           layout.tls_hosts(server.port))
-    for peer in layout.peers():
+    for peer in [p for p in layout.peers() if p.org.name in names]:
         tls = layout.crypto(peer.org.name).node_dir(peer.host) / "tls"
         values = {
             "client_cert": (tls / "server.crt").read_text(),
@@ -97,8 +98,9 @@ def tx_deadline(layout: Layout, org_name: str) -> str:
     return f"{layout.consortium.organization(org_name).chaincode_deadline_seconds:g}"
 
 
-def server_specs(layout: Layout, packages: dict[tuple[str, str], packaging.Package], stop_order: int) -> list[ProcessSpec]:
-    """One chaincode server per organisation and chaincode, serving the packaged id. Every server
+def server_specs(layout: Layout, packages: dict[tuple[str, str], packaging.Package], stop_order: int,
+                 names: list[str]) -> list[ProcessSpec]:
+    """One chaincode server per organisation of `names` and chaincode, serving the packaged id. Every server
     is configured the same way, through Fabric's CCaaS environment conventions; ours is the
     Python runtime unless the consortium gives another command."""
     specs = []
@@ -106,7 +108,7 @@ def server_specs(layout: Layout, packages: dict[tuple[str, str], packaging.Packa
     for channel in layout.consortium.channels:
         for cc in channel.chaincodes:
             for org_name, server in cc.servers.items():
-                if (cc.name, org_name) in started:
+                if org_name not in names or (cc.name, org_name) in started:
                     continue  # the same server serves this chaincode on the org's other channels
                 started.add((cc.name, org_name))
                 tls = server_tls_dir(layout, org_name, cc.name)
@@ -140,7 +142,7 @@ class ChaincodeStatus:
     committed_version: str | None
     committed_sequence: int | None
     approvals: dict[str, bool]
-    installed: dict[str, bool]   # peer id -> the configured package is installed
+    installed: dict[str, bool]   # peer id (of the organisations run here) -> the configured package is installed
 
 
 class Lifecycle:
@@ -162,15 +164,18 @@ class Lifecycle:
         self.close()
 
     def _admin(self, peer: Peer) -> PeerAdmin:
+        """The peer, addressed as its own organisation's admin if its keys are here, else as the
+        member's (another member's peer, endorsing a commit or answering a query)."""
         if peer.id not in self._peers:
-            self._peers[peer.id] = PeerAdmin(self.layout, peer)
+            own = self.network.runs(peer.org.name)
+            self._peers[peer.id] = PeerAdmin(self.layout, peer, None if own else self.network.member)
         return self._peers[peer.id]
 
     def _admins(self, channel: Channel) -> dict[str, list[PeerAdmin]]:
-        """Peers of the channel's organisations, grouped by organisation name."""
+        """Peers of the channel's organisations, grouped by organisation name, those run here first."""
         consortium = self.layout.consortium
-        return {org: [self._admin(p) for p in self.layout.peers(consortium.organization(org))]
-                for org in channel.organizations}
+        names = sorted(channel.organizations, key=lambda name: not self.network.runs(name))
+        return {org: [self._admin(p) for p in self.layout.peers(consortium.organization(org))] for org in names}
 
     def _orderer(self, channel: Channel) -> tuple[str, Path]:
         oorg = self.layout.consortium.orderer_organization
@@ -178,10 +183,14 @@ class Lifecycle:
         return self.layout.address(orderer.port), self.layout.crypto(oorg.name).root / "tlsca" / "cert.pem"
 
     def _deployments(self) -> list[tuple[Channel, Chaincode]]:
-        return [(ch, cc) for ch in self.layout.consortium.channels for cc in ch.chaincodes]
+        return [(ch, cc) for ch in self._channels() for cc in ch.chaincodes]
+
+    def _channels(self) -> list[Channel]:
+        """The channels whose peers here have joined."""
+        return [ch for ch in self.network.channels_joined() if any(self.network.runs(org) for org in ch.organizations)]
 
     def install_all(self) -> None:
-        """Installs on every peer each package its organisation's channels use (once per peer)."""
+        """Installs on every peer run here each package its organisation's channels use (once per peer)."""
         def install(admin: PeerAdmin, wanted: dict[str, Chaincode]) -> None:
             installed = admin.installed()
             for package_id, cc in wanted.items():
@@ -189,17 +198,18 @@ class Lifecycle:
                     admin.install(package_path(self.layout, cc).read_bytes())
 
         tasks = []
-        for peer in self.layout.peers():
+        joined = self.network.channels_joined()
+        for peer in self.network.peers:
             wanted = {self.network.packages[(ch.name, cc.name)].id: cc
-                      for ch in self.layout.consortium.channels_of(peer.org) for cc in ch.chaincodes}
+                      for ch in self.layout.consortium.channels_of(peer.org) if ch in joined for cc in ch.chaincodes}
             if wanted:
                 admin = self._admin(peer)
                 tasks.append(lambda a=admin, w=wanted: install(a, w))
         parallel(tasks)
 
     def approve_all(self) -> None:
-        """Approves every definition not yet committed at its sequence, for every organisation
-        that has not approved it yet."""
+        """Approves every definition not yet committed at its sequence, for every organisation run
+        here that has not approved it yet (each member approves for itself, on its own peer)."""
         tasks = []
         for channel, cc in self._deployments():
             if self._committed_sequence(channel, cc) is not None:
@@ -209,28 +219,45 @@ class Lifecycle:
             address, ca = self._orderer(channel)
             package_id = self.network.packages[(channel.name, cc.name)].id
             for org_name, org_admins in admins.items():
-                if not approvals.get(self.layout.consortium.organization(org_name).msp_id):
+                if self.network.runs(org_name) and not approvals.get(self.layout.consortium.organization(org_name).msp_id):
                     tasks.append(lambda a=org_admins[0], ch=channel, d=Definition.of(cc), p=package_id,
                                  o=address, c=ca: a.approve(ch.name, d, p, o, c))
         parallel(tasks)
 
-    def commit_all(self) -> None:
+    def commit_all(self) -> dict[str, list[str]]:
+        """Commits each definition every organisation of its channel has approved; returns the
+        chaincodes (channel/name) still waiting for other members' approvals, with those members
+        (the last member to approve commits)."""
         tasks = []
+        waiting = {}
         for channel, cc in self._deployments():
             if self._committed_sequence(channel, cc) is not None:
                 continue
             endorsers = [org_admins[0] for org_admins in self._admins(channel).values()]
+            approvals = endorsers[0].commit_readiness(channel.name, Definition.of(cc))
+            # Approvals made here were awaited (on this organisation's peer); the others' come when they do.
+            lacking = [org for org in channel.organizations if not self.network.runs(org)
+                       and not approvals.get(self.layout.consortium.organization(org).msp_id)]
+            if lacking:
+                waiting[f"{channel.name}/{cc.name}"] = lacking
+                continue
             address, ca = self._orderer(channel)
 
-            def commit(e=endorsers, ch=channel, d=Definition.of(cc), o=address, c=ca) -> None:
+            def commit(e=endorsers, ch=channel, c_=cc, d=Definition.of(cc), o=address, c=ca) -> None:
                 # Each approval was awaited on its own organisation's peer only; the endorsers of
                 # the commit must all have seen every approval, or their answers differ.
                 wait_for(lambda: all(all(a.commit_readiness(ch.name, d).values()) for a in e),
                          f"every endorser of {ch.name} sees all approvals of {d.name}")
-                e[0].commit(ch.name, d, e, o, c)
+                try:
+                    e[0].commit(ch.name, d, e, o, c)
+                except PeerAdminError:
+                    # Two members that approve last at once both commit; one of them loses.
+                    if self._committed_sequence(ch, c_) is None:
+                        raise
 
             tasks.append(commit)
         parallel(tasks)
+        return waiting
 
     def _committed_sequence(self, channel: Channel, chaincode: Chaincode) -> int | None:
         """The committed sequence if it is at least the configured one (nothing to do), else None."""
@@ -248,7 +275,7 @@ class Lifecycle:
         """Every chaincode of the consortium: configured vs committed definition, approvals per
         organisation (of the configured definition until it is committed), installs per peer."""
         out = []
-        for channel in self.layout.consortium.channels:
+        for channel in self._channels():
             if not channel.chaincodes:
                 continue
             admins = self._admins(channel)
@@ -267,6 +294,8 @@ class Lifecycle:
                     committed_version=definition["version"] if definition else None,
                     committed_sequence=int(definition["sequence"]) if definition else None,
                     approvals=approvals,
-                    installed={a.peer.id: package.id in a.installed() for org in admins.values() for a in org},
+                    # What another member installed is its own business (its peers answer only its admin).
+                    installed={a.peer.id: package.id in a.installed() for org, org_admins in admins.items()
+                               if self.network.runs(org) for a in org_admins},
                 ))
         return out

@@ -74,16 +74,18 @@ def _retrying_unavailable(call, attempts: int = 5, backoff: float = 0.2):
 
 
 class PeerAdmin:
-    """One peer, addressed as its organisation's admin. Close it (or use `with`) when done."""
+    """One peer, addressed as its organisation's admin, or as the admin of `as_org` (a member
+    asking another member's peer, e.g. to endorse a chaincode definition's commit). Close it (or
+    use `with`) when done."""
 
-    def __init__(self, layout: Layout, peer: Peer):
+    def __init__(self, layout: Layout, peer: Peer, as_org: str | None = None):
         self.layout = layout
         self.peer = peer
-        crypto = layout.crypto(peer.org.name)
-        msp = crypto.user_dir("admin") / "msp"
-        self.signing = SigningIdentity(X509Identity.from_msp_directory(peer.msp_id, msp),
+        signer = layout.consortium.organization(as_org) if as_org else peer.org
+        msp = layout.crypto(signer.name).user_dir("admin") / "msp"
+        self.signing = SigningIdentity(X509Identity.from_msp_directory(signer.msp_id, msp),
                                        PrivateKeySigner.from_msp_directory(msp))
-        self.tls_ca = crypto.root / "tlsca" / "cert.pem"
+        self.tls_ca = layout.crypto(peer.org.name).root / "tlsca" / "cert.pem"
         self._channel = Endpoint(peer.address, tls_root_certs=self.tls_ca.read_bytes()).open_channel()
         self.endorser = Endorser(self._channel)
 

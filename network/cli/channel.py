@@ -1,6 +1,7 @@
 """`grootboek channel ...`: create, list, show, config, anchor-peers, batch, config updates
 signed offline (update show / sign / submit), and for members running their own organisations
-genesis (the creator's blocks from imported definitions) and block (what a member checks)."""
+genesis (the creator's blocks from imported definitions), block (what a member checks) and join
+(a member accepts a channel's genesis block and its nodes join)."""
 from __future__ import annotations
 
 import argparse
@@ -70,15 +71,14 @@ def cmd_genesis(args: argparse.Namespace) -> None:
         known(network.consortium.channel, name)
     network.create_crypto(args.member)
     for path in channels.build_genesis_blocks(network, args.member, args.name):
-        emit(block_summary(path), args.json)
+        emit(block_summary(path.read_bytes(), str(path)), args.json)
         print(f"{path}: send it to the channel's members with its sha256 (above) by another channel",
               file=sys.stderr)
 
 
-def block_summary(path: Path) -> dict:
+def block_summary(data: bytes, source: str) -> dict:
     """What a member checks before its nodes join with a block: organisations with their CA
     fingerprints, orderers and consenters' TLS fingerprints, policies, and the file's sha256."""
-    data = path.read_bytes()
     try:
         block = common_pb2.Block.FromString(data)
         config = config_of(block)
@@ -87,13 +87,36 @@ def block_summary(path: Path) -> dict:
         channel = common_pb2.ChannelHeader.FromString(header.channel_header).channel_id
         summary = describe(config)
     except (DecodeError, IndexError, KeyError, ValueError) as exc:
-        raise CommandError(f"{path}: not a channel configuration block ({exc})") from None
+        raise CommandError(f"{source}: not a channel configuration block ({exc})") from None
     return {"channel": channel, "block": block.header.number, "sha256": hashlib.sha256(data).hexdigest(),
             **summary}
 
 
 def cmd_block(args: argparse.Namespace) -> None:
-    emit(block_summary(args.file), args.json)
+    emit(block_summary(_read(args.file), str(args.file)), args.json)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise CommandError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def cmd_join(args: argparse.Namespace) -> None:
+    if not args.member:
+        raise CommandError("say which organisation you run: `grootboek --org NAME channel join CHANNEL`")
+    network = open_network(args)
+    known(network.consortium.channel, args.name)
+    if args.block:
+        data, source = _read(args.block), str(args.block)
+    else:
+        data, source = channels.fetch_genesis(network, args.name), f"block 0 of {args.name} from its orderer"
+    channels.genesis_of(data, args.name, source)
+    emit(block_summary(data, source), args.json)
+    path = channels.accept_genesis(network, args.name, data, args.accept)
+    print(f"accepted {path}; {network.member}'s nodes join channel {args.name} now if they run, else at `up`",
+          file=sys.stderr)
 
 
 def cmd_config(args: argparse.Namespace) -> None:
@@ -205,6 +228,15 @@ def register(groups: argparse._SubParsersAction) -> None:
     block.add_argument("file", type=Path)
     block.add_argument("--json", action="store_true")
     block.set_defaults(handler=command(cmd_block, next_step=None))
+
+    join = sub.add_parser("join", help="as a member (`--org NAME`): accept a channel's genesis block by its sha256 "
+                                       "(fetched from an orderer, or the creator's file) and join your nodes")
+    join.add_argument("name")
+    join.add_argument("--block", type=Path, help="the creator's block file (an orderer's member joins its "
+                                                 "orderers with it); default: fetch block 0 from an orderer")
+    join.add_argument("--accept", metavar="SHA256", help="the sha256 the channel's creator told you by another channel")
+    join.add_argument("--json", action="store_true")
+    join.set_defaults(handler=command(cmd_join, next_step=None))
 
     config = sub.add_parser("config", help="the current channel configuration, fully decoded")
     config.add_argument("name")

@@ -88,6 +88,10 @@ def cmd_logs(args: argparse.Namespace) -> int:
 
 def cmd_node(args: argparse.Namespace) -> int:
     network = open_network(args)
+    owner = network.owner_of(args.node)
+    if owner is not None and not network.runs(owner):
+        raise CommandError(f"{args.node} is {owner}'s node: only {owner} starts and stops it, on its own hosts "
+                           f"(you run {network.member})")
     reply = request(network.run_dir, {"cmd": args.action, "name": args.node})
     proc = reply["process"]
     print(f"{proc['name']}: {'running, pid ' + str(proc['pid']) if proc['running'] else 'stopped'}")

@@ -63,10 +63,12 @@ def open_network(args: argparse.Namespace, prefer_state: bool = True) -> Network
             name = consortium_file.load(args.consortium).name
             state = default_state_dir(f"{name}-{member.lower()}" if member else name)
         if prefer_state and not explicit and (state / "consortium.yaml").exists():
-            return Network.from_state(state, progress)
-        return Network(consortium_file.load(args.consortium), state, progress)
+            return Network.from_state(state, progress, member)
+        return Network(consortium_file.load(args.consortium), state, progress, member)
     except OPERATOR_ERRORS as exc:
         raise CommandError(str(exc)) from None
+    except KeyError as exc:  # --org names no organisation of the consortium
+        raise CommandError(exc.args[0]) from None
 
 
 def guard(action: Callable[[argparse.Namespace], int | None]) -> Callable[[argparse.Namespace], int]:

@@ -339,10 +339,12 @@ class Consortium(_Model):
         """Every port in the file with the path of the field that declares it."""
         return ((e.where, e.port) for e in self.endpoints())
 
-    def ports_in_use(self) -> list[str]:
-        """Why a node could not listen here: its listen host unknown or not an address of this
-        machine, or its port taken (one line per declared port)."""
-        return [problem for e in self.endpoints() if (problem := _listen_problem(e))]
+    def ports_in_use(self, member: str | None = None) -> list[str]:
+        """Why a node (of organisation `member`, default every one) could not listen here: its
+        listen host unknown or not an address of this machine, or its port taken (one line per
+        declared port)."""
+        return [problem for e in self.endpoints()
+                if member in (None, e.org) and (problem := _listen_problem(e))]
 
 
 def _unique(values: list[str], what: str) -> None:

@@ -3,6 +3,7 @@
 One state directory per network (outside the source tree by default):
 
     consortium.yaml      the consortium the state was created from
+    member               the organisation whose nodes run from here (absent: every organisation's)
     crypto/<Org>/        see crypto.OrgCrypto
     nodes/<node-id>/     config (core.yaml, orderer.yaml, ...) and data (ledgers) per process
     channels/<ch>.block  genesis blocks
@@ -28,6 +29,12 @@ def default_state_dir(name: str) -> Path:
         return Path(env)
     base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
     return Path(base) / "grootboek" / name
+
+
+def member_of(root: Path) -> str | None:
+    """The organisation a state directory belongs to, if a member's (see Layout.member_file)."""
+    path = Path(root) / "member"
+    return path.read_text().strip() if path.exists() else None
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,10 @@ class Layout:
     @property
     def consortium_file(self) -> Path:
         return self.root / "consortium.yaml"
+
+    @property
+    def member_file(self) -> Path:
+        return self.root / "member"
 
     def crypto(self, org_name: str) -> OrgCrypto:
         if org_name == self.consortium.orderer_organization.name:

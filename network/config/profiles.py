@@ -38,8 +38,10 @@ def connection_profile(layout: Layout, org_name: str) -> dict:
     }
 
 
-def write_all(layout: Layout) -> None:
-    for org in layout.consortium.organizations:
+def write_all(layout: Layout, names: list[str]) -> None:
+    """The profiles of organisations `names` (those whose nodes run from this state)."""
+    for name in names:
+        org = layout.consortium.organization(name)
         path = layout.profile(org.name)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(connection_profile(layout, org.name), indent=1))

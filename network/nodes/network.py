@@ -18,10 +18,10 @@ import yaml
 from grootboek.network.admin import lifecycle
 from grootboek.network.admin.participation import ChannelParticipation
 from grootboek.network.admin.peer_admin import PeerAdmin
-from grootboek.network.config import ca, profiles
+from grootboek.network.config import ca, definitions, profiles
 from grootboek.network.config.channel_config import write_genesis_block
-from grootboek.network.config.consortium import Consortium, OrdererNode, Organization, parse
-from grootboek.network.config.layout import Layout, Peer, default_state_dir
+from grootboek.network.config.consortium import Channel, Consortium, OrdererNode, Organization, parse
+from grootboek.network.config.layout import Layout, Peer, default_state_dir, member_of
 from grootboek.network.config.node_config import core_yaml, orderer_yaml, write_yaml
 from grootboek.network.nodes import binaries as fabric_binaries
 from grootboek.network.nodes import gateways, supervisor
@@ -76,21 +76,81 @@ def topology_differences(old: Consortium, new: Consortium) -> list[str]:
 
 
 class Network:
-    def __init__(self, consortium: Consortium, state_dir: Path | None = None, progress: Progress | None = None):
+    """The nodes of one state directory: every organisation's (a test or development network run
+    by one operator), or with `member` only that organisation's, as one member of a consortium
+    runs them on its own hosts with its own keys (the others' definitions imported, channels
+    joined from blocks it accepted)."""
+
+    def __init__(self, consortium: Consortium, state_dir: Path | None = None, progress: Progress | None = None,
+                 member: str | None = None):
         self.consortium = consortium
         self.layout = Layout(consortium, state_dir or default_state_dir(consortium.name))
         self.progress = progress or Progress.quiet()
         self._binaries: Binaries | None = None
         self.go_runtime = GO_RUNTIME
         self.packages = lifecycle.packages(consortium)
+        if member is not None:
+            consortium.member(member)  # KeyError naming the known organisations
+        self.member = member
+        self._check_member()
 
     @classmethod
-    def from_state(cls, state_dir: Path, progress: Progress | None = None) -> "Network":
+    def from_state(cls, state_dir: Path, progress: Progress | None = None, member: str | None = None) -> "Network":
         """The network whose state lives in `state_dir`, with the consortium it was created from."""
         stored = state_dir / "consortium.yaml"
         if not stored.exists():
             raise NetworkError(f"no network state in {state_dir}")
-        return cls(parse(yaml.safe_load(stored.read_text()), str(stored)), state_dir, progress)
+        owner = member_of(state_dir)
+        return cls(parse(yaml.safe_load(stored.read_text()), str(stored)), state_dir, progress, member or owner)
+
+    def _check_member(self) -> None:
+        """A state directory belongs to one member (or to a whole one-operator network) for good."""
+        owner = member_of(self.layout.root)
+        stored = self.layout.consortium_file.exists()
+        if owner != self.member and (owner is not None or stored):
+            runs = f"{owner}'s nodes" if owner else "every organisation's nodes (a one-operator network)"
+            wanted = f"--org {self.member}" if self.member else "no --org"
+            raise NetworkError(f"the state directory {self.layout.root} holds {runs}; this command was given "
+                               f"{wanted}. A member starts and stops only its own nodes, from its own state "
+                               "directory (`--state-dir`, or the default one per --org)")
+
+    # -- what runs here -----------------------------------------------------------------------
+
+    def runs(self, name: str) -> bool:
+        """Whether organisation `name`'s nodes run from this state directory."""
+        return self.member is None or self.member == name
+
+    @property
+    def organizations(self) -> list[Organization]:
+        """The application organisations whose nodes (CA, peers, servers, gateway) run here."""
+        return [org for org in self.consortium.organizations if self.runs(org.name)]
+
+    @property
+    def orderers(self) -> list[OrdererNode]:
+        oorg = self.consortium.orderer_organization
+        return list(oorg.orderers) if self.runs(oorg.name) else []
+
+    @property
+    def peers(self) -> list[Peer]:
+        return [peer for peer in self.layout.peers() if self.runs(peer.org.name)]
+
+    def channels_joined(self) -> list[Channel]:
+        """The channels whose blocks this state holds: every channel of a one-operator network
+        (it builds them); a member's, once accepted (`grootboek --org NAME channel join`)."""
+        return [c for c in self.consortium.channels if self.layout.channel_block(c.name).exists()]
+
+    def owner_of(self, node: str) -> str | None:
+        """The organisation whose node `node` is (a process name or host name), if the consortium has it."""
+        for o in self.consortium.orderer_organization.orderers:
+            if node in (o.name, self.layout.orderer_host(o.name)):
+                return self.consortium.orderer_organization.name
+        for peer in self.layout.peers():
+            if node in (peer.id, peer.host):
+                return peer.org.name
+        for org in self.consortium.organizations:
+            if node in (self.layout.ca_id(org), self.layout.api_id(org)) or node.endswith("." + self.layout.org_key(org.name)):
+                return org.name
+        return None
 
     @property
     def binaries(self) -> Binaries:
@@ -109,7 +169,7 @@ class Network:
         self._check_state_matches()
         running = supervisor.is_running(self.run_dir)
         if not running:
-            problems = self.consortium.ports_in_use()
+            problems = self.consortium.ports_in_use(self.member)
             if problems:
                 raise NetworkError("cannot start: " + "; ".join(problems))
         self.binaries  # noqa: B018 - resolves (or builds) the binaries before anything starts
@@ -144,33 +204,53 @@ class Network:
 
     def prepare(self) -> None:
         """Generates what is missing (crypto, genesis blocks, packages) and rewrites every
-        configuration from the consortium."""
+        configuration from the consortium. A member generates only its own organisation's, from
+        its keys and the definitions it imported; its channels' blocks come from their creator."""
         layout = self.layout
-        layout.root.mkdir(parents=True, exist_ok=True)
         oorg = self.consortium.orderer_organization
         for name in [oorg.name, *(org.name for org in self.consortium.organizations)]:
-            self.create_crypto(name)
-        for org in self.consortium.organizations:
+            if self.runs(name):
+                self.create_crypto(name)
+        self._check_definitions()
+        for org in self.organizations:
             ca.prepare(layout, org)
         builder_dir = layout.chaincode_dir / "builder"
-        for o in oorg.orderers:
+        for o in self.orderers:
             write_yaml(layout.node_dir(o.name) / "config" / "orderer.yaml", orderer_yaml(layout, o))
-        for peer in layout.peers():
+        for peer in self.peers:
             write_yaml(layout.node_dir(peer.id) / "config" / "core.yaml", core_yaml(layout, peer, builder_dir))
-        for channel in self.consortium.channels:
-            if not layout.channel_block(channel.name).exists():
-                write_genesis_block(layout, channel, self.binaries)
-        lifecycle.prepare(layout)
-        profiles.write_all(layout)
-        for org in self.consortium.organizations:
+        if self.member is None:
+            for channel in self.consortium.channels:
+                if not layout.channel_block(channel.name).exists():
+                    write_genesis_block(layout, channel, self.binaries)
+        names = [org.name for org in self.organizations]
+        lifecycle.prepare(layout, names)
+        profiles.write_all(layout, names)
+        for org in self.organizations:
             if org.api:
                 gateways.prepare(layout, org)
         layout.consortium_file.write_text(yaml.safe_dump(self.consortium.model_dump(), sort_keys=False))
+
+    def _check_definitions(self) -> None:
+        """A member needs every other member's definition: their TLS CAs to dial their nodes."""
+        if self.member is None:
+            return
+        others = [name for name in [self.consortium.orderer_organization.name,
+                                    *(org.name for org in self.consortium.organizations)] if not self.runs(name)]
+        lacking = definitions.missing(self.layout, others)
+        if lacking:
+            raise NetworkError(f"{self.member} has not imported the definition of {', '.join(lacking)}: ask them for "
+                               f"it and run `grootboek --org {self.member} definition import FILE --accept FINGERPRINT`")
 
     def create_crypto(self, name: str) -> None:
         """Organisation `name`'s keys and certificates, made here once: its CAs, its admin and
         users, and its nodes' identities and TLS pairs."""
         layout = self.layout
+        if not self.runs(name):
+            raise NetworkError(f"{name}'s keys are made on {name}'s own hosts, not in {self.member}'s state")
+        layout.root.mkdir(parents=True, exist_ok=True)
+        if self.member is not None and not layout.member_file.exists():
+            layout.member_file.write_text(self.member + "\n")
         crypto = layout.crypto(name)
         if crypto.exists:
             return
@@ -190,7 +270,7 @@ class Network:
     def process_specs(self) -> list[supervisor.ProcessSpec]:
         layout = self.layout
         specs = []
-        for o in self.consortium.orderer_organization.orderers:
+        for o in self.orderers:
             specs.append(supervisor.ProcessSpec(
                 name=o.name,
                 argv=[self.binaries["orderer"]],
@@ -198,7 +278,7 @@ class Network:
                      **FABRIC_LOGGING},
                 stop_order=STOP_ORDER["orderer"],
             ))
-        for peer in layout.peers():
+        for peer in self.peers:
             specs.append(supervisor.ProcessSpec(
                 name=peer.id,
                 argv=[self.binaries["peer"], "node", "start"],
@@ -207,17 +287,21 @@ class Network:
                      "GROOTBOEK_CCAAS_CONFIG": str(layout.node_dir(peer.id) / "ccaas.json")},
                 stop_order=STOP_ORDER["peer"],
             ))
-        for org in self.consortium.organizations:
+        for org in self.organizations:
             specs.append(supervisor.ProcessSpec(
                 name=layout.ca_id(org),
                 argv=[self.binaries["fabric-ca-server"], "start", "--home", str(ca.home(layout, org))],
                 stop_order=STOP_ORDER["ca"],
             ))
-        specs += lifecycle.server_specs(layout, self.packages, STOP_ORDER["chaincode"])
-        specs += [gateways.process_spec(layout, org, STOP_ORDER["api"]) for org in self.consortium.organizations
-                  if org.api]
+        specs += self.server_specs()
+        specs += [gateways.process_spec(layout, org, STOP_ORDER["api"]) for org in self.organizations if org.api]
         return [spec if spec.argv[0] == supervisor.python() else replace(spec, env={**self.go_runtime, **spec.env})
                 for spec in specs]
+
+    def server_specs(self) -> list[supervisor.ProcessSpec]:
+        """The chaincode servers that run here."""
+        return lifecycle.server_specs(self.layout, self.packages, STOP_ORDER["chaincode"],
+                                      [org.name for org in self.organizations])
 
     # -- chaincodes ---------------------------------------------------------------------------
 
@@ -231,13 +315,17 @@ class Network:
             side = [pool.submit(self._wait_cas), pool.submit(self._wait_chaincode_servers),
                     pool.submit(self._wait_gateways)]
             peers.result()
-            side.append(pool.submit(self._wait_gossip))
+            if self.member is None:  # a member's peers meet the others' whenever those come up
+                side.append(pool.submit(self._wait_gossip))
             cycle.install_all()
             orderers.result()
             cycle.approve_all()
-            cycle.commit_all()
+            waiting = cycle.commit_all()
             for future in side:
                 future.result()
+        for chaincode, members in waiting.items():
+            self.progress.info(f"chaincode {chaincode} waits for the approval of {', '.join(members)}; "
+                               "the last member to approve commits it")
 
     def gateway_url(self, org: Organization) -> str:
         assert org.api is not None
@@ -245,7 +333,7 @@ class Network:
 
     def _wait_gateways(self) -> None:
         """Each REST gateway answers its readiness check (which includes its peer connection)."""
-        for org in self.consortium.organizations:
+        for org in self.organizations:
             if not org.api:
                 continue
             wait_for(lambda o=org: self._gateway_ready(o), f"REST gateway of {org.name} ready",
@@ -259,7 +347,7 @@ class Network:
             return False
 
     def _wait_chaincode_servers(self) -> None:
-        for spec in lifecycle.server_specs(self.layout, self.packages, STOP_ORDER["chaincode"]):
+        for spec in self.server_specs():
             address = lifecycle.server_address(self.layout, spec)
             wait_for(lambda a=address: port_open(a), f"chaincode server {spec.name} listening on {address}",
                      alive=self._alive(spec.name))
@@ -306,9 +394,9 @@ class Network:
 
     def _join_orderers(self) -> None:
         tasks = []
-        for channel in self.consortium.channels:
+        for channel in self.channels_joined():
             block = self.layout.channel_block(channel.name).read_bytes()
-            for orderer in self.consortium.channel_orderers(channel):
+            for orderer in [o for o in self.consortium.channel_orderers(channel) if o in self.orderers]:
                 def join(orderer: OrdererNode = orderer, channel_name: str = channel.name, block: bytes = block) -> None:
                     admin = self.participation(orderer)
                     # The admin listener comes up after /healthz does: wait for the endpoint we use.
@@ -321,7 +409,8 @@ class Network:
 
     def _join_peers(self) -> None:
         tasks = []
-        for peer in self.layout.peers():
+        joined_here = self.channels_joined()
+        for peer in self.peers:
             def join(peer: Peer = peer) -> None:
                 ops = self.peer_operations(peer)
                 alive = self._alive(peer.id)
@@ -333,7 +422,7 @@ class Network:
                     joined = set(wait_for(lambda: [admin.channels()], f"peer {peer.id} answering",
                                           alive=alive)[0])
                     for channel in self.consortium.channels_of(peer.org):
-                        if channel.name not in joined:
+                        if channel in joined_here and channel.name not in joined:
                             admin.join(self.layout.channel_block(channel.name).read_bytes())
             tasks.append(join)
         parallel(tasks)
@@ -344,7 +433,7 @@ class Network:
                                   self.layout.crypto(org.name).root / "tlsca" / "cert.pem")
 
     def _wait_cas(self) -> None:
-        for org in self.consortium.organizations:
+        for org in self.organizations:
             wait_for(self.ca_operations(org).healthy, f"CA of {org.name} healthy",
                      alive=self._alive(self.layout.ca_id(org)))
 
@@ -359,7 +448,11 @@ class Network:
         return None
 
     def _wait_raft_leaders(self) -> None:
-        for channel in self.consortium.channels:
+        """A leader per channel this state orders alone (a member that runs some of a channel's
+        consenters does not wait for the others to come up)."""
+        for channel in self.channels_joined():
+            if not all(o in self.orderers for o in self.consortium.channel_orderers(channel)):
+                continue
             wait_for(lambda c=channel.name: self.raft_leader(c), f"Raft leader for channel {channel.name}")
 
     def gossip_members(self, peer: Peer, channel: str) -> int:
@@ -479,12 +572,11 @@ class Network:
                 node.healthy = self._gateway_ready(org)
             return node
 
-        tasks: list[Callable[[], object]] = [lambda o=o: orderer_status(o) for o in self.consortium.orderer_organization.orderers]
-        tasks += [lambda p=p: peer_status(p) for p in self.layout.peers()]
-        tasks += [lambda org=org: ca_status(org) for org in self.consortium.organizations]
-        tasks += [lambda s=s: server_status(s)
-                  for s in lifecycle.server_specs(self.layout, self.packages, STOP_ORDER["chaincode"])]
-        tasks += [lambda org=org: gateway_status(org) for org in self.consortium.organizations if org.api]
+        tasks: list[Callable[[], object]] = [lambda o=o: orderer_status(o) for o in self.orderers]
+        tasks += [lambda p=p: peer_status(p) for p in self.peers]
+        tasks += [lambda org=org: ca_status(org) for org in self.organizations]
+        tasks += [lambda s=s: server_status(s) for s in self.server_specs()]
+        tasks += [lambda org=org: gateway_status(org) for org in self.organizations if org.api]
         nodes = [n for n in parallel(tasks) if isinstance(n, NodeStatus)]
         known = {n.name for n in nodes}
         for name, proc in processes.items():

@@ -100,8 +100,11 @@ def prepare_gateways(network) -> dict[str, Gateway]:
     """{"Municipality": Gateway, "Registry": ..., "Merchants": ...}: the gateways `up` started,
     with users added through the admin commands: officer and operator (Municipality), registrar
     (Registry), registrar and one till user per shop, enrolled at the CA (Merchants); and wallet, which acts
-    for residents' phones (Municipality)."""
-    started = {org: Gateway.of(network, org) for org in ("Municipality", "Registry", "Merchants")}
+    for residents' phones (Municipality). `network` is the network, or each organisation's own
+    by name (members running their nodes from their own state directories)."""
+    orgs = ("Municipality", "Registry", "Merchants")
+    networks = network if isinstance(network, dict) else dict.fromkeys(orgs, network)
+    started = {org: Gateway.of(networks[org], org) for org in orgs}
     for org, gateway in started.items():
         for name in {"Municipality": ["officer"], "Registry": ["registrar"], "Merchants": ["registrar"]}[org]:
             gateway.admin("user", "add", name, "--msp-dir", str(gateway.users_dir / name / "msp"),

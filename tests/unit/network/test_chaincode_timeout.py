@@ -18,7 +18,8 @@ from grootboek.network.config.node_config import core_yaml
 def timeouts(tmp_path: Path, data: dict) -> dict[str, tuple[str, str]]:
     """Organisation → (its peers' executetimeout, its chaincode servers' CHAINCODE_TX_DEADLINE)."""
     layout = Layout(consortium_file.parse(data), tmp_path)
-    specs = {spec.name: spec for spec in lifecycle.server_specs(layout, lifecycle.packages(layout.consortium), 0)}
+    specs = {spec.name: spec for spec in lifecycle.server_specs(layout, lifecycle.packages(layout.consortium), 0,
+                                                                      [o.name for o in layout.consortium.organizations])}
     found = {}
     for org in layout.consortium.organizations:
         peer = layout.peers(org)[0]

@@ -128,11 +128,12 @@ def test_peers_dial_their_chaincode_server_where_it_is_reached_and_it_listens_on
     for org in layout.consortium.organizations:
         for peer in layout.peers(org):
             layout.crypto(org.name).add_node(peer.host, "peer", layout.tls_hosts(peer.spec.port))
-    lifecycle.prepare(layout)
+    names = [o.name for o in layout.consortium.organizations]
+    lifecycle.prepare(layout, names)
     registry = layout.peers(layout.consortium.organization("Registry"))[0]
     ccaas = json.loads((layout.node_dir(registry.id) / "ccaas.json").read_text())
     assert ccaas[lifecycle.packaging.address_key("registry")] == "10.1.0.8:8060"
-    specs = {s.name: s for s in lifecycle.server_specs(layout, lifecycle.packages(layout.consortium), 0)}
+    specs = {s.name: s for s in lifecycle.server_specs(layout, lifecycle.packages(layout.consortium), 0, names)}
     spec = specs[layout.chaincode_server_id("registry", "Registry")]
     assert spec.env["CHAINCODE_SERVER_ADDRESS"] == "10.1.0.9:8060"
     assert lifecycle.server_address(layout, spec) == "10.1.0.8:8060"
