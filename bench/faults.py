@@ -123,7 +123,7 @@ def target(network: Network, fault: str) -> str:
         return wait_for(lambda: network.raft_leader(CHANNEL), "a Raft leader")
     if fault == "orderer":
         leader = wait_for(lambda: network.raft_leader(CHANNEL), "a Raft leader")
-        return next(o.name for o in network.consortium.orderer_organization.orderers if o.name != leader)
+        return next(o.name for o in network.consortium.orderers if o.name != leader)
     if fault == "peer":
         return network.layout.peers(merchants)[0].id
     if fault == "chaincode-server":

@@ -100,7 +100,7 @@ class Backup:
         """What is copied while it runs: configuration, crypto, the CA's and the gateway's homes."""
         consortium, layout = self.network.consortium, self.layout
         parts = [layout.consortium_file, layout.crypto(self.org_name).root]
-        if self.org_name == consortium.orderer_organization.name:
+        if consortium.member(self.org_name) is consortium.orderer_organization:
             channels = consortium.channels
         else:
             org = consortium.organization(self.org_name)
@@ -113,10 +113,11 @@ class Backup:
 
     def nodes(self) -> list[Node]:
         consortium, network = self.network.consortium, self.network
-        if self.org_name == consortium.orderer_organization.name:
-            return [Node(o.name, network.orderer_operations(o)) for o in consortium.orderer_organization.orderers]
-        return [Node(p.id, network.peer_operations(p))
-                for p in self.layout.peers(consortium.organization(self.org_name))]
+        member = consortium.member(self.org_name)
+        orderers = [Node(o.name, network.orderer_operations(o)) for o in member.orderers]
+        if member is consortium.orderer_organization:
+            return orderers
+        return orderers + [Node(p.id, network.peer_operations(p)) for p in self.layout.peers(member)]
 
     # -- writing ------------------------------------------------------------------------------
 

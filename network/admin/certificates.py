@@ -100,7 +100,7 @@ class HeldCertificate:
 def node_ids(layout: Layout) -> dict[str, str]:
     """The process name of each host that has a crypto directory under nodes/."""
     consortium = layout.consortium
-    ids = {layout.orderer_host(o.name): o.name for o in consortium.orderer_organization.orderers}
+    ids = {layout.orderer_host(o.name): o.name for o in consortium.orderers}
     ids.update({peer.host: peer.id for peer in layout.peers()})
     for org in consortium.organizations:
         ids[layout.ca_host(org)] = layout.ca_id(org)
@@ -126,7 +126,7 @@ def inventory(layout: Layout) -> list[HeldCertificate]:
         if path.is_file():
             held.append(HeldCertificate(owner, kind, org, path, key_path, _load(path)))
 
-    for org_name in [consortium.orderer_organization.name, *(o.name for o in consortium.organizations)]:
+    for org_name in consortium.member_names:
         root = layout.crypto(org_name).root
         add(org_name, "ca", org_name, root / "ca" / "cert.pem", root / "ca" / "key.pem")
         add(org_name, "tls-ca", org_name, root / "tlsca" / "cert.pem", root / "tlsca" / "key.pem")
@@ -185,7 +185,7 @@ class Renewal:
             gateway, label = owner.split("/", 1)
             raise CertificateError(f"{owner} is a user of the REST gateway {gateway}: renew it there with "
                                    f"`grootboek api user renew --org {held[0].org} {label}`")
-        orderer_tls = owner in {o.name for o in self.network.consortium.orderer_organization.orderers} \
+        orderer_tls = owner in {o.name for o in self.network.consortium.orderers} \
             and any(c.kind == "tls" for c in held)
         processes = self._processes()
         if orderer_tls and owner not in processes:
@@ -237,7 +237,7 @@ class Renewal:
 
     def _update_consenters(self, orderer: str, pem: bytes) -> None:
         consortium = self.network.consortium
-        node = next(o for o in consortium.orderer_organization.orderers if o.name == orderer)
+        node = next(o for o in consortium.orderers if o.name == orderer)
         host, port = self.layout.address(node.port).rsplit(":", 1)
         admin = ChannelAdmin(self.network)
         for channel in consortium.channels:

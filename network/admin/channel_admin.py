@@ -43,14 +43,10 @@ class ChannelAdminError(RuntimeError):
 
 def admin_signing(layout: Layout, org_name: str) -> SigningIdentity:
     """The signing identity of an organisation's admin (the orderer organisation's too)."""
-    consortium = layout.consortium
-    if org_name == consortium.orderer_organization.name:
-        msp_id = consortium.orderer_organization.msp_id
-    else:
-        try:
-            msp_id = consortium.organization(org_name).msp_id
-        except KeyError as exc:
-            raise ChannelAdminError(exc.args[0]) from None
+    try:
+        msp_id = layout.consortium.member(org_name).msp_id
+    except KeyError as exc:
+        raise ChannelAdminError(exc.args[0]) from None
     msp = layout.admin_dir(org_name) / "msp"
     return SigningIdentity(X509Identity.from_msp_directory(msp_id, msp), PrivateKeySigner.from_msp_directory(msp))
 
@@ -85,26 +81,25 @@ class ChannelAdmin:
     def orderer_admin(self) -> SigningIdentity:
         """Who reads the channel from the orderers and submits to them: the orderer
         organisation's admin, or a member's own (it holds no other admin's key)."""
-        return self.signing(self.network.member or self.consortium.orderer_organization.name)
+        return self.signing(self.network.member or self.consortium.ordering_organizations[0].name)
 
     def _admin_orgs(self) -> list[str]:
         """Every organisation whose admin credentials this state directory holds."""
-        names = [self.consortium.orderer_organization.name, *(o.name for o in self.consortium.organizations)]
-        return [name for name in names if (self.layout.admin_dir(name) / "msp" / "signcerts").is_dir()]
+        return [name for name in self.consortium.member_names
+                if (self.layout.admin_dir(name) / "msp" / "signcerts").is_dir()]
 
     # -- reading ------------------------------------------------------------------------------
 
     def serving_orderer(self, channel: str, exclude: Collection[str] = ()) -> OrdererNode:
-        """An orderer that serves `channel` as an active Raft member (not one of `exclude`); a
-        member that does not run the orderers (nor holds their admin's TLS key for the
-        participation API) takes the first of the channel's that listens."""
-        if not self.network.runs(self.consortium.orderer_organization.name):
-            for node in self.consortium.channel_orderers(self.consortium.channel(channel)):
-                if node.name not in exclude and port_open(self.layout.address(node.port)):
-                    return node
-            raise ChannelAdminError(f"no orderer of channel {channel} can be reached from here")
-        for node in self.consortium.orderer_organization.orderers:
+        """An orderer that serves `channel` as an active Raft member (not one of `exclude`). Of
+        another member's orderers (whose participation API answers only that member's admin), the
+        first that listens."""
+        for node in self.consortium.channel_orderers(self.consortium.channel(channel)):
             if node.name in exclude:
+                continue
+            if not self.network.runs(self.consortium.orderer_owner(node.name).name):
+                if port_open(self.layout.address(node.port)):
+                    return node
                 continue
             try:
                 info = self.network.participation(node).info(channel)
@@ -115,14 +110,13 @@ class ChannelAdmin:
         raise ChannelAdminError(f"no orderer serves channel {channel} as an active Raft member; "
                                 "check `grootboek status` and the orderers' logs")
 
-    @property
-    def orderer_tls_ca(self) -> Path:
-        return self.layout.crypto(self.consortium.orderer_organization.name).root / "tlsca" / "cert.pem"
+    def orderer_tls_ca(self, node: OrdererNode) -> Path:
+        return self.layout.orderer_crypto(node.name).root / "tlsca" / "cert.pem"
 
     @contextmanager
     def orderer(self, channel: str, exclude: Collection[str] = ()) -> Iterator[Orderer]:
         node = self.serving_orderer(channel, exclude)
-        endpoint = Endpoint(self.layout.address(node.port), tls_root_certs=self.orderer_tls_ca.read_bytes())
+        endpoint = Endpoint(self.layout.address(node.port), tls_root_certs=self.orderer_tls_ca(node).read_bytes())
         with endpoint.open_channel() as grpc_channel:
             yield Orderer(grpc_channel)
 

@@ -57,7 +57,8 @@ def build_genesis_blocks(network: Network, member: str, names: Sequence[str] = (
     for channel in [consortium.channel(n) for n in names] or consortium.channels:
         block = layout.channel_block(channel.name)
         if not block.exists():
-            lacking = definitions.missing(layout, [consortium.orderer_organization.name, *channel.organizations])
+            ordering = [consortium.orderer_owner(o.name).name for o in consortium.channel_orderers(channel)]
+            lacking = definitions.missing(layout, list(dict.fromkeys([*ordering, *channel.organizations])))
             if lacking:
                 raise ChannelAdminError(
                     f"channel {channel.name} needs the definition of {', '.join(lacking)}: import it with "
@@ -71,12 +72,11 @@ def fetch_genesis(network: Network, name: str) -> bytes:
     """Block 0 of channel `name` from the first of its orderers that answers, asked as this
     state's admin (a member's own): what a member's peers join with."""
     layout, consortium = network.layout, network.consortium
-    oorg = consortium.orderer_organization
-    signing = admin_signing(layout, network.member or oorg.name)
-    tls_ca = (layout.crypto(oorg.name).root / "tlsca" / "cert.pem").read_bytes()
+    signing = admin_signing(layout, network.member or consortium.ordering_organizations[0].name)
     problems = []
     for orderer in consortium.channel_orderers(consortium.channel(name)):
         address = layout.address(orderer.port)
+        tls_ca = (layout.orderer_crypto(orderer.name).root / "tlsca" / "cert.pem").read_bytes()
         try:
             with Endpoint(address, tls_root_certs=tls_ca).open_channel() as connection:
                 block = fetch_block(OrdererDeliver(connection), signing, name, seek.specified(0), timeout=15)

@@ -178,9 +178,11 @@ class Lifecycle:
         return {org: [self._admin(p) for p in self.layout.peers(consortium.organization(org))] for org in names}
 
     def _orderer(self, channel: Channel) -> tuple[str, Path]:
-        oorg = self.layout.consortium.orderer_organization
-        orderer = self.layout.consortium.channel_orderers(channel)[0]
-        return self.layout.address(orderer.port), self.layout.crypto(oorg.name).root / "tlsca" / "cert.pem"
+        """Where to send lifecycle transactions: an orderer run here if there is one (`up` joined
+        it to the channel before approving; another member's may not have joined yet)."""
+        orderers = self.layout.consortium.channel_orderers(channel)
+        orderer = next((o for o in orderers if o in self.network.orderers), orderers[0])
+        return self.layout.address(orderer.port), self.layout.orderer_crypto(orderer.name).root / "tlsca" / "cert.pem"
 
     def _deployments(self) -> list[tuple[Channel, Chaincode]]:
         return [(ch, cc) for ch in self._channels() for cc in ch.chaincodes]
@@ -208,14 +210,17 @@ class Lifecycle:
         parallel(tasks)
 
     def approve_all(self) -> None:
-        """Approves every definition not yet committed at its sequence, for every organisation run
-        here that has not approved it yet (each member approves for itself, on its own peer)."""
+        """Approves every definition, committed or not yet, for every organisation run here that
+        has not approved it (each member approves for itself, on its own peer)."""
         tasks = []
         for channel, cc in self._deployments():
-            if self._committed_sequence(channel, cc) is not None:
-                continue
             admins = self._admins(channel)
-            approvals = next(iter(admins.values()))[0].commit_readiness(channel.name, Definition.of(cc))
+            if self._committed_sequence(channel, cc) is not None:
+                # A member that joined after the commit approves the definition in force, or its
+                # peers neither run nor endorse the chaincode.
+                approvals = next(iter(admins.values()))[0].committed_approvals(channel.name, cc.name)
+            else:
+                approvals = next(iter(admins.values()))[0].commit_readiness(channel.name, Definition.of(cc))
             address, ca = self._orderer(channel)
             package_id = self.network.packages[(channel.name, cc.name)].id
             for org_name, org_admins in admins.items():

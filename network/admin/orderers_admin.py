@@ -42,6 +42,12 @@ def _explicit_orderers(data: dict) -> None:
             channel["orderers"] = list(everyone)
 
 
+def _orderer_organization(network: Network) -> None:
+    if network.consortium.orderer_organization is None:
+        raise NetworkError("the members order this consortium: these commands change an orderer organisation's "
+                           "orderers; a member changes its own with a channel config update its peers sign")
+
+
 def _member_of_consortium(network: Network, node: OrdererNode) -> Network:
     orderers = network.consortium.orderer_organization.orderers
     existing = next((o for o in orderers if o.name == node.name), None)
@@ -65,6 +71,7 @@ def _member_of_consortium(network: Network, node: OrdererNode) -> Network:
 
 def add_orderer(network: Network, node: OrdererNode, channels: Sequence[str]) -> Network:
     """Adds the orderer to the Raft cluster of each of `channels`; returns the network as it now is."""
+    _orderer_organization(network)
     for name in channels:
         network.consortium.channel(name)  # unknown channels fail before anything changes
     network = _member_of_consortium(network, node)
@@ -101,6 +108,7 @@ def add_orderer(network: Network, node: OrdererNode, channels: Sequence[str]) ->
 
 def remove_orderer(network: Network, name: str, channels: Sequence[str] | None = None) -> Network:
     """Removes the orderer from the Raft cluster of `channels` (default: all of its channels)."""
+    _orderer_organization(network)
     consortium = network.consortium
     node = next((o for o in consortium.orderer_organization.orderers if o.name == name), None)
     if node is None:

@@ -72,6 +72,12 @@ def _unserved_chaincodes(consortium: Consortium, org_name: str, channels: Sequen
     return {cc.name for ch in consortium.channels if ch.name in channels for cc in ch.chaincodes} - served
 
 
+def admission(network: Network, name: str):
+    """The channel edit that adds organisation `name` (from its imported definition)."""
+    definition = application_org_group(network.layout, network.consortium.organization(name), network.binaries)
+    return partial(config_edits.add_application_organization, name=name, definition=definition)
+
+
 def add_organization(network: Network, org: Organization, channels: Sequence[str],
                      signers: Sequence[str] | None = None) -> Network:
     """Adds `org` to `channels` of the running network; returns the network as it now is."""
@@ -79,11 +85,10 @@ def add_organization(network: Network, org: Organization, channels: Sequence[str
         network.consortium.channel(name)  # unknown channels fail before anything changes
     network = _member_of_consortium(network, org)
     org = network.consortium.organization(org.name)
-    definition = application_org_group(network.layout, org, network.binaries)
+    edit = admission(network, org.name)
     admin = ChannelAdmin(network)
     for name in channels:
-        admin.update(name, partial(config_edits.add_application_organization, name=org.name, definition=definition),
-                     f"adding {org.name} to channel {name}", signers)
+        admin.update(name, edit, f"adding {org.name} to channel {name}", signers)
     ports = free_ports(network.consortium, len(_unserved_chaincodes(network.consortium, org.name, channels)))
     with network.progress.step(f"joining {org.name}'s peers to {', '.join(channels)}"):
         network = converge(network, change(network.consortium,
@@ -106,7 +111,7 @@ def _approve_committed(network: Network, org: Organization, channels: Sequence[s
                 with network.progress.step(f"approving {cc.name} on {name} for {org.name}"):
                     orderer = admin.serving_orderer(name)
                     peer.approve(name, Definition.of(cc), network.packages[(name, cc.name)].id,
-                                 network.layout.address(orderer.port), admin.orderer_tls_ca)
+                                 network.layout.address(orderer.port), admin.orderer_tls_ca(orderer))
 
 
 def remove_organization(network: Network, org_name: str, channels: Sequence[str] | None = None,

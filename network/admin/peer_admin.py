@@ -59,18 +59,23 @@ class Definition:
             validation_parameter=validation, collections=collections, init_required=self.init_required)
 
 
-def _retrying_unavailable(call, attempts: int = 5, backoff: float = 0.2):
+def _retrying_unavailable(call, attempts: int = 5, backoff: float = 0.2, leaderless_seconds: float = 90.0):
     """Repeats a call that failed before the peer or orderer did anything, so trying again is
-    safe: the connection failed (UNAVAILABLE, often a TLS handshake on a busy machine) or the
-    orderer refused for want of a Raft leader (SERVICE_UNAVAILABLE)."""
-    for attempt in range(1, attempts + 1):
+    safe: the connection failed (UNAVAILABLE, often a TLS handshake on a busy machine; `attempts`
+    times) or the orderer refused for want of a Raft leader (SERVICE_UNAVAILABLE; for up to
+    `leaderless_seconds`, as when members start their consenters one after another)."""
+    deadline = time.monotonic() + leaderless_seconds
+    attempt = 0
+    while True:
+        attempt += 1
         try:
             return call()
         except GatewayError as exc:
-            transient = exc.code == grpc.StatusCode.UNAVAILABLE or getattr(exc, "status", "") == "SERVICE_UNAVAILABLE"
-            if not transient or attempt == attempts:
+            leaderless = getattr(exc, "status", "") == "SERVICE_UNAVAILABLE" and time.monotonic() < deadline
+            unavailable = exc.code == grpc.StatusCode.UNAVAILABLE and attempt < attempts
+            if not (leaderless or unavailable):
                 raise
-        time.sleep(backoff * attempt)
+        time.sleep(min(backoff * attempt, 2.0))
 
 
 class PeerAdmin:

@@ -176,11 +176,10 @@ def cmd_update_sign(args: argparse.Namespace) -> None:
             raise CommandError("--msp-dir needs --msp-id")
         signing = SigningIdentity(X509Identity.from_msp_directory(args.msp_id, args.msp_dir),
                                   PrivateKeySigner.from_msp_directory(args.msp_dir))
-    elif args.org:
+    elif args.org or args.member:  # a member signs as its own admin on its own host
         network = open_network(args)
-        if args.org != network.consortium.orderer_organization.name:
-            known(network.consortium.organization, args.org)
-        signing = admin_signing(network.layout, args.org)
+        known(network.consortium.member, args.org or args.member)
+        signing = admin_signing(network.layout, args.org or args.member)
     else:
         raise CommandError("give --org ORG (an admin held in the state directory) or --msp-dir DIR --msp-id ID")
     added = transaction.sign(signing)

@@ -29,7 +29,7 @@ def cmd_list(args: argparse.Namespace) -> None:
     consortium = network.consortium
     emit([{"name": o.name, "address": network.layout.address(o.port),
            "channels": [c.name for c in consortium.channels if o in consortium.channel_orderers(c)]}
-          for o in consortium.orderer_organization.orderers], args.json)
+          for o in consortium.orderers], args.json)
 
 
 def register(groups: argparse._SubParsersAction) -> None:

@@ -132,9 +132,10 @@ def apply_update(network: Network, args: argparse.Namespace, channel: str, edit:
     except NoChanges:
         print(f"channel {channel} is already so: nothing to save", file=sys.stderr)
         return
-    admin.sign(transaction, args.sign_as or [])
+    signers = args.sign_as or ([network.member] if network.member else [])  # a member signs as itself
+    admin.sign(transaction, signers)
     transaction.save(args.output)
-    print(f"saved to {args.output}; signed by: {', '.join(args.sign_as or []) or 'nobody yet'}\n"
+    print(f"saved to {args.output}; signed by: {', '.join(signers) or 'nobody yet'}\n"
           f"next: `grootboek channel update sign {args.output} --org ORG` for each organisation that must "
           f"sign (`grootboek channel update show {args.output}` says who), then "
           f"`grootboek channel update submit {args.output}`", file=sys.stderr)

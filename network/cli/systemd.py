@@ -12,8 +12,7 @@ from grootboek.network.nodes import systemd
 
 def cmd_systemd(args: argparse.Namespace) -> int:
     network = open_network(args)
-    if args.org != network.consortium.orderer_organization.name:
-        known(network.consortium.organization, args.org)
+    known(network.consortium.member, args.org)
     if args.output.exists() and not args.output.is_dir():
         raise CommandError(f"--output {args.output}: not a directory")
     made = systemd.units(network, args.org, args.user, args.group)

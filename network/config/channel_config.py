@@ -8,7 +8,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from grootboek.network.config.consortium import Channel, Organization
+from grootboek.network.config.consortium import Channel, OrdererOrganization, Organization
 from grootboek.network.config.layout import Layout
 from grootboek.network.config.node_config import write_yaml
 from grootboek.network.nodes.binaries import Binaries
@@ -39,8 +39,9 @@ def application_org(layout: Layout, org: Organization) -> dict:
     }
 
 
-def orderer_org(layout: Layout, channel: Channel) -> dict:
-    org = layout.consortium.orderer_organization
+def orderer_org(layout: Layout, channel: Channel, org: Organization | OrdererOrganization) -> dict:
+    """An ordering organisation as the channel's Orderer group has it (an application
+    organisation that orders is in both groups, with each group's policies)."""
     msp = org.msp_id
     return {
         "Name": org.name,
@@ -51,24 +52,25 @@ def orderer_org(layout: Layout, channel: Channel) -> dict:
             "Writers": _sig(f"{msp}.member"),
             "Admins": _sig(f"{msp}.admin"),
         },
-        "OrdererEndpoints": [layout.address(o.port) for o in layout.consortium.channel_orderers(channel)],
+        "OrdererEndpoints": [layout.address(o.port) for o in layout.consortium.channel_orderers(channel)
+                             if o in org.orderers],
     }
 
 
 def configtx(layout: Layout, channel: Channel) -> dict:
     consortium = layout.consortium
-    oorg = consortium.orderer_organization
-    crypto = layout.crypto(oorg.name)
     consenters = []
     for o in consortium.channel_orderers(channel):
-        tls = crypto.node_dir(layout.orderer_host(o.name)) / "tls"
+        tls = layout.orderer_crypto(o.name).node_dir(layout.orderer_host(o.name)) / "tls"
         consenters.append({
             "Host": layout.host_of(o.port),
             "Port": o.port,
             "ClientTLSCert": str(tls / "server.crt"),
             "ServerTLSCert": str(tls / "server.crt"),
         })
-    batch = oorg.batch
+    batch = consortium.ordering_batch
+    ordering = [org for org in consortium.ordering_organizations
+                if any(o in org.orderers for o in consortium.channel_orderers(channel))]
     return {
         "Profiles": {
             channel.name: {
@@ -92,7 +94,7 @@ def configtx(layout: Layout, channel: Channel) -> dict:
                         "Options": {"TickInterval": "200ms", "ElectionTick": 10, "HeartbeatTick": 1,
                                     "MaxInflightBlocks": 5, "SnapshotIntervalSize": "16 MB"},
                     },
-                    "Organizations": [orderer_org(layout, channel)],
+                    "Organizations": [orderer_org(layout, channel, org) for org in ordering],
                     "Policies": {
                         "Readers": _implicit("ANY Readers"),
                         "Writers": _implicit("ANY Writers"),

@@ -130,6 +130,9 @@ class Organization(_Placed):
     ca: CertificateAuthority
     api: Api | None = None
     users: list[User] = []
+    orderers: list[OrdererNode] = []
+    """With ordering by the members (no orderer organisation): this organisation's Raft
+    consenters, with orderer identities from its own CA."""
     chaincode_timeout_seconds: int = Field(30, ge=3, le=3600)
     """The peers' chaincode.executetimeout. The organisation's chaincode servers end a transaction
     at five sixths of it (`chaincode_deadline_seconds`), so the peers' timeout never fires while
@@ -212,17 +215,30 @@ class Consortium(_Model):
     name: Name
     host: Host = "127.0.0.1"
     listen: Host | None = None
-    orderer_organization: OrdererOrganization
+    # Who orders: one orderer organisation, or the members themselves (each organisation with
+    # `orderers:` runs consenters of its own; the batch settings are then the file's `batch:`).
+    orderer_organization: OrdererOrganization | None = None
+    batch: Batch | None = None
     organizations: list[Organization] = Field(min_length=1)
     channels: list[Channel] = []
 
     @model_validator(mode="after")
     def _references(self) -> "Consortium":
         org_names = [o.name for o in self.organizations]
-        _unique([self.orderer_organization.name, *org_names], "organisation name")
-        _unique([self.orderer_organization.msp_id, *(o.msp_id for o in self.organizations)], "msp_id")
+        ordering_members = [o.name for o in self.organizations if o.orderers]
+        if self.orderer_organization is None and not ordering_members:
+            raise ValueError("no orderers: give an orderer_organization, or orderers to the organisations that "
+                             "order (ordering by the members)")
+        if self.orderer_organization is not None and ordering_members:
+            raise ValueError(f"organizations {', '.join(ordering_members)} have orderers besides the "
+                             "orderer_organization: choose one way of ordering")
+        if self.orderer_organization is not None and self.batch is not None:
+            raise ValueError("batch: set it in orderer_organization.batch (the file's batch is for ordering by "
+                             "the members)")
+        _unique(self.member_names, "organisation name")
+        _unique([m.msp_id for m in map(self.member, self.member_names)], "msp_id")
         _unique([c.name for c in self.channels], "channel name")
-        orderer_names = [o.name for o in self.orderer_organization.orderers]
+        orderer_names = [o.name for o in self.orderers]
         _unique(orderer_names, "orderer name")
         for i, org in enumerate(self.organizations):
             _unique([p.name for p in org.peers], f"peer name in organizations[{i}]")
@@ -283,13 +299,44 @@ class Consortium(_Model):
 
     def member(self, name: str) -> Organization | OrdererOrganization:
         """An organisation that runs nodes: the orderer organisation or an application one."""
-        if name == self.orderer_organization.name:
+        if self.orderer_organization is not None and name == self.orderer_organization.name:
             return self.orderer_organization
         try:
             return self.organization(name)
         except KeyError:
-            known = [self.orderer_organization.name, *(o.name for o in self.organizations)]
-            raise KeyError(f"no organisation {name!r} in consortium {self.name!r} (known: {', '.join(known)})") from None
+            raise KeyError(f"no organisation {name!r} in consortium {self.name!r} "
+                           f"(known: {', '.join(self.member_names)})") from None
+
+    @property
+    def member_names(self) -> list[str]:
+        """Every organisation that runs nodes: the orderer organisation (if any) first."""
+        oorg = [self.orderer_organization.name] if self.orderer_organization else []
+        return [*oorg, *(o.name for o in self.organizations)]
+
+    @property
+    def ordering_organizations(self) -> list[Organization | OrdererOrganization]:
+        """The organisations whose orderers order the channels."""
+        if self.orderer_organization is not None:
+            return [self.orderer_organization]
+        return [o for o in self.organizations if o.orderers]
+
+    @property
+    def orderers(self) -> list[OrdererNode]:
+        return [o for org in self.ordering_organizations for o in org.orderers]
+
+    def orderer_owner(self, name: str) -> Organization | OrdererOrganization:
+        """The organisation that runs orderer `name`."""
+        for org in self.ordering_organizations:
+            if any(o.name == name for o in org.orderers):
+                return org
+        raise KeyError(f"no orderer {name!r} in consortium {self.name!r}")
+
+    @property
+    def ordering_batch(self) -> Batch:
+        """How orderers cut blocks on new channels."""
+        if self.orderer_organization is not None:
+            return self.orderer_organization.batch
+        return self.batch or Batch()
 
     def channel(self, name: str) -> Channel:
         for channel in self.channels:
@@ -298,8 +345,8 @@ class Consortium(_Model):
         raise KeyError(f"no channel {name!r} in consortium {self.name!r}")
 
     def channel_orderers(self, channel: Channel) -> list[OrdererNode]:
-        wanted = channel.orderers or [o.name for o in self.orderer_organization.orderers]
-        return [o for o in self.orderer_organization.orderers if o.name in wanted]
+        wanted = channel.orderers or [o.name for o in self.orderers]
+        return [o for o in self.orderers if o.name in wanted]
 
     def channels_of(self, org: Organization) -> list[Channel]:
         return [c for c in self.channels if org.name in c.organizations]
@@ -313,11 +360,15 @@ class Consortium(_Model):
             return Endpoint(where, port, org.name, host, listen)
 
         oorg = self.orderer_organization
-        for i, o in enumerate(oorg.orderers):
+        for i, o in enumerate(oorg.orderers if oorg else []):
             base = f"orderer_organization.orderers[{i}]"
             for field in ("port", "admin_port", "operations_port"):
                 yield placed(f"{base}.{field}", getattr(o, field), o, oorg)
         for i, org in enumerate(self.organizations):
+            for j, o in enumerate(org.orderers):
+                base = f"organizations[{i}].orderers[{j}]"
+                for field in ("port", "admin_port", "operations_port"):
+                    yield placed(f"{base}.{field}", getattr(o, field), o, org)
             for j, p in enumerate(org.peers):
                 base = f"organizations[{i}].peers[{j}]"
                 for field in ("port", "chaincode_port", "operations_port"):

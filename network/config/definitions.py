@@ -99,12 +99,12 @@ def _nodes(layout: Layout, name: str) -> dict[str, dict]:
     consortium = layout.consortium
     crypto = layout.crypto(name)
     nodes: dict[str, dict] = {}
-    if name == consortium.orderer_organization.name:
-        for o in consortium.orderer_organization.orderers:
-            host = layout.orderer_host(o.name)
-            nodes[host] = {"kind": "orderer", "endpoints": [layout.address(o.port), layout.address(o.admin_port)],
-                           "tls": crypto.node_dir(host) / "tls" / "server.crt"}
-    else:
+    member = consortium.member(name)
+    for o in member.orderers:
+        host = layout.orderer_host(o.name)
+        nodes[host] = {"kind": "orderer", "endpoints": [layout.address(o.port), layout.address(o.admin_port)],
+                       "tls": crypto.node_dir(host) / "tls" / "server.crt"}
+    if member is not consortium.orderer_organization:
         for peer in layout.peers(consortium.organization(name)):
             nodes[peer.host] = {"kind": "peer", "endpoints": [peer.address],
                                 "tls": crypto.node_dir(peer.host) / "tls" / "server.crt"}
@@ -112,7 +112,7 @@ def _nodes(layout: Layout, name: str) -> dict[str, dict]:
 
 
 def _anchor_peers(layout: Layout, name: str) -> list[str]:
-    if name == layout.consortium.orderer_organization.name:
+    if layout.consortium.member(name) is layout.consortium.orderer_organization:
         return []
     return [layout.peers(layout.consortium.organization(name))[0].address]  # as channel_config.application_org
 

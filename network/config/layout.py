@@ -71,11 +71,7 @@ class Layout:
         return self.root / "member"
 
     def crypto(self, org_name: str) -> OrgCrypto:
-        if org_name == self.consortium.orderer_organization.name:
-            domain = self.consortium.orderer_organization.domain
-        else:
-            domain = self.consortium.organization(org_name).domain
-        return OrgCrypto(self.root / "crypto" / org_name, domain)
+        return OrgCrypto(self.root / "crypto" / org_name, self.consortium.member(org_name).domain)
 
     def node_dir(self, node_id: str) -> Path:
         return self.root / "nodes" / node_id
@@ -135,7 +131,7 @@ class Layout:
     def _hosts_by_port(self) -> dict[int, str]:
         consortium = self.consortium
         hosts: dict[int, str] = {}
-        for o in consortium.orderer_organization.orderers:
+        for o in consortium.orderers:
             hosts.update(dict.fromkeys((o.port, o.admin_port, o.operations_port), self.orderer_host(o.name)))
         for org in consortium.organizations:
             for p in org.peers:
@@ -154,7 +150,11 @@ class Layout:
         return org_name.lower()
 
     def orderer_host(self, name: str) -> str:
-        return f"{name}.{self.consortium.orderer_organization.domain}"
+        return f"{name}.{self.consortium.orderer_owner(name).domain}"
+
+    def orderer_crypto(self, name: str) -> OrgCrypto:
+        """The crypto of the organisation that runs orderer `name`."""
+        return self.crypto(self.consortium.orderer_owner(name).name)
 
     @staticmethod
     def peer_host(org: Organization, peer: PeerNode) -> str:

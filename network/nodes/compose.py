@@ -129,7 +129,7 @@ def _within(path: str, directory: Path) -> bool:
 
 
 def orderer_mounts(layout: Layout, orderer: OrdererNode) -> list[Mount]:
-    crypto = layout.crypto(layout.consortium.orderer_organization.name)
+    crypto = layout.orderer_crypto(orderer.name)
     node = crypto.node_dir(layout.orderer_host(orderer.name))
     return [
         Mount(node / "msp", f"{FABRIC}/msp"),
@@ -284,7 +284,7 @@ def orderer_service(layout: Layout, orderer: OrdererNode) -> Service:
     settings = in_container(_pick(orderer_yaml(layout, orderer), ORDERER_SETTINGS), mounts, layout.root)
     return Service(
         host=layout.orderer_host(orderer.name),
-        profile=layout.org_key(layout.consortium.orderer_organization.name),
+        profile=layout.org_key(layout.consortium.orderer_owner(orderer.name).name),
         image=ORDERER_IMAGE, command=["orderer"],
         environment={**FABRIC_LOGGING,
                      **_environment("ORDERER", _listening_everywhere(settings, ORDERER_LISTENERS), _orderer_list)},
@@ -361,7 +361,7 @@ def services(layout: Layout, image: str) -> Iterator[Service]:
     """Every service, grouped by organisation: orderers first, then each organisation's CA, peers,
     chaincode servers and REST gateway."""
     consortium = layout.consortium
-    for orderer in consortium.orderer_organization.orderers:
+    for orderer in consortium.orderers:
         yield orderer_service(layout, orderer)
     servers = chaincode_servers(consortium)
     for org in consortium.organizations:

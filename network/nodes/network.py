@@ -127,8 +127,7 @@ class Network:
 
     @property
     def orderers(self) -> list[OrdererNode]:
-        oorg = self.consortium.orderer_organization
-        return list(oorg.orderers) if self.runs(oorg.name) else []
+        return [o for o in self.consortium.orderers if self.runs(self.consortium.orderer_owner(o.name).name)]
 
     @property
     def peers(self) -> list[Peer]:
@@ -141,9 +140,9 @@ class Network:
 
     def owner_of(self, node: str) -> str | None:
         """The organisation whose node `node` is (a process name or host name), if the consortium has it."""
-        for o in self.consortium.orderer_organization.orderers:
+        for o in self.consortium.orderers:
             if node in (o.name, self.layout.orderer_host(o.name)):
-                return self.consortium.orderer_organization.name
+                return self.consortium.orderer_owner(o.name).name
         for peer in self.layout.peers():
             if node in (peer.id, peer.host):
                 return peer.org.name
@@ -207,8 +206,7 @@ class Network:
         configuration from the consortium. A member generates only its own organisation's, from
         its keys and the definitions it imported; its channels' blocks come from their creator."""
         layout = self.layout
-        oorg = self.consortium.orderer_organization
-        for name in [oorg.name, *(org.name for org in self.consortium.organizations)]:
+        for name in self.consortium.member_names:
             if self.runs(name):
                 self.create_crypto(name)
         self._check_definitions()
@@ -235,8 +233,7 @@ class Network:
         """A member needs every other member's definition: their TLS CAs to dial their nodes."""
         if self.member is None:
             return
-        others = [name for name in [self.consortium.orderer_organization.name,
-                                    *(org.name for org in self.consortium.organizations)] if not self.runs(name)]
+        others = [name for name in self.consortium.member_names if not self.runs(name)]
         lacking = definitions.missing(self.layout, others)
         if lacking:
             raise NetworkError(f"{self.member} has not imported the definition of {', '.join(lacking)}: ask them for "
@@ -256,10 +253,10 @@ class Network:
             return
         crypto.create()
         crypto.add_user("admin", admin=True)
-        oorg = self.consortium.orderer_organization
-        if name == oorg.name:
-            for o in oorg.orderers:
-                crypto.add_node(layout.orderer_host(o.name), "orderer", layout.tls_hosts(o.port))
+        member = self.consortium.member(name)
+        for o in member.orderers:
+            crypto.add_node(layout.orderer_host(o.name), "orderer", layout.tls_hosts(o.port))
+        if member is self.consortium.orderer_organization:
             return
         org = self.consortium.organization(name)
         for user in org.users:
@@ -355,7 +352,7 @@ class Network:
     # -- channels -----------------------------------------------------------------------------
 
     def participation(self, orderer: OrdererNode) -> ChannelParticipation:
-        crypto = self.layout.crypto(self.consortium.orderer_organization.name)
+        crypto = self.layout.orderer_crypto(orderer.name)
         admin_tls = crypto.user_dir("admin") / "tls"
         return ChannelParticipation(
             admin_address=self.layout.address(orderer.admin_port),
@@ -371,7 +368,7 @@ class Network:
                                   (admin_tls / "client.crt", admin_tls / "client.key"))
 
     def orderer_operations(self, orderer: OrdererNode) -> OperationsEndpoint:
-        return self.operations(self.consortium.orderer_organization.name, orderer.operations_port)
+        return self.operations(self.consortium.orderer_owner(orderer.name).name, orderer.operations_port)
 
     def peer_operations(self, peer: Peer) -> OperationsEndpoint:
         return self.operations(peer.org.name, peer.spec.operations_port)

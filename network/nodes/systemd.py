@@ -37,10 +37,12 @@ class Unit:
 def member_processes(network: Network, org_name: str) -> dict[str, str]:
     """Process name -> kind, for every process that belongs to organisation `org_name`."""
     consortium, layout = network.consortium, network.layout
-    if org_name == consortium.orderer_organization.name:
-        return {o.name: "orderer" for o in consortium.orderer_organization.orderers}
+    member = consortium.member(org_name)
+    kinds = {o.name: "orderer" for o in member.orderers}
+    if member is consortium.orderer_organization:
+        return kinds
     org = consortium.organization(org_name)
-    kinds = {peer.id: "peer" for peer in layout.peers(org)}
+    kinds.update({peer.id: "peer" for peer in layout.peers(org)})
     kinds[layout.ca_id(org)] = "ca"
     if org.api:
         kinds[layout.api_id(org)] = "api"

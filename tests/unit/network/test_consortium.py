@@ -91,3 +91,37 @@ def test_unreadable_and_invalid_yaml(tmp_path):
     bad.write_text("name: [unclosed")
     with pytest.raises(ConsortiumError, match="not valid YAML"):
         consortium_file.load(bad)
+
+
+MEMBERS_ORDER = consortium_file.DEFAULT_FILE.with_name("consortium.ordered-by-members.yaml")
+
+
+def test_the_members_file_has_each_member_run_one_consenter_and_the_same_channels():
+    members, default = consortium_file.load(MEMBERS_ORDER), consortium_file.load()
+    assert members.orderer_organization is None
+    assert {o.name: members.orderer_owner(o.name).name for o in members.orderers} == {
+        "orderer0": "Municipality", "orderer1": "Registry", "orderer2": "Merchants"}
+    assert members.member_names == ["Municipality", "Registry", "Merchants"]
+    assert members.ordering_batch == default.ordering_batch
+    assert members.channels == default.channels
+    assert [o.model_dump(exclude={"orderers"}) for o in members.organizations] == \
+        [o.model_dump(exclude={"orderers"}) for o in default.organizations]
+
+
+def test_one_way_of_ordering_is_chosen():
+    data = yaml.safe_load(MEMBERS_ORDER.read_text())
+    for org in data["organizations"]:
+        org["orderers"] = []
+    assert "no orderers: give an orderer_organization, or orderers to the organisations that order" in error_of(data)
+    both = yaml.safe_load(MEMBERS_ORDER.read_text())
+    both["orderer_organization"] = yaml.safe_load(consortium_file.DEFAULT_FILE.read_text())["orderer_organization"]
+    both["orderer_organization"]["orderers"] = [{"name": "orderer9", "port": 6050, "admin_port": 6053,
+                                                 "operations_port": 6443}]
+    del both["batch"]
+    assert "organizations Municipality, Registry, Merchants have orderers besides the orderer_organization" \
+        in error_of(both)
+
+
+def test_the_batch_of_an_orderer_organisation_lives_with_it(data):
+    data["batch"] = {"timeout": "1s"}
+    assert "batch: set it in orderer_organization.batch" in error_of(data)

@@ -165,3 +165,20 @@ def test_a_listen_host_that_is_not_here_or_does_not_resolve_is_named_before_anyt
            "(run this node on the host that has it, or set its `listen`)" in problems
     assert "organizations[1].ca.port: unknown host 'no-such-host.invalid' (it does not resolve here)" in problems
     assert not any(p.startswith("organizations[2]") for p in problems)
+
+
+def test_members_that_order_are_in_the_orderer_group_with_their_own_consenters(tmp_path):
+    members = consortium_file.load(consortium_file.DEFAULT_FILE.with_name("consortium.ordered-by-members.yaml"))
+    layout = Layout(members, tmp_path)
+    profile = configtx(layout, members.channel("kindpakket"))["Profiles"]["kindpakket"]
+    orderer = profile["Orderer"]
+    assert [(o["Name"], o["ID"], o["OrdererEndpoints"]) for o in orderer["Organizations"]] == [
+        ("Municipality", "MunicipalityMSP", ["127.0.0.1:7050"]), ("Registry", "RegistryMSP", ["127.0.0.1:7150"]),
+        ("Merchants", "MerchantsMSP", ["127.0.0.1:7250"])]
+    assert [Path(c["ServerTLSCert"]).relative_to(tmp_path).parts[:4] for c in orderer["EtcdRaft"]["Consenters"]] == [
+        ("crypto", "Municipality", "nodes", "orderer0.gemeente.grootboek.nl"),
+        ("crypto", "Registry", "nodes", "orderer1.kadaster.grootboek.nl"),
+        ("crypto", "Merchants", "nodes", "orderer2.winkeliers.grootboek.nl")]
+    assert orderer["BatchTimeout"] == members.ordering_batch.timeout
+    # Kindpakket's application group is its two members only; the Registry orders it without a say in it.
+    assert [o["Name"] for o in profile["Application"]["Organizations"]] == ["Municipality", "Merchants"]
