@@ -79,7 +79,7 @@ def fetch_genesis(network: Network, name: str) -> bytes:
         tls_ca = (layout.orderer_crypto(orderer.name).root / "tlsca" / "cert.pem").read_bytes()
         try:
             with Endpoint(address, tls_root_certs=tls_ca).open_channel() as connection:
-                block = fetch_block(OrdererDeliver(connection), signing, name, seek.specified(0), timeout=15)
+                block = fetch_block(OrdererDeliver(connection), signing, name, seek.specified(0), timeout=5)
             return block.SerializeToString()
         except (GatewayError, grpc.RpcError) as exc:
             problems.append(f"{orderer.name} at {address}: {exc}")

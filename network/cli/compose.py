@@ -6,14 +6,17 @@ import argparse
 import sys
 from pathlib import Path
 
-from grootboek.network.cli.support import guard
+from grootboek.network.cli.support import CommandError, guard
 from grootboek.network.config import consortium as consortium_file
 from grootboek.network.nodes import compose
 from grootboek.network.nodes.network import NetworkError
 from grootboek.progress import Progress
 
 def cmd_compose(args: argparse.Namespace) -> int:
-    text = compose.render(consortium_file.load(args.consortium))
+    try:
+        text = compose.render(consortium_file.load(args.consortium), args.member)
+    except KeyError as exc:
+        raise CommandError(exc.args[0]) from None
     if args.output == "-":
         sys.stdout.write(text)
     else:
@@ -22,7 +25,7 @@ def cmd_compose(args: argparse.Namespace) -> int:
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:
-    network = compose.ComposeNetwork(consortium_file.load(args.consortium), args.compose, Progress())
+    network = compose.ComposeNetwork(consortium_file.load(args.consortium), args.compose, Progress(), args.member)
     network.prepare()
     return 0
 
@@ -38,7 +41,8 @@ def cmd_converge(args: argparse.Namespace) -> int:
 def register(commands: argparse._SubParsersAction) -> None:
     """Adds the commands to `grootboek network`."""
     generate = commands.add_parser("compose", help="write docker-compose.yaml for the consortium "
-                                                   "(Fabric's official images, one profile per organisation)")
+                                                   "(Fabric's official images, one profile per organisation; "
+                                                   "with --org NAME only that member's nodes)")
     generate.add_argument("-o", "--output", default="-", help="file to write (default: standard output)")
     generate.set_defaults(handler=guard(cmd_compose))
     for name, handler, text in (

@@ -206,6 +206,7 @@ class Network:
         configuration from the consortium. A member generates only its own organisation's, from
         its keys and the definitions it imported; its channels' blocks come from their creator."""
         layout = self.layout
+        self._check_policies()
         for name in self.consortium.member_names:
             if self.runs(name):
                 self.create_crypto(name)
@@ -228,6 +229,18 @@ class Network:
             if org.api:
                 gateways.prepare(layout, org)
         layout.consortium_file.write_text(yaml.safe_dump(self.consortium.model_dump(), sort_keys=False))
+
+    def _check_policies(self) -> None:
+        """A member's chaincodes name who must endorse: the channel's default (a majority of its
+        members) would change silently with every member that joins or leaves."""
+        if self.member is None:
+            return
+        implicit = [f"{c.name}/{cc.name}" for c in self.consortium.channels for cc in c.chaincodes
+                    if cc.endorsement_policy is None]
+        if implicit:
+            raise NetworkError(f"chaincode {', '.join(implicit)} has no endorsement_policy in the consortium file: "
+                               "among members, write out who must endorse (e.g. AND('MunicipalityMSP.peer', "
+                               "'MerchantsMSP.peer')), so that a member joining does not change it")
 
     def _check_definitions(self) -> None:
         """A member needs every other member's definition: their TLS CAs to dial their nodes."""

@@ -52,8 +52,11 @@ def test_a_member_cut_off_the_bridge_catches_up_and_the_others_go_on(consortium)
     try:
         parcels = [register_parcel(registrar) for _ in range(3)]
         height = registrar.get("/v1/channels/kadaster/height").json()["height"]
+        unreachable = consortium.grootboek("Municipality", "channel", "join", "kadaster", "--accept", "0" * 64)
     finally:
         consortium.hosts.reconnect("Municipality")
+    assert unreachable.returncode == 1
+    assert "cannot fetch the first block of channel kadaster: orderer0 at " in unreachable.stderr
     wait_for(lambda: officer.get("/v1/channels/kadaster/height").json()["height"] >= height,
              "the Municipality's peer caught up on kadaster", timeout=180, interval=1.0)
     for parcel in parcels:

@@ -2,14 +2,13 @@
 import json
 from datetime import timedelta
 
-import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from grootboek.chaincode.budgets.domain.errors import ErrorCode
 from grootboek.chaincode.signing import public_key_pem
 
 from .kindpakket import (BIKE_SHOP, CLERK, FAKE_OFFICER, LIQUOR_STORE, OFFICER, REGISTRAR, SCHEME, SPORTS_SHOP, TERMS,
-                         UNREGISTERED_SHOP, Kindpakket, identity_id)
+                         UNREGISTERED_SHOP, identity_id)
 from .scenario import END, NOW, START
 
 

@@ -2,8 +2,10 @@
 consortium file, checked here independently of the generator."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 import yaml
 
@@ -191,3 +193,43 @@ def test_every_path_a_service_is_given_is_inside_one_of_its_mounts(services):
         for value in paths:
             for path in value.strip("[]").split(","):
                 assert any(path == t or path.startswith(t + "/") for t in targets), (name, path)
+
+
+# The Compose Specification's JSON schema (compose-spec/compose-spec, schema/compose-spec.json at
+# 170098ba, Apache-2.0), kept beside the tests: no engine runs here, so files are checked, not run.
+SCHEMA = json.loads((Path(__file__).with_name("compose-spec.json")).read_text())
+MEMBERS_ORDER = consortium_file.DEFAULT_FILE.with_name("consortium.ordered-by-members.yaml")
+
+
+def schema_errors(document: dict) -> list[str]:
+    validator = jsonschema.Draft7Validator(SCHEMA)
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(document)]
+
+
+def test_the_committed_file_is_valid_compose(document):
+    assert schema_errors(document) == []
+
+
+@pytest.mark.parametrize("template", [consortium_file.DEFAULT_FILE, MEMBERS_ORDER], ids=["orderer-org", "members"])
+def test_each_members_compose_file_holds_its_own_nodes_as_the_whole_file_has_them(template):
+    """What a member generates from its own state is its part of the whole: the same services,
+    ports, MSP ids and mounts (the whole file is checked against the native configuration above)."""
+    consortium = consortium_file.load(template)
+    whole = yaml.safe_load(compose.render(consortium))["services"]
+    seen = set()
+    for member in consortium.member_names:
+        own = yaml.safe_load(compose.render(consortium, member))
+        assert schema_errors(own) == []
+        assert own["services"] == {h: s for h, s in whole.items() if s["profiles"] == [member.lower()]}
+        assert own["services"], member
+        seen |= own["services"].keys()
+    assert seen == whole.keys()
+    if template == MEMBERS_ORDER:  # each member's consenter is in its own file, with its own MSP
+        municipality = yaml.safe_load(compose.render(consortium, "Municipality"))["services"]
+        orderer = municipality["orderer0.gemeente.grootboek.nl"]
+        assert orderer["environment"]["ORDERER_GENERAL_LOCALMSPID"] == "MunicipalityMSP"
+
+
+def test_a_compose_file_of_an_unknown_member_is_refused(consortium):
+    with pytest.raises(KeyError, match="no organisation 'Gemeente' in consortium 'grootboek' \\(known: Orderer, "):
+        compose.render(consortium, "Gemeente")

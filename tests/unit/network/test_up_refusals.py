@@ -3,10 +3,12 @@ import socket
 import subprocess
 import sys
 
+import pytest
 import yaml
 
 from grootboek.network.config import consortium as consortium_file
 from grootboek.network.nodes import supervisor
+from grootboek.network.nodes.network import Network, NetworkError
 
 
 def grootboek(*args: str) -> subprocess.CompletedProcess:
@@ -38,3 +40,13 @@ def test_a_busy_port_is_named_and_nothing_starts(tmp_path):
     assert f"port {port} ({where}) is already in use on 127.0.0.1" in result.stderr
     assert supervisor.marked_processes(state.resolve()) == []
     assert not (state / "run").exists()
+
+
+def test_a_member_refuses_chaincodes_without_an_explicit_endorsement_policy(tmp_path):
+    data = consortium_file.load().model_dump()
+    data["channels"][0]["chaincodes"][0]["endorsement_policy"] = None
+    network = Network(consortium_file.parse(data), tmp_path / "state", member="Merchants")
+    with pytest.raises(NetworkError, match=r"chaincode kindpakket/budgets has no endorsement_policy in the "
+                                           r"consortium file: among members, write out who must endorse"):
+        network.prepare()
+    assert not (tmp_path / "state" / "crypto").exists()  # refused before any key was made
