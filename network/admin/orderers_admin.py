@@ -55,16 +55,17 @@ def _member_of_consortium(network: Network, node: OrdererNode) -> Network:
         return network  # a re-run: keep the ports it was added with
     oorg = network.consortium.orderer_organization
     crypto = network.layout.crypto(oorg.name)
-    host = network.layout.orderer_host(node.name)
 
     def add(data: dict) -> None:
         _explicit_orderers(data)
         data["orderer_organization"]["orderers"].append(node.model_dump())
 
     changed = change(network.consortium, add)
+    layout = Layout(changed, network.layout.root)
+    host = layout.orderer_host(node.name)
     if not (crypto.node_dir(host) / "msp").exists():
         # Bring-up creates node crypto only with a new organisation; this one exists already.
-        crypto.add_node(host, "orderer", Layout(changed, network.layout.root).tls_hosts(node.port))
+        crypto.add_node(host, "orderer", layout.tls_hosts(node.port))
     with network.progress.step(f"starting orderer {node.name}"):
         return converge(network, changed)
 

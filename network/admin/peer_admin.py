@@ -91,11 +91,11 @@ class PeerAdmin:
         self.signing = SigningIdentity(X509Identity.from_msp_directory(signer.msp_id, msp),
                                        PrivateKeySigner.from_msp_directory(msp))
         self.tls_ca = layout.crypto(peer.org.name).root / "tlsca" / "cert.pem"
-        self._channel = Endpoint(peer.address, tls_root_certs=self.tls_ca.read_bytes()).open_channel()
-        self.endorser = Endorser(self._channel)
+        self.connection = Endpoint(peer.address, tls_root_certs=self.tls_ca.read_bytes()).open_channel()
+        self.endorser = Endorser(self.connection)
 
     def close(self) -> None:
-        self._channel.close()
+        self.connection.close()
 
     def __enter__(self) -> "PeerAdmin":
         return self
@@ -103,7 +103,7 @@ class PeerAdmin:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _query(self, invocation, channel: str = "", timeout: float = 30.0):
+    def query(self, invocation, channel: str = "", timeout: float = 30.0):
         try:
             return _retrying_unavailable(lambda: admin.query(self.endorser, self.signing, invocation, channel, timeout))
         except (GatewayError, grpc.RpcError) as exc:
@@ -112,37 +112,37 @@ class PeerAdmin:
     # -- channels -----------------------------------------------------------------------------
 
     def join(self, block: bytes) -> None:
-        self._query(system_chaincodes.join_chain(common_pb2.Block.FromString(block)))
+        self.query(system_chaincodes.join_chain(common_pb2.Block.FromString(block)))
 
     def channels(self) -> list[str]:
-        return [c.channel_id for c in self._query(system_chaincodes.get_channels()).channels]
+        return [c.channel_id for c in self.query(system_chaincodes.get_channels()).channels]
 
     def height(self, channel: str) -> int:
-        return int(self._query(system_chaincodes.get_chain_info(channel)).height)
+        return int(self.query(system_chaincodes.get_chain_info(channel)).height)
 
     # -- chaincode lifecycle ------------------------------------------------------------------
 
     def install(self, package: bytes) -> str:
-        return self._query(lifecycle.install_chaincode(package), timeout=300).package_id
+        return self.query(lifecycle.install_chaincode(package), timeout=300).package_id
 
     def installed(self) -> dict[str, str]:
         """Installed packages: package id -> label."""
-        result = self._query(lifecycle.query_installed_chaincodes())
+        result = self.query(lifecycle.query_installed_chaincodes())
         return {c.package_id: c.label for c in result.installed_chaincodes}
 
     def commit_readiness(self, channel: str, definition: Definition) -> dict[str, bool]:
         """Which organisations have approved this definition: MSP ID -> approved."""
-        result = self._query(lifecycle.check_commit_readiness(definition.to_lifecycle()), channel)
+        result = self.query(lifecycle.check_commit_readiness(definition.to_lifecycle()), channel)
         return dict(result.approvals)
 
     def committed(self, channel: str) -> dict[str, dict]:
         """Committed chaincode definitions on a channel: name -> {version, sequence}."""
-        result = self._query(lifecycle.query_chaincode_definitions(), channel)
+        result = self.query(lifecycle.query_chaincode_definitions(), channel)
         return {d.name: {"version": d.version, "sequence": d.sequence} for d in result.chaincode_definitions}
 
     def committed_approvals(self, channel: str, name: str) -> dict[str, bool]:
         """Which organisations approved the committed definition of a chaincode."""
-        return dict(self._query(lifecycle.query_chaincode_definition(name), channel).approvals)
+        return dict(self.query(lifecycle.query_chaincode_definition(name), channel).approvals)
 
     def approve(self, channel: str, definition: Definition, package_id: str,
                 orderer_address: str, orderer_ca: Path) -> None:
@@ -160,7 +160,7 @@ class PeerAdmin:
         what = f"{invocation.args[0].decode()} on {channel}"
         orderer_channel = Endpoint(orderer_address, tls_root_certs=orderer_ca.read_bytes()).open_channel()
         try:
-            with CommitWaiter(PeerDeliver(self._channel), self.signing, channel) as waiter:
+            with CommitWaiter(PeerDeliver(self.connection), self.signing, channel) as waiter:
                 tx_id = _retrying_unavailable(lambda: admin.transact(
                     [e.endorser for e in endorsers], Orderer(orderer_channel), self.signing, invocation, channel))
                 status = waiter.wait(tx_id)

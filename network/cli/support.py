@@ -21,6 +21,7 @@ from grootboek.network.admin.channel_admin import ChannelAdmin, ChannelAdminErro
 from grootboek.network.admin.lifecycle import LifecycleError
 from grootboek.network.admin.participation import ParticipationError
 from grootboek.network.admin.peer_admin import PeerAdminError
+from grootboek.network.admin.snapshots import SnapshotError
 from grootboek.network.config import consortium as consortium_file
 from grootboek.network.config.config_edits import ConfigEditError
 from grootboek.network.config.config_transaction import ConfigTransaction, ConfigTransactionError
@@ -82,7 +83,7 @@ def guard(action: Callable[[argparse.Namespace], int | None]) -> Callable[[argpa
 
 
 ADMIN_ERRORS = (*OPERATOR_ERRORS, ChannelAdminError, CAError, ConfigEditError, ConfigTransactionError,
-                ConfigtxlatorError, ParticipationError, PeerAdminError)
+                ConfigtxlatorError, ParticipationError, PeerAdminError, SnapshotError)
 RERUN = "fix the cause and run the same command again: the steps already done are skipped"
 
 

@@ -76,11 +76,15 @@ def cache_root() -> Path:
 _VERSION_LINE = re.compile(r"^\s*Version:\s*v?(\S+)", re.MULTILINE)
 
 
+# configtxgen takes a flag where the others take a subcommand (and reads no config then).
+_VERSION_ARGS = {"configtxgen": ["--version"]}
+
+
 def reported_version(binary: Path) -> str | None:
     """The version a Fabric binary prints (`<cmd> version`), or None if it prints none."""
     try:
         out = subprocess.run(
-            [str(binary), "version"], capture_output=True, text=True, timeout=20
+            [str(binary), *_VERSION_ARGS.get(binary.name, ["version"])], capture_output=True, text=True, timeout=20
         )
     except (OSError, subprocess.TimeoutExpired):
         return None

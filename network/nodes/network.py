@@ -188,11 +188,19 @@ class Network:
     def _check_state_matches(self) -> None:
         """A running consortium may change its chaincodes (deploy, upgrade) and gain channels
         between existing members; anything else (organisations, nodes, ports) changes through the
-        admin commands, which update the stored copy themselves."""
+        admin commands, which update the stored copy themselves. A member's copy may gain other
+        members and their nodes."""
         stored = self.layout.consortium_file
         if not stored.exists():
             return
         existing = parse(yaml.safe_load(stored.read_text()), str(stored))
+        if self.member is not None:
+            # The members agree on the file; what changes for the others is theirs to start.
+            # Only this member's own nodes must stay where they are.
+            if existing.member(self.member) != self.consortium.member(self.member):
+                raise NetworkError(f"{self.member}'s nodes differ from those its state in {self.layout.root} was "
+                                   "created with: a member changes its own nodes with the admin commands")
+            return
         differences = topology_differences(existing, self.consortium)
         if differences:
             raise NetworkError(

@@ -3,7 +3,8 @@ member: the Municipality records a beneficiary's personal data (its private coll
 its peer alone) and payments are made; `grootboek backup` runs while everything runs; one more
 payment commits after it; the Municipality's state is destroyed; `grootboek restore` puts it back,
 its nodes start, its peer catches up with the channel, the personal record is back, its gateway
-knows its users, its CA its identities, and payments go through it again."""
+knows its users, its CA its identities, and payments go through it again. Then the Registry's peer
+loses its ledger and joins again from a snapshot, without the blocks before it."""
 from __future__ import annotations
 
 import json
@@ -17,8 +18,13 @@ import pytest
 from grootboek.network.nodes.readiness import wait_for
 from grootboek.network.nodes.systemd import member_processes
 
+from grootboek.client.admin import system_chaincodes
+from grootboek.network.admin.peer_admin import PeerAdmin, PeerAdminError
+
 from ..api.budgets_world import Holder, open_scheme, register_shops
+from ..api.commits import committed_on
 from ..api.conftest import prepare_gateways
+from ..api.parties import Party, designation, parcel_id
 
 PERSONAL = {"name": "A. Bakker", "bsn": "123456782", "address": "Dorpsstraat 2, 9801 AB Zuidhorn"}
 MEMBER = "Municipality"
@@ -127,3 +133,42 @@ def test_a_destroyed_member_restored_from_its_backup_catches_up_and_serves(membe
     # Its CA kept the identities it had enrolled: it renews the till's certificate.
     renewed = cli(network, "cert", "renew", f"{MEMBER}/{till}")
     assert renewed.returncode == 0, renewed.stderr
+
+
+def test_a_peer_that_lost_its_ledger_joins_from_a_snapshot_without_the_blocks_before_it(member, cli, tmp_path):
+    network, gateways = member
+    registrar = gateways["Registry"].client("registrar")
+    owner = Party(registrar)
+    land = designation()
+    before = registrar.post("/v1/registry/parcels", {"designation": land, "area_m2": 300,
+                                                     "owners": [{"party": owner.id, "share": "1/1"}]})
+    assert before.status_code == 201, before.text
+
+    taken = cli(network, "snapshot", "take", "kadaster", "--peer", "peer0.registry", "--json")
+    assert taken.returncode == 0, taken.stderr
+    snapshot = json.loads(taken.stdout)
+    assert snapshot["block"] > 1 and len(snapshot["sha256"]) == 64
+    # The member ships it off the host, as to a new peer's; then this peer's disk is lost.
+    shipped = tmp_path / "kadaster" / str(snapshot["block"])
+    shutil.copytree(snapshot["path"], shipped)
+    assert cli(network, "network", "stop", "peer0.registry").returncode == 0
+    shutil.rmtree(network.layout.node_dir("peer0.registry") / "data")
+    assert cli(network, "network", "start", "peer0.registry").returncode == 0
+
+    joined = cli(network, "snapshot", "join", "kadaster", str(shipped), "--peer", "peer0.registry", "--json")
+    assert joined.returncode == 0, joined.stderr
+    peer = network.layout.peer("peer0.registry")
+    with PeerAdmin(network.layout, peer) as admin:
+        wait_for(lambda: admin.height("kadaster") > snapshot["block"], "the joined peer past the snapshot")
+        with pytest.raises(PeerAdminError):  # never replayed: the blocks before the snapshot are not there
+            admin.query(system_chaincodes.get_block_by_number("kadaster", 1))
+
+    # It serves what was committed before the snapshot, and endorses new parcels (every parcel
+    # key needs the Registry's peer).
+    wait_for(lambda: registrar.get("/health/ready").status_code == 200, "the Registry's gateway ready", timeout=120)
+    read = registrar.get(f"/v1/registry/parcels/{parcel_id(land)}")
+    assert read.status_code == 200 and read.json()["ownership"]["owners"] == [{"party": owner.id, "share": "1/1"}]
+    after = registrar.post("/v1/registry/parcels", {"designation": designation(), "area_m2": 300,
+                                                    "owners": [{"party": owner.id, "share": "1/1"}]})
+    assert after.status_code == 201, after.text
+    committed_on(gateways["Municipality"].client("officer"), "kadaster", after)

@@ -7,6 +7,7 @@ fetched from an orderer; each member approves the chaincodes for itself."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -50,14 +51,16 @@ class Members:
     def names(self) -> list[str]:
         return list(self.states)
 
-    def grootboek(self, member: str, *args: str, state: str | None = None) -> subprocess.CompletedProcess:
+    def grootboek(self, member: str, *args: str, state: str | None = None,
+                  env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
         """`grootboek --org MEMBER ARGS` on the member's host, on its state directory (or `state`'s)."""
         argv = [*GROOTBOOK, "-c", str(self.file), "--state-dir", str(self.states[state or member]),
                 "--org", member, *args]
-        return subprocess.run(self.hosts[member].command(argv), capture_output=True, text=True, timeout=600)
+        return subprocess.run(self.hosts[member].command(argv), capture_output=True, text=True, timeout=600,
+                              env={**os.environ, **(env or {})})
 
-    def ok(self, member: str, *args: str) -> str:
-        done = self.grootboek(member, *args)
+    def ok(self, member: str, *args: str, env: dict[str, str] | None = None) -> str:
+        done = self.grootboek(member, *args, env=env)
         assert done.returncode == 0, f"grootboek --org {member} {' '.join(args)}:\n{done.stderr}"
         return done.stdout
 
