@@ -38,7 +38,7 @@ def put_endorsed_by(network: Network, channel: str, peers: Sequence[Peer], key: 
         own = stack.enter_context(peer_channel(network, first_peer(network, creator)))
         node = channel_admin.serving_orderer(channel)
         orderer = stack.enter_context(Endpoint(network.layout.address(node.port),
-                                               tls_root_certs=channel_admin.orderer_tls_ca.read_bytes()).open_channel())
+                                               tls_root_certs=channel_admin.orderer_tls_ca(node).read_bytes()).open_channel())
         waiter = stack.enter_context(CommitWaiter(PeerDeliver(own), signing, channel))
         tx_id = admin.transact(endorsers, Orderer(orderer), signing,
                                Invocation.of("conformance", "State:put", key, value), channel)
