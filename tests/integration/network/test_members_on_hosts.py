@@ -111,3 +111,25 @@ def test_a_fourth_member_joins_a_running_channel_by_files_and_signatures(consort
              "Groningen's peer caught up on kindpakket", timeout=120, interval=1.0)
     # Payments still need the Municipality and the Merchants only (the chaincode's explicit policy).
     pay_and_transfer(members)
+
+
+def test_the_members_upgrade_a_chaincode_each_from_its_own_host(consortium, tmp_path):
+    """budgets 1.1 at sequence 2: each member of kindpakket deploys it on its own host (installs,
+    restarts its chaincode server, approves); the last to approve commits; payments go on after."""
+    members = consortium
+    data = yaml.safe_load(members.file.read_text())
+    kindpakket = next(c for c in data["channels"] if c["name"] == "kindpakket")
+    kindpakket["chaincodes"][0].update(version="1.1", sequence=2)
+    members.file = tmp_path / "consortium.yaml"
+    members.file.write_text(yaml.safe_dump(data))
+    deployers = kindpakket["organizations"]
+    for member in deployers[:-1]:
+        out = members.grootboek(member, "chaincode", "deploy")
+        assert out.returncode == 0, out.stderr
+        assert "chaincode kindpakket/budgets waits for the approval of" in out.stderr
+    members.ok(deployers[-1], "chaincode", "deploy")
+    for member in deployers:
+        [budgets] = json.loads(members.ok(member, "chaincode", "status", "budgets", "--json"))
+        assert (budgets["committed_version"], budgets["committed_sequence"]) == ("1.1", 2)
+        assert budgets["package_id"].startswith("budgets_1.1:") and all(budgets["installed"].values())
+    pay_and_transfer(members)
