@@ -16,6 +16,7 @@
     citizen_key_file: <path>       # optional: the back office's key for citizen numbers (hex, 32+ bytes)
     office: {retention_days: 365, report_min_budgets: 5,  # optional: personal data purged this long after its
                                    # scheme ends; report figures of fewer budgets suppressed
+             report_time_zone: Europe/Amsterdam,  # the reports' months are this zone's (IANA name)
              debtor: {name: Gemeente Groningen, iban: <IBAN>, bic: <BIC>}}  # who pays shops (pain.001)
 
 `GROOTBOEK_API_<KEY>` overrides a top-level key (`GROOTBOEK_API_LISTEN=0.0.0.0:8443`); a double underscore
@@ -28,6 +29,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Annotated, Any, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
@@ -76,6 +78,14 @@ def _bic(value: str) -> str:
     return str(BIC(value))
 
 
+def _time_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):  # ValueError: a path-like name such as "../x"
+        raise ValueError(f"{value!r} is not a time zone of the IANA database (e.g. Europe/Amsterdam)") from None
+    return value
+
+
 class Debtor(_Section):
     """The municipality's own account, from which the back office's transfer files pay the shops."""
     name: Annotated[str, Field(min_length=1, max_length=70)]
@@ -90,6 +100,9 @@ class Office(_Section):
     report_min_budgets: Annotated[int, Field(ge=1, le=10_000)] = 5
     """The reports suppress a figure counting fewer budgets than this (api/readmodel/reports.py): a small
     scheme's totals per shop and month can point at one child."""
+    report_time_zone: Annotated[str, AfterValidator(_time_zone)] = "Europe/Amsterdam"
+    """The reports count months in this zone, daylight saving time included: a payment at 00:30 on
+    1 March in Groningen is a March payment (a municipality of the Caribbean Netherlands names its own)."""
     debtor: Debtor | None = None
     """Without it the back office settles shops but makes no transfer file."""
 

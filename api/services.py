@@ -78,7 +78,7 @@ def read_model(config: ApiConfig) -> Store | None:
     budgets = config.chaincode("budgets")
     if budgets is None or "office" not in config.apps:
         return None
-    return Store(config.data_dir / READ_MODEL_FILE, budgets.chaincode)
+    return Store(config.data_dir / READ_MODEL_FILE, budgets.chaincode, config.office.report_time_zone)
 
 
 def current_services() -> Services:

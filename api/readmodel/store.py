@@ -11,6 +11,11 @@ own keyed pseudonyms, needed to count the budgets behind a report's cell). Besid
 keeps the reports' cells as they grow: per scheme, month and category (or shop) the amount and
 the number of budgets that paid (which budgets those are is kept beside them, so each counts once),
 and per shop which budgets paid there; a report reads its cells, however many payments made them.
+
+Months are the municipality's own (Europe/Amsterdam unless the gateway says otherwise): a payment at
+00:30 on 1 March in Groningen is a March payment, though the ledger's clock says 23:30 on 28 February.
+The cells are counted in the zone the store was made with; a store opened with another zone is
+emptied and taken again, as for another layout.
 """
 from __future__ import annotations
 
@@ -18,23 +23,27 @@ import json
 import sqlite3
 import threading
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Iterator
+from zoneinfo import ZoneInfo
 
 from fabric_protos.common import common_pb2
 
 from .blocks import Transaction, Write, valid_transactions
 
 FILE_NAME = "readmodel.sqlite"
-LAYOUT = 1
+LAYOUT = 2
 """The tables' layout (SQLite's user_version): a file of another layout is emptied and filled again
 from the ledger, which a gateway does by itself from block 0."""
 BUSY_TIMEOUT_MS = 10_000
+TIME_ZONE = "Europe/Amsterdam"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS checkpoint (
     id INTEGER PRIMARY KEY CHECK (id = 1),
-    next_block INTEGER NOT NULL
+    next_block INTEGER NOT NULL,
+    time_zone TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS transactions (
     id TEXT PRIMARY KEY,
@@ -103,7 +112,6 @@ CREATE TABLE IF NOT EXISTS receivables (
     budgets INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (scheme_id, merchant_id)
 ) WITHOUT ROWID;
-INSERT OR IGNORE INTO checkpoint (id, next_block) VALUES (1, 0);
 """
 TABLES = ("transactions", "schemes", "budgets", "lines", "cells", "cell_budgets", "shop_budgets", "receivables")
 
@@ -122,9 +130,11 @@ class Store:
     """One file, used from the ingest thread and the gateway's request threads (a connection per
     thread; WAL lets the reports read while a block is written)."""
 
-    def __init__(self, path: Path, chaincode: str) -> None:
+    def __init__(self, path: Path, chaincode: str, time_zone: str = TIME_ZONE) -> None:
         self.path = path
         self.chaincode = chaincode
+        self.time_zone = time_zone
+        self._zone = ZoneInfo(time_zone)
         self._local = threading.local()
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._write() as db:
@@ -136,6 +146,12 @@ class Store:
                     if statement.strip():
                         db.execute(statement)
                 db.execute(f"PRAGMA user_version = {LAYOUT}")
+            counted_in = db.execute("SELECT time_zone FROM checkpoint").fetchone()
+            if counted_in is None:
+                db.execute("INSERT INTO checkpoint (id, next_block, time_zone) VALUES (1, 0, ?)", (time_zone,))
+            elif counted_in[0] != time_zone:  # months counted in another zone: count them again
+                _empty(db)
+                db.execute("UPDATE checkpoint SET time_zone = ?", (time_zone,))
 
     def connection(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
@@ -175,16 +191,14 @@ class Store:
             if number > wanted:
                 raise BlockGap(f"block {number} arrived, the read model needs block {wanted} first")
             for transaction in transactions:
-                _take(db, number, transaction)
+                _take(db, number, transaction, self._zone)
             db.execute("UPDATE checkpoint SET next_block = ?", (number + 1,))
         return True
 
     def reset(self) -> None:
         """Empties it, to be taken again from the first block (a rebuild)."""
         with self._write() as db:
-            for table in TABLES:
-                db.execute(f"DELETE FROM {table}")
-            db.execute("UPDATE checkpoint SET next_block = 0")
+            _empty(db)
 
     def close(self) -> None:
         db = getattr(self._local, "db", None)
@@ -193,7 +207,18 @@ class Store:
             self._local.db = None
 
 
-def _take(db: sqlite3.Connection, block: int, transaction: Transaction) -> None:
+def _empty(db: sqlite3.Connection) -> None:
+    for table in TABLES:
+        db.execute(f"DELETE FROM {table}")
+    db.execute("UPDATE checkpoint SET next_block = 0")
+
+
+def month(at: str, zone: ZoneInfo) -> str:
+    """The month (YYYY-MM) of a ledger timestamp in `zone` (its daylight saving time included)."""
+    return datetime.fromisoformat(at).astimezone(zone).strftime("%Y-%m")
+
+
+def _take(db: sqlite3.Connection, block: int, transaction: Transaction, zone: ZoneInfo) -> None:
     """One transaction's rows; nothing if its id was taken before (a copy of it, in this block or
     another, is counted once)."""
     taken = db.execute("INSERT OR IGNORE INTO transactions (id, block, tx_index) VALUES (?, ?, ?)",
@@ -204,14 +229,14 @@ def _take(db: sqlite3.Connection, block: int, transaction: Transaction) -> None:
         if write.is_delete:
             continue
         if write.key.startswith(_STATEMENT):
-            _take_line(db, block, json.loads(write.value))
+            _take_line(db, block, json.loads(write.value), zone)
         elif write.key.startswith(_BUDGET):
-            _take_budget(db, json.loads(write.value))
+            _take_budget(db, json.loads(write.value), zone)
         elif write.key.startswith(_SCHEME):
             _take_scheme(db, write)
 
 
-def _take_line(db: sqlite3.Connection, block: int, line: dict) -> None:
+def _take_line(db: sqlite3.Connection, block: int, line: dict, zone: ZoneInfo) -> None:
     kind, scheme_id, merchant_id, amount = line["kind"], line["scheme_id"], line["merchant_id"], line["amount"]
     inserted = db.execute(
         "INSERT OR IGNORE INTO lines (id, merchant_id, kind, scheme_id, amount, at, budget_id, category, "
@@ -231,21 +256,21 @@ def _take_line(db: sqlite3.Connection, block: int, line: dict) -> None:
     if kind == "settlement":
         return
     signed = amount if kind == "payment" else -amount
-    month = line["at"][:7]
+    in_month = month(line["at"], zone)
     for dimension, value in (("category", line["category"]), ("merchant", merchant_id)):
         new_budget = db.execute("INSERT OR IGNORE INTO cell_budgets (scheme_id, dimension, month, value, budget_id) "
-                                "VALUES (?, ?, ?, ?, ?)", (scheme_id, dimension, month, value, line["budget_id"])
+                                "VALUES (?, ?, ?, ?, ?)", (scheme_id, dimension, in_month, value, line["budget_id"])
                                 ).rowcount
         db.execute("INSERT INTO cells (scheme_id, dimension, month, value, amount, budgets) VALUES (?, ?, ?, ?, ?, ?) "
                    "ON CONFLICT DO UPDATE SET amount = amount + excluded.amount, budgets = budgets + excluded.budgets",
-                   (scheme_id, dimension, month, value, signed, new_budget))
+                   (scheme_id, dimension, in_month, value, signed, new_budget))
 
 
-def _take_budget(db: sqlite3.Connection, budget: dict) -> None:
+def _take_budget(db: sqlite3.Connection, budget: dict, zone: ZoneInfo) -> None:
     db.execute("INSERT OR REPLACE INTO budgets (id, scheme_id, status, activated, granted, balance, returned, "
                "issued_month) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                (budget["id"], budget["scheme_id"], budget["status"], budget.get("holder_key") is not None,
-                budget["granted"], budget["balance"], budget["returned"], budget["issued_at"][:7]))
+                budget["granted"], budget["balance"], budget["returned"], month(budget["issued_at"], zone)))
 
 
 def _take_scheme(db: sqlite3.Connection, write: Write) -> None:

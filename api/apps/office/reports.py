@@ -1,7 +1,8 @@
 """The back office's reports (/office/reports/...): figures from the read model (api/readmodel/),
 rendered on the gateway as a page fragment with an SVG chart and a table per report, and each as
 a CSV file. Aggregates only; a figure of fewer budgets than the gateway's `office.report_min_budgets` is
-suppressed, on screen and in the files. Every answer says up to which block it is."""
+suppressed, on screen and in the files. Every answer says up to which block it is, and the page in
+which time zone its months are counted."""
 from __future__ import annotations
 
 import csv
@@ -112,7 +113,7 @@ def routes(pages: Blueprint, folder: Path) -> None:
         """The schemes the read model knows, to choose from."""
         reports = _reports()
         return jsonify(schemes=[{"id": id_, "name": name} for id_, name, _ in reports.schemes()],
-                       through_block=reports.store.next_block() - 1)
+                       through_block=reports.store.next_block() - 1, time_zone=reports.store.time_zone)
 
     @pages.get("/reports/<scheme_id>")
     def report_page(scheme_id: str) -> Response:
@@ -127,6 +128,7 @@ def routes(pages: Blueprint, folder: Path) -> None:
             "office/reports.html", reports=[_view(table, scheme_id, unit, language, messages) for table in tables],
             through=_say(messages, "office.reports.through", block=through),
             suppression=_say(messages, "office.reports.suppression", count=reports.min_budgets),
+            months=_say(messages, "office.reports.months", zone=reports.store.time_zone),
             t=lambda key: messages[key]), mimetype="text/html")
 
     @pages.get("/reports/<scheme_id>/<name>.csv")

@@ -37,12 +37,14 @@ def test_the_reports_page_shows_charts_tables_and_the_block_it_is_through(office
     assert page.status_code == 200 and page.mimetype == "text/html"
     html = page.get_data(as_text=True)
     assert "Bijgewerkt tot en met blok 2 van het grootboek." in html
+    assert "Maanden tellen in de tijd van de gemeente (Europe/Amsterdam, zomertijd inbegrepen)" in html
     assert html.count('role="img"') == 5 and html.count("<table") == 5
     assert '<td data-value="493824">€ 4.938,24</td>' in html  # four budgets at the bicycle shop
     assert '<td data-value="">minder dan 3 tegoeden</td>' in html  # one budget at the sports shop
     assert "<script" not in html and "style=" not in html
     english = office.client().get(f"/office/reports/{SCHEME}?lang=en", headers=office.auth("officer"))
     assert "€4,938.24" in english.get_data(as_text=True)
+    assert "Months are counted in the municipality&#39;s time (Europe/Amsterdam" in english.get_data(as_text=True)
     reader = office.client().get(f"/office/reports/{SCHEME}", headers=office.auth("operator"))
     assert reader.status_code == 200
 
@@ -62,7 +64,8 @@ def test_each_report_is_a_csv_file_with_suppressed_figures_empty(office):
 
 def test_the_schemes_to_choose_from(office):
     answer = office.client().get("/office/reports", headers=office.auth("officer"))
-    assert answer.get_json() == {"schemes": [{"id": SCHEME, "name": "Kindpakket"}], "through_block": 2}
+    assert answer.get_json() == {"schemes": [{"id": SCHEME, "name": "Kindpakket"}], "through_block": 2,
+                                 "time_zone": "Europe/Amsterdam"}
 
 
 def test_what_is_refused(office):

@@ -1,17 +1,18 @@
 """The read model's ingest (api/readmodel/) on blocks built as the budgets chaincode leaves them:
 valid transactions only, a transaction that appears twice counted once, a block taken whole or not
 at all, a restart resuming at the checkpoint, the following thread surviving a failed stream, a
-rebuild; and the reports' suppression of small cells."""
+rebuild; months in the municipality's time zone; and the reports' suppression of small cells."""
 from __future__ import annotations
 
 import sqlite3
 import threading
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from grootboek.api.readmodel.ingest import Ingest, rebuild
 from grootboek.api.readmodel.reports import Reports
-from grootboek.api.readmodel.store import FILE_NAME, BlockGap, Store
+from grootboek.api.readmodel.store import FILE_NAME, BlockGap, Store, month
 from grootboek.chaincode.budgets.domain.budget import Budget as BudgetRecord
 from grootboek.chaincode.budgets.domain.merchant_entry import MerchantEntry
 from grootboek.chaincode.budgets.domain.scheme import Scheme
@@ -210,3 +211,41 @@ def test_a_report_on_an_empty_read_model_is_through_no_block(store):
     table = Reports(store).spending(SCHEME, "category")
     assert (table.rows, table.through_block) == ([], None)
     assert isinstance(store.connection(), sqlite3.Connection)
+
+
+@pytest.mark.parametrize(("at", "expected"), [
+    ("2026-02-28T23:30:00Z", "2026-03"),  # 00:30 on 1 March in Groningen (winter time, UTC+1)
+    ("2026-02-28T22:59:59Z", "2026-02"),
+    ("2026-03-31T21:59:59Z", "2026-03"),  # 23:59:59 on 31 March, summer time (UTC+2) since 29 March
+    ("2026-03-31T23:30:00Z", "2026-04"),
+    ("2026-03-29T00:59:59Z", "2026-03"),  # the last second of winter time
+    ("2026-10-31T23:30:00Z", "2026-11"),  # 00:30 on 1 November: winter time again since 25 October
+    ("2026-10-31T22:59:59.999999Z", "2026-10"),
+    ("2026-09-30T22:30:00Z", "2026-10"),  # 00:30 on 1 October, still summer time
+    ("2026-12-31T23:00:00Z", "2027-01"),  # a new year begins an hour before UTC's
+    ("2026-12-31T22:59:59+00:00", "2026-12"),
+])
+def test_a_month_is_the_municipalitys_month_across_daylight_saving_time(at, expected):
+    assert month(at, ZoneInfo("Europe/Amsterdam")) == expected
+
+
+def test_payments_and_budgets_are_counted_in_the_month_of_the_stores_time_zone(tmp_path):
+    late = Budget("b-late", SCHEME, issued_at="2026-03-31T23:30:00Z")  # issued on 1 April, Dutch time
+    blocks = [built.genesis(), built.block(1, [Tx("t-scheme", [built.scheme(SCHEME)]), built.issue("t-late", late)]),
+              built.block(2, [built.payment("t-first", late, "fietsenwinkel", "bicycles", 100, "2026-04-30T22:30:00Z"),
+                              built.payment("t-last", late, "fietsenwinkel", "bicycles", 10, "2026-04-30T21:30:00Z")])]
+    dutch = Store(tmp_path / FILE_NAME, built.CHAINCODE)
+    for block in blocks:
+        dutch.apply(block)
+    reports = Reports(dutch, min_budgets=1)
+    assert reports.spending(SCHEME, "merchant").rows == [("2026-04", "fietsenwinkel", 10, 1),
+                                                         ("2026-05", "fietsenwinkel", 100, 1)]
+    assert reports.activation(SCHEME).rows == [("2026-04", 1, 1)]
+    dutch.close()
+    # The same file opened for a municipality of the Caribbean Netherlands (UTC-4): counted again.
+    bonaire = Store(tmp_path / FILE_NAME, built.CHAINCODE, "America/Kralendijk")
+    assert bonaire.next_block() == 0
+    for block in blocks:
+        bonaire.apply(block)
+    assert Reports(bonaire, min_budgets=1).spending(SCHEME, "merchant").rows == [("2026-04", "fietsenwinkel", 110, 1)]
+    assert Reports(bonaire, min_budgets=1).activation(SCHEME).rows == [("2026-03", 1, 1)]
