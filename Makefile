@@ -48,13 +48,17 @@ test: install test-tools
 unit: install test-tools
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
 
-# The tests drive Debian's Chromium through its chromedriver and check the alert rules
-# (network/monitoring/) with promtool from Debian's prometheus package: installed when missing
-# (CI runs as root; `make up` needs neither; the package's service is not started in a container).
+# The tests drive Debian's Chromium through its chromedriver, check the alert rules
+# (network/monitoring/) with promtool from Debian's prometheus package, and start PostgreSQL servers
+# of Debian's postgresql package (tests/postgres.py): installed when missing (CI runs as root; `make up`
+# needs none of them; the packages' services are not started in a container).
 test-tools:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -x /usr/bin/promtool ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus; \
+	fi
+	@if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql; \
 	fi
 
 bench: install

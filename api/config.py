@@ -18,6 +18,8 @@
                                    # scheme ends; report figures of fewer budgets suppressed
              report_time_zone: Europe/Amsterdam,  # the reports' months are this zone's (IANA name)
              debtor: {name: Gemeente Groningen, iban: <IBAN>, bic: <BIC>}}  # who pays shops (pain.001)
+    readmodel: {url: postgresql://grootboek@db.example:5432/readmodel,  # optional: the office's read model in
+                password_file: <path>}     # PostgreSQL, shared by the organisation's gateways (else SQLite)
 
 `GROOTBOEK_API_<KEY>` overrides a top-level key (`GROOTBOEK_API_LISTEN=0.0.0.0:8443`); a double underscore
 reaches into a section (`GROOTBOEK_API_TLS__CERT=/etc/api.crt`). Values are YAML, so
@@ -36,6 +38,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from schwifty import BIC, IBAN
 
 from .front.limits import Limits
+from .readmodel.backends import checked_url
 
 ENV_PREFIX = "GROOTBOEK_API_"
 
@@ -107,6 +110,15 @@ class Office(_Section):
     """Without it the back office settles shops but makes no transfer file."""
 
 
+class ReadModel(_Section):
+    """A PostgreSQL database for the back office's read model (api/readmodel/), which several gateway
+    instances of the organisation then share; without it each keeps <data_dir>/readmodel.sqlite."""
+    url: Annotated[str, AfterValidator(checked_url)]
+    """postgresql://user@host:port/database, without the password."""
+    password_file: Path | None = None
+    """The password, alone in a file; without it libpq's own ways (PGPASSWORD, ~/.pgpass) apply."""
+
+
 class ApiConfig(_Section):
     organization: Name
     msp_id: Name
@@ -129,6 +141,7 @@ class ApiConfig(_Section):
     """The back office's key for the keyed HMAC of citizen numbers (api/apps/office/beneficiaries.py);
     default <data_dir>/citizen-number.key, made on first use. Gateways of one municipality share it."""
     office: Office = Office()
+    readmodel: ReadModel | None = None
 
     @property
     def host(self) -> str:
@@ -200,6 +213,9 @@ def _resolve_paths(config: ApiConfig, base: Path) -> ApiConfig:
         update["tls"] = config.tls.model_copy(update={
             "cert": resolved(config.tls.cert), "key": resolved(config.tls.key),
             "client_ca": resolved(config.tls.client_ca)})
+    if config.readmodel:
+        update["readmodel"] = config.readmodel.model_copy(
+            update={"password_file": resolved(config.readmodel.password_file)})
     if config.ca:
         update["ca"] = config.ca.model_copy(update={
             "tls_ca": resolved(config.ca.tls_ca),

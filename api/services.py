@@ -16,7 +16,8 @@ from .fabric.ledger import Ledger
 from .fabric.refusals import Refusals
 from .fabric.writes import Writes
 from .metrics import Metrics
-from .readmodel.store import FILE_NAME as READ_MODEL_FILE, Store
+from .readmodel.backends import FILE_NAME as READ_MODEL_FILE, Backend, Postgres, SqliteFile
+from .readmodel.store import Store
 from .store.audit import AuditTrail
 from .store.database import Database
 from .store.idempotency import IdempotencyStore
@@ -78,7 +79,15 @@ def read_model(config: ApiConfig) -> Store | None:
     budgets = config.chaincode("budgets")
     if budgets is None or "office" not in config.apps:
         return None
-    return Store(config.data_dir / READ_MODEL_FILE, budgets.chaincode, config.office.report_time_zone)
+    return Store(read_model_backend(config), budgets.chaincode, config.office.report_time_zone)
+
+
+def read_model_backend(config: ApiConfig) -> Backend:
+    """The gateway's own SQLite file, or the PostgreSQL database its `readmodel` names."""
+    if config.readmodel is None:
+        return SqliteFile(config.data_dir / READ_MODEL_FILE)
+    secret = config.readmodel.password_file
+    return Postgres(config.readmodel.url, None if secret is None else secret.read_text().strip())
 
 
 def current_services() -> Services:

@@ -39,7 +39,8 @@ from grootboek.api.app import create_app
 from grootboek.api.config import parse
 from grootboek.api.fabric.invoker import RETRY
 from grootboek.api.readmodel.reports import NAMES
-from grootboek.api.readmodel.store import FILE_NAME, Store
+from grootboek.api.readmodel.backends import FILE_NAME, SqliteFile
+from grootboek.api.readmodel.store import Store
 from grootboek.api.services import Services
 from grootboek.client import GatewayError, submit_with_retry
 from grootboek.network.config.crypto import OrgCrypto
@@ -107,7 +108,7 @@ def real_ledger(args: argparse.Namespace, progress: Progress) -> dict[str, Any]:
             height = ledger_pb2.BlockchainInfo.FromString(info).height
         progress.update(f"ledger: reading {height:,} blocks")
         baseline = read_blocks(network, height, None)
-        store = Store(Path(tmp) / FILE_NAME, CHAINCODE)
+        store = Store(SqliteFile(Path(tmp) / FILE_NAME), CHAINCODE)
         ours = read_blocks(network, height, store)
         counted = store.connection().execute("SELECT COUNT(*) FROM lines WHERE kind = 'payment'").fetchone()[0]
     return {"payments_made": made, "payments_failed": failed, "payments_counted": counted, "height": height,

@@ -35,7 +35,7 @@ class Reports:
 
     def schemes(self) -> list[tuple[str, str, str]]:
         """(id, name, unit as JSON) of every scheme the read model has seen."""
-        return self.store.connection().execute("SELECT id, name, unit FROM schemes ORDER BY id").fetchall()
+        return self.store.query("SELECT id, name, unit FROM schemes ORDER BY id")
 
     def report(self, scheme_id: str, name: str) -> Table:
         """The report `name` (one of NAMES) of the scheme; KeyError for another name."""
@@ -45,14 +45,10 @@ class Reports:
                 "receivables": lambda: self.receivables(scheme_id)}[name]()
 
     def _query(self, sql: str, parameters: tuple) -> tuple[list[tuple], int | None]:
-        """The rows and the block they are through, read in one SQLite transaction."""
-        db = self.store.connection()
-        db.execute("BEGIN")
-        try:
+        """The rows and the block they are through, read in one transaction."""
+        with self.store.snapshot() as db:
             next_block = db.execute("SELECT next_block FROM checkpoint").fetchone()[0]
             rows = db.execute(sql, parameters).fetchall()
-        finally:
-            db.execute("COMMIT")
         return rows, (next_block - 1 if next_block else None)
 
     def _table(self, name: str, columns: tuple[str, ...], rows: list[tuple], through: int | None,

@@ -1,9 +1,15 @@
-"""The read model's SQLite file (`<data_dir>/readmodel.sqlite`): rows taken from the ledger's
-blocks, and the checkpoint that says how far they go, written in one SQLite transaction per block,
-so a crash leaves either the block's rows with the checkpoint past it or neither, and a restart
-resumes where the rows end and never counts a transaction twice. A block is taken whole, so the
-checkpoint is the next block alone (Fabric's checkpoints add a transaction index for listeners
-that commit transaction by transaction); each transaction's block and index are kept with its id.
+"""The read model's store: rows taken from the ledger's blocks, and the checkpoint that says how far
+they go, written in one database transaction per block, so a crash leaves either the block's rows
+with the checkpoint past it or neither, and a restart resumes where the rows end and never counts a
+transaction twice. A block is taken whole, so the checkpoint is the next block alone (Fabric's
+checkpoints add a transaction index for listeners that commit transaction by transaction); each
+transaction's block and index are kept with its id.
+
+The database is a gateway's own SQLite file by default, or a PostgreSQL database that several
+gateway instances share (backends.py): the SQL here is the same for both, what differs is in
+backends.py's dialects. Instances sharing a database take turns per block: each locks the checkpoint
+row and reads it again inside its transaction, so a block two of them hold at once is taken by the
+first and found taken by the second.
 
 What it keeps holds no personal data: statement lines and budgets as the budgets chaincode writes
 them, without the beneficiary's pseudonym or the holder's key (budget ids are the municipality's
@@ -14,49 +20,50 @@ and per shop which budgets paid there; a report reads its cells, however many pa
 
 Months are the municipality's own (Europe/Amsterdam unless the gateway says otherwise): a payment at
 00:30 on 1 March in Groningen is a March payment, though the ledger's clock says 23:30 on 28 February.
-The cells are counted in the zone the store was made with; a store opened with another zone is
-emptied and taken again, as for another layout.
+The checkpoint names the zone its cells are counted in; a store opened with another zone is emptied
+and taken again, as for another layout, and a gateway that finds the zone changed under it (another
+instance of other settings) stops taking blocks and says why.
 """
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from contextlib import contextmanager
 from datetime import datetime
-from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 from zoneinfo import ZoneInfo
 
 from fabric_protos.common import common_pb2
 
+from .backends import Backend, Connection
 from .blocks import Transaction, Write, valid_transactions
 
-FILE_NAME = "readmodel.sqlite"
-LAYOUT = 2
-"""The tables' layout (SQLite's user_version): a file of another layout is emptied and filled again
+LAYOUT = 3
+"""The tables' layout (the `layout` table): a database of another layout is emptied and filled again
 from the ledger, which a gateway does by itself from block 0."""
-BUSY_TIMEOUT_MS = 10_000
 TIME_ZONE = "Europe/Amsterdam"
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS checkpoint (
+CREATE TABLE layout (
+    version INTEGER NOT NULL
+);
+CREATE TABLE checkpoint (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     next_block INTEGER NOT NULL,
     time_zone TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS transactions (
+CREATE TABLE transactions (
     id TEXT PRIMARY KEY,
     block INTEGER NOT NULL,
     tx_index INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS schemes (
+) {without_rowid};
+CREATE TABLE schemes (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
     status TEXT NOT NULL,
     unit TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS budgets (
+) {without_rowid};
+CREATE TABLE budgets (
     id TEXT PRIMARY KEY,
     scheme_id TEXT NOT NULL,
     status TEXT NOT NULL,
@@ -65,9 +72,9 @@ CREATE TABLE IF NOT EXISTS budgets (
     balance INTEGER NOT NULL,
     returned INTEGER NOT NULL,
     issued_month TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS budgets_scheme ON budgets(scheme_id);
-CREATE TABLE IF NOT EXISTS lines (
+) {without_rowid};
+CREATE INDEX budgets_scheme ON budgets(scheme_id);
+CREATE TABLE lines (
     id TEXT NOT NULL,
     merchant_id TEXT NOT NULL,
     kind TEXT NOT NULL,
@@ -79,41 +86,45 @@ CREATE TABLE IF NOT EXISTS lines (
     settlement_id TEXT,
     block INTEGER NOT NULL,
     PRIMARY KEY (id, merchant_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS cells (
+) {without_rowid};
+CREATE TABLE cells (
     scheme_id TEXT NOT NULL,
     dimension TEXT NOT NULL,
     month TEXT NOT NULL,
     value TEXT NOT NULL,
-    amount INTEGER NOT NULL,
+    amount BIGINT NOT NULL,
     budgets INTEGER NOT NULL,
     PRIMARY KEY (scheme_id, dimension, month, value)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS cell_budgets (
+) {without_rowid};
+CREATE TABLE cell_budgets (
     scheme_id TEXT NOT NULL,
     dimension TEXT NOT NULL,
     month TEXT NOT NULL,
     value TEXT NOT NULL,
     budget_id TEXT NOT NULL,
     PRIMARY KEY (scheme_id, dimension, month, value, budget_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS shop_budgets (
+) {without_rowid};
+CREATE TABLE shop_budgets (
     scheme_id TEXT NOT NULL,
     merchant_id TEXT NOT NULL,
     budget_id TEXT NOT NULL,
     PRIMARY KEY (scheme_id, merchant_id, budget_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS receivables (
+) {without_rowid};
+CREATE TABLE receivables (
     scheme_id TEXT NOT NULL,
     merchant_id TEXT NOT NULL,
-    paid INTEGER NOT NULL DEFAULT 0,
-    refunded INTEGER NOT NULL DEFAULT 0,
-    settled INTEGER NOT NULL DEFAULT 0,
+    paid BIGINT NOT NULL DEFAULT 0,
+    refunded BIGINT NOT NULL DEFAULT 0,
+    settled BIGINT NOT NULL DEFAULT 0,
     budgets INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (scheme_id, merchant_id)
-) WITHOUT ROWID;
+) {without_rowid};
 """
+"""Amounts summed over a year of a city are BIGINT (PostgreSQL's INTEGER stops at 2^31 cents); SQLite's
+integers are 64-bit whatever the name. WITHOUT ROWID is SQLite's: its tables are then their primary key."""
 TABLES = ("transactions", "schemes", "budgets", "lines", "cells", "cell_budgets", "shop_budgets", "receivables")
+
+OWN_TABLES = frozenset({"layout", "checkpoint", *TABLES})
 
 _STATEMENT, _BUDGET, _SCHEME = "\x00statement\x00", "\x00budget\x00", "\x00scheme\x00"
 _RECEIVABLE_COLUMN = {"payment": "paid", "refund": "refunded", "settlement": "settled"}
@@ -124,68 +135,91 @@ class BlockGap(Exception):
     checkpoint (a rebuild reset it, or another process moved it)."""
 
 
+class ZoneChanged(Exception):
+    """The database's months are counted in another time zone than this gateway's: another instance
+    sharing it opened it with other settings."""
 
 
 class Store:
-    """One file, used from the ingest thread and the gateway's request threads (a connection per
-    thread; WAL lets the reports read while a block is written)."""
+    """One database, used from the ingest thread and the gateway's request threads (a connection
+    per thread: SQLite's WAL, and PostgreSQL, let the reports read while a block is written)."""
 
-    def __init__(self, path: Path, chaincode: str, time_zone: str = TIME_ZONE) -> None:
-        self.path = path
+    def __init__(self, backend: Backend, chaincode: str, time_zone: str = TIME_ZONE) -> None:
+        self.backend = backend
         self.chaincode = chaincode
         self.time_zone = time_zone
         self._zone = ZoneInfo(time_zone)
         self._local = threading.local()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._write() as db:
-            if db.execute("PRAGMA user_version").fetchone()[0] != LAYOUT:
-                # Another version's layout (or a new file): the rows can always be taken again.
-                for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+        with self._write(setup=True) as db:
+            tables = {name for (name,) in db.execute(backend.dialect.list_tables).fetchall()}
+            layout = db.execute("SELECT version FROM layout").fetchone() if "layout" in tables else None
+            if layout is None or layout[0] != LAYOUT:
+                # Another version's layout (or a new database): the rows can always be taken again.
+                for table in tables if backend.dialect.owns_database else tables & OWN_TABLES:
                     db.execute(f'DROP TABLE "{table}"')
-                for statement in SCHEMA.split(";"):
+                for statement in SCHEMA.format(without_rowid=backend.dialect.without_rowid).split(";"):
                     if statement.strip():
                         db.execute(statement)
-                db.execute(f"PRAGMA user_version = {LAYOUT}")
-            counted_in = db.execute("SELECT time_zone FROM checkpoint").fetchone()
-            if counted_in is None:
+                db.execute("INSERT INTO layout (version) VALUES (?)", (LAYOUT,))
                 db.execute("INSERT INTO checkpoint (id, next_block, time_zone) VALUES (1, 0, ?)", (time_zone,))
-            elif counted_in[0] != time_zone:  # months counted in another zone: count them again
-                _empty(db)
+            elif db.execute("SELECT time_zone FROM checkpoint").fetchone()[0] != time_zone:
+                _empty(db)  # months counted in another zone: count them again
                 db.execute("UPDATE checkpoint SET time_zone = ?", (time_zone,))
 
-    def connection(self) -> sqlite3.Connection:
+    def connection(self) -> Connection:
+        """This thread's connection."""
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                                 check_same_thread=True)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; a power cut may lose the last blocks
-            db.execute("PRAGMA wal_autocheckpoint=16384")  # 64 MiB: fewer fsyncs while a ledger is taken
-            self._local.db = db
+            db = self._local.db = self.backend.connect()
         return db
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self, setup: bool = False) -> Iterator[Connection]:
         db = self.connection()
-        db.execute("BEGIN IMMEDIATE")
+        db.execute(self.backend.dialect.begin_write)
         try:
+            if setup and self.backend.dialect.setup_lock:
+                db.execute(self.backend.dialect.setup_lock)  # instances starting at once make it once
             yield db
         except BaseException:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
 
+    @contextmanager
+    def snapshot(self) -> Iterator[Connection]:
+        """A read-only transaction: what it reads is one state of the store, rows and checkpoint alike."""
+        db = self.connection()
+        db.execute(self.backend.dialect.begin_read)
+        try:
+            yield db
+        finally:
+            db.execute("COMMIT")
+
+    def query(self, sql: str, parameters: tuple = ()) -> list[tuple[Any, ...]]:
+        return self.connection().execute(sql, parameters).fetchall()
+
     def next_block(self) -> int:
         """The checkpoint: every block before this one is taken, and nothing of a later one."""
         return self.connection().execute("SELECT next_block FROM checkpoint").fetchone()[0]
 
+    def _lock_checkpoint(self, db: Connection) -> int:
+        """The next block, read again under the checkpoint's lock (another instance may have moved it)."""
+        wanted, zone = db.execute("SELECT next_block, time_zone FROM checkpoint" + self.backend.dialect.lock_row
+                                  ).fetchone()
+        if zone != self.time_zone:
+            raise ZoneChanged(f"the read model at {self.backend.where} counts months in {zone}, this gateway in "
+                              f"{self.time_zone}: give every gateway that shares it the same "
+                              f"office.report_time_zone")
+        return wanted
+
     def apply(self, block: common_pb2.Block) -> bool:
-        """Takes the block's valid transactions and moves the checkpoint past it, in one SQLite
+        """Takes the block's valid transactions and moves the checkpoint past it, in one database
         transaction. False for a block already taken; BlockGap for one beyond the next."""
         transactions = valid_transactions(block, self.chaincode)
         number = block.header.number
         with self._write() as db:
-            wanted = db.execute("SELECT next_block FROM checkpoint").fetchone()[0]
+            wanted = self._lock_checkpoint(db)
             if number < wanted:
                 return False
             if number > wanted:
@@ -198,6 +232,7 @@ class Store:
     def reset(self) -> None:
         """Empties it, to be taken again from the first block (a rebuild)."""
         with self._write() as db:
+            self._lock_checkpoint(db)
             _empty(db)
 
     def close(self) -> None:
@@ -207,7 +242,7 @@ class Store:
             self._local.db = None
 
 
-def _empty(db: sqlite3.Connection) -> None:
+def _empty(db: Connection) -> None:
     for table in TABLES:
         db.execute(f"DELETE FROM {table}")
     db.execute("UPDATE checkpoint SET next_block = 0")
@@ -218,10 +253,10 @@ def month(at: str, zone: ZoneInfo) -> str:
     return datetime.fromisoformat(at).astimezone(zone).strftime("%Y-%m")
 
 
-def _take(db: sqlite3.Connection, block: int, transaction: Transaction, zone: ZoneInfo) -> None:
+def _take(db: Connection, block: int, transaction: Transaction, zone: ZoneInfo) -> None:
     """One transaction's rows; nothing if its id was taken before (a copy of it, in this block or
     another, is counted once)."""
-    taken = db.execute("INSERT OR IGNORE INTO transactions (id, block, tx_index) VALUES (?, ?, ?)",
+    taken = db.execute("INSERT INTO transactions (id, block, tx_index) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                        (transaction.transaction_id, block, transaction.index))
     if taken.rowcount == 0:
         return
@@ -236,44 +271,50 @@ def _take(db: sqlite3.Connection, block: int, transaction: Transaction, zone: Zo
             _take_scheme(db, write)
 
 
-def _take_line(db: sqlite3.Connection, block: int, line: dict, zone: ZoneInfo) -> None:
+def _take_line(db: Connection, block: int, line: dict, zone: ZoneInfo) -> None:
     kind, scheme_id, merchant_id, amount = line["kind"], line["scheme_id"], line["merchant_id"], line["amount"]
     inserted = db.execute(
-        "INSERT OR IGNORE INTO lines (id, merchant_id, kind, scheme_id, amount, at, budget_id, category, "
-        "settlement_id, block) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO lines (id, merchant_id, kind, scheme_id, amount, at, budget_id, category, "
+        "settlement_id, block) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         (line["id"], merchant_id, kind, scheme_id, amount, line["at"], line.get("budget_id"),
          line.get("category"), line.get("settlement_id"), block))
     if inserted.rowcount == 0:
         return
     new_budget = 0
     if kind != "settlement":
-        new_budget = db.execute("INSERT OR IGNORE INTO shop_budgets (scheme_id, merchant_id, budget_id) "
-                                "VALUES (?, ?, ?)", (scheme_id, merchant_id, line["budget_id"])).rowcount
+        new_budget = db.execute("INSERT INTO shop_budgets (scheme_id, merchant_id, budget_id) "
+                                "VALUES (?, ?, ?) ON CONFLICT DO NOTHING", (scheme_id, merchant_id, line["budget_id"])
+                                ).rowcount
     column = _RECEIVABLE_COLUMN[kind]
     db.execute(f"INSERT INTO receivables (scheme_id, merchant_id, {column}, budgets) VALUES (?, ?, ?, ?) "
-               f"ON CONFLICT DO UPDATE SET {column} = {column} + excluded.{column}, "
-               f"budgets = budgets + excluded.budgets", (scheme_id, merchant_id, amount, new_budget))
+               f"ON CONFLICT (scheme_id, merchant_id) DO UPDATE SET {column} = receivables.{column} + "
+               f"excluded.{column}, budgets = receivables.budgets + excluded.budgets",
+               (scheme_id, merchant_id, amount, new_budget))
     if kind == "settlement":
         return
     signed = amount if kind == "payment" else -amount
     in_month = month(line["at"], zone)
     for dimension, value in (("category", line["category"]), ("merchant", merchant_id)):
-        new_budget = db.execute("INSERT OR IGNORE INTO cell_budgets (scheme_id, dimension, month, value, budget_id) "
-                                "VALUES (?, ?, ?, ?, ?)", (scheme_id, dimension, in_month, value, line["budget_id"])
-                                ).rowcount
+        new_budget = db.execute("INSERT INTO cell_budgets (scheme_id, dimension, month, value, budget_id) "
+                                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                                (scheme_id, dimension, in_month, value, line["budget_id"])).rowcount
         db.execute("INSERT INTO cells (scheme_id, dimension, month, value, amount, budgets) VALUES (?, ?, ?, ?, ?, ?) "
-                   "ON CONFLICT DO UPDATE SET amount = amount + excluded.amount, budgets = budgets + excluded.budgets",
+                   "ON CONFLICT (scheme_id, dimension, month, value) DO UPDATE SET amount = cells.amount + "
+                   "excluded.amount, budgets = cells.budgets + excluded.budgets",
                    (scheme_id, dimension, in_month, value, signed, new_budget))
 
 
-def _take_budget(db: sqlite3.Connection, budget: dict, zone: ZoneInfo) -> None:
-    db.execute("INSERT OR REPLACE INTO budgets (id, scheme_id, status, activated, granted, balance, returned, "
-               "issued_month) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-               (budget["id"], budget["scheme_id"], budget["status"], budget.get("holder_key") is not None,
+def _take_budget(db: Connection, budget: dict, zone: ZoneInfo) -> None:
+    db.execute("INSERT INTO budgets (id, scheme_id, status, activated, granted, balance, returned, issued_month) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET scheme_id = excluded.scheme_id, "
+               "status = excluded.status, activated = excluded.activated, granted = excluded.granted, "
+               "balance = excluded.balance, returned = excluded.returned, issued_month = excluded.issued_month",
+               (budget["id"], budget["scheme_id"], budget["status"], int(budget.get("holder_key") is not None),
                 budget["granted"], budget["balance"], budget["returned"], month(budget["issued_at"], zone)))
 
 
-def _take_scheme(db: sqlite3.Connection, write: Write) -> None:
+def _take_scheme(db: Connection, write: Write) -> None:
     scheme = json.loads(write.value)
-    db.execute("INSERT OR REPLACE INTO schemes (id, name, status, unit) VALUES (?, ?, ?, ?)",
+    db.execute("INSERT INTO schemes (id, name, status, unit) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+               "name = excluded.name, status = excluded.status, unit = excluded.unit",
                (scheme["id"], scheme["terms"]["name"], scheme["status"], json.dumps(scheme["terms"]["unit"])))

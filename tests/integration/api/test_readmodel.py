@@ -11,7 +11,8 @@ import pytest
 
 from grootboek.api.config import load as load_config
 from grootboek.api.readmodel.reports import Reports
-from grootboek.api.readmodel.store import FILE_NAME, Store
+from grootboek.api.readmodel.store import Store
+from grootboek.api.services import read_model_backend
 from grootboek.network.nodes.readiness import wait_for
 
 from .budgets_world import Holder, letter, open_scheme
@@ -87,6 +88,11 @@ def read_model_figures(reports: Reports, scheme: str) -> dict:
             "open": {row[0]: row[4] for row in receivables}, "settled": {row[0]: row[3] for row in receivables}}
 
 
+def read_model(gateway) -> Store:
+    """The gateway's read model, as its configuration names it."""
+    return Store(read_model_backend(load_config(gateway.config_path)), "budgets")
+
+
 def caught_up(store: Store, height: int) -> int:
     return wait_for(lambda: store.next_block() >= height and store.next_block(),
                     f"the read model taking the blocks below {height}", timeout=60)
@@ -94,7 +100,7 @@ def caught_up(store: Store, height: int) -> int:
 
 def test_the_read_models_figures_equal_the_ledgers(shops, scheme_on_ledger):
     scheme, height = scheme_on_ledger
-    store = Store(load_config(shops["Municipality"].config_path).data_dir / FILE_NAME, "budgets")
+    store = read_model(shops["Municipality"])
     caught_up(store, height)
     figures = read_model_figures(Reports(store, min_budgets=1), scheme)
     assert figures == ledger_figures(shops, scheme)
@@ -106,7 +112,7 @@ def test_the_read_models_figures_equal_the_ledgers(shops, scheme_on_ledger):
 def test_a_rebuild_while_the_gateway_runs_arrives_at_the_same_figures(shops, scheme_on_ledger):
     scheme, height = scheme_on_ledger
     municipality = shops["Municipality"]
-    store = Store(load_config(municipality.config_path).data_dir / FILE_NAME, "budgets")
+    store = read_model(municipality)
     caught_up(store, height)
     before = read_model_figures(Reports(store, min_budgets=1), scheme)
     store.connection().execute("UPDATE receivables SET settled = settled + 1")  # a damaged read model

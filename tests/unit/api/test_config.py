@@ -19,6 +19,7 @@ FILE = {
     "ca": {"url": "https://127.0.0.1:7054", "ca_name": "ca", "tls_ca": "ca.pem", "registrar": "admin",
            "registrar_secret_file": "secret"},
     "limits": {"threads": 8, "idle_seconds": 5},
+    "readmodel": {"url": "postgresql://grootboek@db.example:5432/readmodel", "password_file": "readmodel.password"},
 }
 
 
@@ -37,6 +38,8 @@ def test_the_documented_schema_loads_with_paths_relative_to_the_file(tmp_path):
     assert config.data_dir == tmp_path / "api/Municipality"
     assert config.ca.registrar_secret_file == tmp_path / "secret"
     assert config.chaincode("budgets").channel == "kindpakket" and config.chaincode("registry") is None
+    assert config.readmodel.password_file == tmp_path / "readmodel.password"
+    assert config.office.report_time_zone == "Europe/Amsterdam"
 
 
 def test_the_environment_overrides_keys_and_sections(tmp_path):
@@ -61,6 +64,9 @@ def test_a_configuration_from_the_environment_alone(tmp_path):
     ({"listen": "everywhere"}, "listen"),
     ({"tls": {"cert": "c"}}, "tls.key"),
     ({"colour": "blue"}, "colour"),
+    ({"office": {"report_time_zone": "Europe/Groningen"}}, "office.report_time_zone: Value error, "
+                                                           "'Europe/Groningen' is not a time zone"),
+    ({"readmodel": {"url": "mysql://db.example/readmodel"}}, "readmodel.url: Value error, not a PostgreSQL URL"),
 ])
 def test_errors_name_the_field(tmp_path, change, field):
     with pytest.raises(ConfigError) as error:
@@ -71,3 +77,12 @@ def test_errors_name_the_field(tmp_path, change, field):
 def test_an_unreadable_file_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError):
         load(tmp_path / "missing.yaml", environ={})
+
+
+@pytest.mark.parametrize("url", ["postgresql://grootboek:s3cret-pw@db.example/readmodel",
+                                 "postgresql://grootboek@db.example/readmodel?password=s3cret-pw",
+                                 "postgresq://grootboek:s3cret-pw@db.example/readmodel"])
+def test_a_read_model_url_with_a_password_is_refused_without_showing_it(tmp_path, url):
+    with pytest.raises(ConfigError) as error:
+        load(_write(tmp_path, {**FILE, "readmodel": {"url": url}}), environ={})
+    assert "readmodel.url" in str(error.value) and "s3cret-pw" not in str(error.value)

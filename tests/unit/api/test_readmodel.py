@@ -1,10 +1,10 @@
 """The read model's ingest (api/readmodel/) on blocks built as the budgets chaincode leaves them:
 valid transactions only, a transaction that appears twice counted once, a block taken whole or not
 at all, a restart resuming at the checkpoint, the following thread surviving a failed stream, a
-rebuild; months in the municipality's time zone; and the reports' suppression of small cells."""
+rebuild; months in the municipality's time zone; and the reports' suppression of small cells. Each
+test runs on both backends: a SQLite file, and a database of a real PostgreSQL server."""
 from __future__ import annotations
 
-import sqlite3
 import threading
 from zoneinfo import ZoneInfo
 
@@ -12,7 +12,8 @@ import pytest
 
 from grootboek.api.readmodel.ingest import Ingest, rebuild
 from grootboek.api.readmodel.reports import Reports
-from grootboek.api.readmodel.store import FILE_NAME, BlockGap, Store, month
+from grootboek.api.readmodel.backends import FILE_NAME, Postgres, SqliteFile
+from grootboek.api.readmodel.store import OWN_TABLES, BlockGap, Store, ZoneChanged, month
 from grootboek.chaincode.budgets.domain.budget import Budget as BudgetRecord
 from grootboek.chaincode.budgets.domain.merchant_entry import MerchantEntry
 from grootboek.chaincode.budgets.domain.scheme import Scheme
@@ -45,9 +46,20 @@ def ledger() -> tuple[list, list[Budget]]:
     return blocks, budgets
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request, tmp_path):
+    """A SQLite file, or a new database of the session's PostgreSQL server."""
+    if request.param == "sqlite":
+        return SqliteFile(tmp_path / FILE_NAME)
+    server = request.getfixturevalue("postgres_server")
+    return Postgres(server.url(server.new_database()), server.password())
+
+
 @pytest.fixture
-def store(tmp_path) -> Store:
-    return Store(tmp_path / FILE_NAME, built.CHAINCODE)
+def store(backend) -> Store:
+    opened = Store(backend, built.CHAINCODE)
+    yield opened
+    opened.close()
 
 
 def totals(reports: Reports) -> dict:
@@ -94,16 +106,17 @@ def test_the_read_model_holds_no_personal_data(store):
     blocks, _ = ledger()
     for block in blocks:
         store.apply(block)
-    dump = "\n".join(store.connection().iterdump())
+    dump = "\n".join(str(row) for table in OWN_TABLES for row in store.query(f"SELECT * FROM {table}"))
+    assert "fietsenwinkel" in dump and "t-pay-b0" in dump
     assert "pseudo-" not in dump and "PUBLIC KEY" not in dump
 
 
-def test_a_restart_resumes_at_the_checkpoint_and_counts_nothing_twice(store, tmp_path):
+def test_a_restart_resumes_at_the_checkpoint_and_counts_nothing_twice(store):
     blocks, _ = ledger()
     for block in blocks[:3]:
         store.apply(block)
     store.close()
-    reopened = Store(tmp_path / FILE_NAME, built.CHAINCODE)
+    reopened = Store(store.backend, built.CHAINCODE)
     assert reopened.next_block() == 3
     assert reopened.apply(blocks[2]) is False  # a stream that starts again from an older block
     with pytest.raises(BlockGap, match="needs block 3"):
@@ -113,22 +126,24 @@ def test_a_restart_resumes_at_the_checkpoint_and_counts_nothing_twice(store, tmp
     assert totals(Reports(reopened, min_budgets=1)) == EXPECTED
 
 
-def test_a_file_of_another_layout_is_emptied_and_taken_again_from_block_0(store, tmp_path):
+def test_a_database_of_another_layout_is_emptied_and_taken_again_from_block_0(store):
     blocks, _ = ledger()
     for block in blocks:
         store.apply(block)
     db = store.connection()
     db.execute("CREATE TABLE spending (old TEXT)")  # what an older layout kept
-    db.execute("PRAGMA user_version = 0")
+    db.execute("UPDATE layout SET version = 1")
     store.close()
-    reopened = Store(tmp_path / FILE_NAME, built.CHAINCODE)
+    reopened = Store(store.backend, built.CHAINCODE)
     assert reopened.next_block() == 0
-    tables = {name for (name,) in reopened.connection().execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert "spending" not in tables and "cells" in tables
+    tables = {name for (name,) in reopened.query(store.backend.dialect.list_tables)}
+    assert OWN_TABLES <= tables
+    # A file is the read model's alone; a PostgreSQL database may hold others' tables, which stay.
+    assert ("spending" in tables) is not store.backend.dialect.owns_database
     for block in blocks:
         reopened.apply(block)
     assert totals(Reports(reopened, min_budgets=1)) == EXPECTED
-    again = Store(tmp_path / FILE_NAME, built.CHAINCODE)  # the same layout: kept
+    again = Store(store.backend, built.CHAINCODE)  # the same layout: kept
     assert again.next_block() == len(blocks)
 
 
@@ -178,7 +193,7 @@ def test_the_ingest_follows_the_channel_through_a_failed_stream_and_resumes_at_t
     ingest.stop()
     assert opened == [0, 2]  # the second stream starts after the blocks the first one delivered
     assert streams[1].closed.is_set()
-    assert totals(Reports(Store(store.path, built.CHAINCODE), min_budgets=1)) == EXPECTED
+    assert totals(Reports(Store(store.backend, built.CHAINCODE), min_budgets=1)) == EXPECTED
 
 
 def test_a_rebuild_takes_the_ledger_again_from_block_0(store):
@@ -209,8 +224,7 @@ def test_cells_of_fewer_budgets_than_the_minimum_are_suppressed(store):
 
 def test_a_report_on_an_empty_read_model_is_through_no_block(store):
     table = Reports(store).spending(SCHEME, "category")
-    assert (table.rows, table.through_block) == ([], None)
-    assert isinstance(store.connection(), sqlite3.Connection)
+    assert (table.rows, table.through_block, table.suppressed) == ([], None, 0)
 
 
 @pytest.mark.parametrize(("at", "expected"), [
@@ -229,12 +243,12 @@ def test_a_month_is_the_municipalitys_month_across_daylight_saving_time(at, expe
     assert month(at, ZoneInfo("Europe/Amsterdam")) == expected
 
 
-def test_payments_and_budgets_are_counted_in_the_month_of_the_stores_time_zone(tmp_path):
+def test_payments_and_budgets_are_counted_in_the_month_of_the_stores_time_zone(backend):
     late = Budget("b-late", SCHEME, issued_at="2026-03-31T23:30:00Z")  # issued on 1 April, Dutch time
     blocks = [built.genesis(), built.block(1, [Tx("t-scheme", [built.scheme(SCHEME)]), built.issue("t-late", late)]),
               built.block(2, [built.payment("t-first", late, "fietsenwinkel", "bicycles", 100, "2026-04-30T22:30:00Z"),
                               built.payment("t-last", late, "fietsenwinkel", "bicycles", 10, "2026-04-30T21:30:00Z")])]
-    dutch = Store(tmp_path / FILE_NAME, built.CHAINCODE)
+    dutch = Store(backend, built.CHAINCODE)
     for block in blocks:
         dutch.apply(block)
     reports = Reports(dutch, min_budgets=1)
@@ -243,9 +257,19 @@ def test_payments_and_budgets_are_counted_in_the_month_of_the_stores_time_zone(t
     assert reports.activation(SCHEME).rows == [("2026-04", 1, 1)]
     dutch.close()
     # The same file opened for a municipality of the Caribbean Netherlands (UTC-4): counted again.
-    bonaire = Store(tmp_path / FILE_NAME, built.CHAINCODE, "America/Kralendijk")
+    bonaire = Store(backend, built.CHAINCODE, "America/Kralendijk")
     assert bonaire.next_block() == 0
     for block in blocks:
         bonaire.apply(block)
     assert Reports(bonaire, min_budgets=1).spending(SCHEME, "merchant").rows == [("2026-04", "fietsenwinkel", 110, 1)]
     assert Reports(bonaire, min_budgets=1).activation(SCHEME).rows == [("2026-03", 1, 1)]
+
+
+def test_a_gateway_whose_zone_another_one_changed_stops_taking_blocks_and_says_why(backend):
+    blocks, _ = ledger()
+    dutch = Store(backend, built.CHAINCODE)
+    dutch.apply(blocks[0])
+    Store(backend, built.CHAINCODE, "America/Kralendijk")  # another instance, of other settings
+    with pytest.raises(ZoneChanged, match="counts months in America/Kralendijk, this gateway in Europe/Amsterdam: "
+                                          "give every gateway that shares it the same office.report_time_zone"):
+        dutch.apply(blocks[0])

@@ -3,12 +3,13 @@ once, spread over the twelve months of 2026, the cells adding up to the payments
 never counting more budgets than there are."""
 from bench.readmodel import SCHEME, year
 from grootboek.api.readmodel.reports import Reports
-from grootboek.api.readmodel.store import FILE_NAME, Store
+from grootboek.api.readmodel.backends import FILE_NAME, SqliteFile
+from grootboek.api.readmodel.store import Store
 from tests.readmodel_blocks import CHAINCODE
 
 
 def test_a_small_year_is_taken_whole(tmp_path):
-    store = Store(tmp_path / FILE_NAME, CHAINCODE)
+    store = Store(SqliteFile(tmp_path / FILE_NAME), CHAINCODE)
     made = 0
     for block, made in year(1200, budgets=30, shops=6, block_size=50):
         store.apply(block)

@@ -12,12 +12,10 @@ import uuid
 
 import pytest
 
-from grootboek.api.config import load as load_config
-from grootboek.api.readmodel.store import FILE_NAME, Store
 from grootboek.api.readmodel.reports import NAMES
 
 from ..budgets_world import Holder, letter, open_scheme
-from ..test_readmodel import caught_up, ledger_figures, pay
+from ..test_readmodel import caught_up, ledger_figures, pay, read_model
 from .conftest import sign_in
 
 BIKES = [4500, 3000, 2500, 1999, 1200, 800]  # one payment per budget at the bicycle shop
@@ -39,7 +37,7 @@ def reported(shops, launch_browser):
                                                        "bank_reference": f"NL-{uuid.uuid4().hex[:8]}"})
     assert settled.status_code == 201, settled.text
     height = officer.get("/v1/channels/kindpakket/height").json()["height"]
-    caught_up(Store(load_config(shops["Municipality"].config_path).data_dir / FILE_NAME, "budgets"), height)
+    caught_up(read_model(shops["Municipality"]), height)
     office = launch_browser(shops["Municipality"])
     office.open("/office/")
     sign_in(office, shops["Municipality"].tokens["officer"])

@@ -1,0 +1,78 @@
+"""Several gateway instances ingesting into one PostgreSQL read model (api/readmodel/): two stores
+taking the same blocks at the same moment count each block once. The race is made to happen: the
+test holds the checkpoint's row lock while both instances ask for the same block, sees both of them
+waiting on it in the server's own activity view, and lets them go."""
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from grootboek.api.readmodel.backends import APPLICATION_NAME, Postgres
+from grootboek.api.readmodel.reports import Reports
+from grootboek.api.readmodel.store import Store
+from grootboek.network.nodes.readiness import wait_for
+
+from tests import readmodel_blocks as built
+from .test_readmodel import EXPECTED, ledger, totals
+
+
+@pytest.fixture
+def database(postgres_server) -> tuple[Postgres, str]:
+    name = postgres_server.new_database()
+    return Postgres(postgres_server.url(name), postgres_server.password()), name
+
+
+def waiting_on_a_lock(server, name: str) -> int:
+    """How many of the read model's connections to the database wait for a lock now."""
+    with server.connect() as admin:
+        return admin.execute("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = %s AND application_name = %s "
+                             "AND wait_event_type = 'Lock'", (name, APPLICATION_NAME)).fetchone()[0]
+
+
+def test_two_instances_asking_for_the_same_block_at_once_take_it_once(postgres_server, database):
+    backend, name = database
+    blocks, _ = ledger()
+    instances = [Store(backend, built.CHAINCODE), Store(backend, built.CHAINCODE)]
+    for block in blocks[:2]:
+        instances[0].apply(block)
+    holder = postgres_server.connect(name)
+    holder.execute("BEGIN")
+    holder.execute("SELECT next_block FROM checkpoint FOR UPDATE")  # what an instance taking a block holds
+    with ThreadPoolExecutor(2) as pool:
+        applied = [pool.submit(instance.apply, blocks[2]) for instance in instances]
+        # Both are inside their transaction, at the checkpoint's lock, for the same block.
+        wait_for(lambda: waiting_on_a_lock(postgres_server, name) == 2, "both instances waiting on the checkpoint")
+        holder.execute("ROLLBACK")
+        outcomes = sorted(future.result(timeout=30) for future in applied)
+    holder.close()
+    assert outcomes == [False, True]  # the second found the checkpoint moved when the lock was its turn
+    assert instances[1].query("SELECT COUNT(*) FROM transactions WHERE block = 2") == [(3,)]
+    for block in blocks[3:]:
+        instances[1].apply(block)
+    assert totals(Reports(instances[0], min_budgets=1)) == EXPECTED
+    for instance in instances:
+        instance.close()
+
+
+def test_two_instances_racing_through_a_ledger_count_what_one_counts(database):
+    backend, _ = database
+    blocks, _ = ledger()
+    instances = [Store(backend, built.CHAINCODE), Store(backend, built.CHAINCODE)]
+    start = threading.Barrier(2)
+    taken: list[list[bool]] = [[], []]
+
+    def ingest(index: int) -> None:
+        for block in blocks:
+            start.wait(timeout=30)  # both at the same block each time
+            taken[index].append(instances[index].apply(block))
+
+    with ThreadPoolExecutor(2) as pool:
+        for done in [pool.submit(ingest, index) for index in range(2)]:
+            done.result(timeout=60)
+    assert [a + b for a, b in zip(*taken)] == [1] * len(blocks)  # each block taken by exactly one of them
+    assert totals(Reports(instances[1], min_budgets=1)) == EXPECTED
+    assert instances[0].query("SELECT id FROM transactions GROUP BY id HAVING COUNT(*) > 1") == []
+    for instance in instances:
+        instance.close()
