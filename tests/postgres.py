@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from contextlib import contextmanager
@@ -21,6 +20,8 @@ from pathlib import Path
 from typing import Iterator
 
 import psycopg
+
+from tests.ports import free_port
 
 USER = "grootboek"
 SERVICE_USER = "postgres"
@@ -59,12 +60,6 @@ class Server:
         return name
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def running() -> Iterator[Server]:
     """A server for the duration of the block; stopped and its directory removed after it."""
@@ -78,7 +73,7 @@ def running() -> Iterator[Server]:
     if as_root:
         shutil.chown(folder, SERVICE_USER)
         shutil.chown(password_file, SERVICE_USER)
-    port = _free_port()
+    port = free_port()
     started = False
     try:
         try:

@@ -6,18 +6,27 @@ commands while the gateways run.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 import requests
+import yaml
 from requests.adapters import HTTPAdapter
 
 from grootboek.api.__main__ import main as api_main
 from grootboek.api.accounts import Accounts
 from grootboek.api.config import load as load_config
 from grootboek.network.nodes import gateways as network_gateways
+from grootboek.network.nodes.readiness import wait_for
+
+from tests.ports import free_port
 
 SHOPS = ("fietsenwinkel", "sportwinkel")
 
@@ -94,6 +103,37 @@ class Gateway:
         """A generated user's TLS client certificate and key (from the organisation's TLS CA)."""
         tls = self.users_dir / user / "tls"
         return str(tls / "client.crt"), str(tls / "client.key")
+
+
+@contextlib.contextmanager
+def another_instance(gateway: Gateway, folder: Path, settings: dict) -> Iterator[Gateway]:
+    """A further gateway process of `gateway`'s organisation on its own port, sharing its database and
+    wallet (as an organisation's gateways do), its configuration's top-level keys replaced by
+    `settings`; ready when it is yielded, stopped after."""
+    host = urlsplit(gateway.base_url).hostname
+    port = free_port(host)
+    config = yaml.safe_load(gateway.config_path.read_text())
+    config.update(settings, listen=f"{config['listen'].rsplit(':', 1)[0]}:{port}")
+    path = folder / "config.yaml"
+    path.write_text(yaml.safe_dump(config))
+    with open(folder / "gateway.log", "wb") as log:
+        process = subprocess.Popen([sys.executable, "-m", "grootboek.api", "serve", "--config", str(path)],
+                                   stdout=log, stderr=subprocess.STDOUT)
+    instance = dataclasses.replace(gateway, base_url=f"https://{host}:{port}", config_path=path)
+    try:
+        def ready() -> bool:
+            try:
+                return requests.get(instance.base_url + "/health/ready", verify=str(instance.ca_file),
+                                    timeout=2).status_code == 200
+            except requests.RequestException:
+                return False
+
+        wait_for(ready, f"another {gateway.org} gateway ready", timeout=120,
+                 alive=lambda: None if process.poll() is None else (folder / "gateway.log").read_text())
+        yield instance
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def prepare_gateways(network) -> dict[str, Gateway]:

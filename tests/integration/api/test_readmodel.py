@@ -6,6 +6,7 @@ gateway runs and arrives at the same figures."""
 from __future__ import annotations
 
 import uuid
+from typing import Callable
 
 import pytest
 
@@ -76,12 +77,16 @@ def ledger_figures(shops, scheme: str) -> dict:
 
 
 def read_model_figures(reports: Reports, scheme: str) -> dict:
+    return figures_of(lambda name: reports.report(scheme, name).rows)
+
+
+def figures_of(rows: Callable[[str], list[tuple]]) -> dict:
+    """What `ledger_figures` says, from the reports' rows (`rows(report name)`)."""
     by = {"category": {}, "merchant": {}}
     for dimension, totals in by.items():
-        for _, value, amount, _ in reports.spending(scheme, dimension).rows:
+        for _, value, amount, _ in rows(f"spending-per-{dimension}"):
             totals[value] = totals.get(value, 0) + amount
-    activation, balances = reports.activation(scheme).rows, reports.balances(scheme).rows
-    receivables = reports.receivables(scheme).rows
+    activation, balances, receivables = rows("activation"), rows("balances"), rows("receivables")
     return {"spent_by_category": by["category"], "spent_by_merchant": by["merchant"],
             "issued": sum(row[2] for row in activation), "activated": sum(row[1] for row in activation),
             "granted": sum(row[1] for row in balances), "balance": sum(row[4] for row in balances),

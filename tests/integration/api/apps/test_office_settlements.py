@@ -7,24 +7,18 @@ and pays each shop what the ledger settled, and sees a shop's confirmation; sett
 finds nothing open. Every screen passes axe."""
 from __future__ import annotations
 
-import dataclasses
-import socket
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-import requests
 import sepaxml
 import xmlschema
-import yaml
 
 from grootboek.network.nodes.readiness import wait_for
 
 from ..budgets_world import IBANS, Holder, open_scheme
 from ..commits import committed_on
+from ..conftest import another_instance
 from .conftest import sign_in
 from .test_office import fill
 
@@ -34,42 +28,12 @@ NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
 PAID = {"fietsenwinkel": 4_500, "sportwinkel": 2_000}
 
 
-def free_port(host: str) -> int:
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def bank_gateway(shops, tmp_path_factory):
     """A second Municipality gateway whose configuration adds `office.debtor`; stopped at the end."""
-    municipality = shops["Municipality"]
-    host = urlsplit(municipality.base_url).hostname
-    port = free_port(host)
-    config = yaml.safe_load(municipality.config_path.read_text())
-    config["listen"] = f"{config['listen'].rsplit(':', 1)[0]}:{port}"
-    config["office"] = {"debtor": DEBTOR}
-    folder = tmp_path_factory.mktemp("bank-gateway")
-    path = folder / "config.yaml"
-    path.write_text(yaml.safe_dump(config))
-    with open(folder / "gateway.log", "wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "grootboek.api", "serve", "--config", str(path)],
-                                   stdout=log, stderr=subprocess.STDOUT)
-    gateway = dataclasses.replace(municipality, base_url=f"https://{host}:{port}", config_path=path)
-    try:
-        def ready() -> bool:
-            try:
-                return requests.get(gateway.base_url + "/health/ready", verify=str(gateway.ca_file),
-                                    timeout=2).status_code == 200
-            except requests.RequestException:
-                return False
-
-        wait_for(ready, "the second Municipality gateway ready", timeout=120,
-                 alive=lambda: None if process.poll() is None else (folder / "gateway.log").read_text())
+    with another_instance(shops["Municipality"], tmp_path_factory.mktemp("bank-gateway"),
+                          {"office": {"debtor": DEBTOR}}) as gateway:
         yield gateway
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")
