@@ -71,6 +71,12 @@ class Connection:
     def execute(self, sql: str, parameters: tuple = ()) -> Cursor:
         return self.raw.execute(sql.replace("?", self._placeholder) if self._translate else sql, parameters)
 
+    @property
+    def broken(self) -> bool:
+        """Whether the server is gone from it (restarted, or it ended the session): a new one is needed.
+        A SQLite file's connection has no such state."""
+        return getattr(self.raw, "broken", False)
+
     def close(self) -> None:
         self.raw.close()
 

@@ -167,9 +167,10 @@ class Store:
                 db.execute("UPDATE checkpoint SET time_zone = ?", (time_zone,))
 
     def connection(self) -> Connection:
-        """This thread's connection."""
+        """This thread's connection; a new one if the server dropped the last (a PostgreSQL restart
+        costs the transaction it cut, not the gateway's following of the channel)."""
         db = getattr(self._local, "db", None)
-        if db is None:
+        if db is None or db.broken:
             db = self._local.db = self.backend.connect()
         return db
 
@@ -182,7 +183,8 @@ class Store:
                 db.execute(self.backend.dialect.setup_lock)  # instances starting at once make it once
             yield db
         except BaseException:
-            db.execute("ROLLBACK")
+            if not db.broken:  # a dropped connection's transaction is gone with it
+                db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
 
@@ -194,7 +196,8 @@ class Store:
         try:
             yield db
         finally:
-            db.execute("COMMIT")
+            if not db.broken:
+                db.execute("COMMIT")
 
     def query(self, sql: str, parameters: tuple = ()) -> list[tuple[Any, ...]]:
         return self.connection().execute(sql, parameters).fetchall()

@@ -1,12 +1,14 @@
 """Several gateway instances ingesting into one PostgreSQL read model (api/readmodel/): two stores
 taking the same blocks at the same moment count each block once. The race is made to happen: the
 test holds the checkpoint's row lock while both instances ask for the same block, sees both of them
-waiting on it in the server's own activity view, and lets them go."""
+waiting on it in the server's own activity view, and lets them go. A store whose connection the
+server ends takes the next block on a new one."""
 from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import psycopg
 import pytest
 
 from grootboek.api.readmodel.backends import APPLICATION_NAME, Postgres
@@ -76,3 +78,20 @@ def test_two_instances_racing_through_a_ledger_count_what_one_counts(database):
     assert instances[0].query("SELECT id FROM transactions GROUP BY id HAVING COUNT(*) > 1") == []
     for instance in instances:
         instance.close()
+
+
+def test_a_store_whose_connection_the_server_ended_goes_on_with_a_new_one(postgres_server, database):
+    backend, name = database
+    blocks, _ = ledger()
+    store = Store(backend, built.CHAINCODE)
+    store.apply(blocks[0])
+    with postgres_server.connect() as admin:  # as a server restart or an administrator does
+        ended = admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+                              "AND application_name = %s", (name, APPLICATION_NAME)).fetchall()
+    assert ended == [(True,)]
+    with pytest.raises(psycopg.OperationalError):
+        store.apply(blocks[1])  # the block the cut connection was taking: not taken
+    for block in blocks[1:]:
+        store.apply(block)
+    assert totals(Reports(store, min_budgets=1)) == EXPECTED
+    store.close()
