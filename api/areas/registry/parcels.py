@@ -25,6 +25,12 @@ class MomentQuery(BaseModel):
     """A date (2024-05-01: the end of that day, UTC) or a datetime with offset."""
 
 
+class AddressQuery(PageQuery):
+    address: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    """A postcode with house number ("9801 AA 1a"), or (part of) a street, with house number and
+    town ("Hoofdstraat 1 Zuidhorn", "Hoofdstr")."""
+
+
 def add(routes: Routes, registry: Chaincode) -> None:
     registrar = {Role.REGISTRAR}
 
@@ -37,6 +43,11 @@ def add(routes: Routes, registry: Chaincode) -> None:
                 summary="List parcels, a page at a time")
     def list_parcels(user: User, query: PageQuery) -> ChaincodeCall:
         return registry.read("Parcels:list_parcels", query.page_size, query.bookmark)
+
+    @routes.get("/parcels/by-address", query=AddressQuery, response=ParcelFilePage, roles=ANYONE,
+                responses=(503,), summary="Active parcels found by postcode and house number, or by street and town")
+    def parcels_at_address(user: User, query: AddressQuery) -> ChaincodeCall:
+        return registry.read("Parcels:get_parcels_by_address", query.address, query.page_size, query.bookmark)
 
     @routes.get("/parcels/<parcel_id>", response=ParcelFile, roles=ANYONE, responses=READ_ERRORS,
                 summary="A parcel with its ownership and encumbrances")

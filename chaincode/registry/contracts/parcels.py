@@ -48,6 +48,14 @@ class Parcels(RegistryContract):
         return Queries(ctx.records, ctx.tx).parcels_of_owner(party_id, PageRequest(page_size, bookmark))
 
     @transaction(evaluate=True)
+    def get_parcels_by_address(
+        self, ctx: RegistryContext, address: str, page_size: int, bookmark: str = ""
+    ) -> ParcelFilePage:
+        """`address`: a postcode with house number ("9801 AA 1a"), or (part of) a street with
+        house number and town ("Hoofdstraat 1 Zuidhorn", "Hoofdstr"); active parcels only."""
+        return Queries(ctx.records, ctx.tx).parcels_at_address(address, PageRequest(page_size, bookmark))
+
+    @transaction(evaluate=True)
     def get_ownership_history(
         self, ctx: RegistryContext, parcel_id: str, page_size: int, bookmark: str = ""
     ) -> OwnershipHistoryPage:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from .address import Address, IndexEntry
 from .designation import Designation
 from .errors import ErrorCode, RegistryError
 from .geometry import Geometry
@@ -52,6 +53,10 @@ class Parcel(ParcelDescription):
     def register(cls, description: ParcelDescription, now: datetime, parents: tuple[str, ...] = ()) -> Parcel:
         described = {name: getattr(description, name) for name in ParcelDescription.model_fields}
         return cls(**described, id=description.designation.parcel_id, registered_at=now, parents=parents)
+
+    def address_entries(self) -> tuple[IndexEntry, ...]:
+        """The address index's entries that find this parcel (none without an address)."""
+        return Address.parse(self.address).index_entries() if self.address else ()
 
     def require_active(self) -> None:
         if self.status is ParcelStatus.RETIRED:

@@ -104,8 +104,13 @@ class Parcels(Service):
         for file in files:
             self.records.parcels.put(file.parcel.id, file.parcel.retire(children, self.tx.now))
             end_ownership(self.records, file.ownership)
+            # A retired parcel is found through its successors, not by the address it had.
+            for entry in file.parcel.address_entries():
+                self.records.unindex_address(entry, file.parcel.id)
 
     def _create(self, file: ParcelFile) -> None:
         self.records.parcels.put(file.parcel.id, file.parcel)
+        for entry in file.parcel.address_entries():
+            self.records.index_address(entry, file.parcel.id)
         save_ownership(self.records, None, file.ownership)
         self.records.encumbrances.put(file.parcel.id, file.encumbrances)

@@ -1,9 +1,10 @@
-"""Reading the register: parcels with their current rights, ownership history, parcels by owner,
-ownership at a moment, transfers with the consents they have and lack, and parties. Lists are
-paginated."""
+"""Reading the register: parcels with their current rights, ownership history, parcels by owner
+and by address, ownership at a moment, transfers with the consents they have and lack, and
+parties. Lists are paginated."""
 
 from __future__ import annotations
 
+from ..domain.address import AddressSearch
 from ..domain.errors import ErrorCode, RegistryError
 from ..domain.instants import parse_instant
 from ..domain.ownership import OwnershipEntry, OwnershipHistoryPage
@@ -26,6 +27,10 @@ class Queries(Service):
     def parcels_of_owner(self, party_id: str, page: PageRequest) -> ParcelFilePage:
         """The parcels the party now owns a share of (retired parcels no longer count)."""
         return self._files(self.records.parcel_ids_of_owner(party_id, page))
+
+    def parcels_at_address(self, address: str, page: PageRequest) -> ParcelFilePage:
+        """Active parcels by postcode and house number, or by (part of) a street and a town."""
+        return self._files(self.records.parcel_ids_at_address(AddressSearch.parse(address), page))
 
     def ownership_history(self, parcel_id: str, page: PageRequest) -> OwnershipHistoryPage:
         """Every ownership state of the parcel, oldest first; the bookmark is the next version."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol, TypeVar
 
+from ..domain.address import AddressSearch, IndexEntry
 from ..domain.encumbrances import Encumbrances
 from ..domain.ownership import Ownership, OwnershipEntry
 from ..domain.page import Page, PageRequest
@@ -49,12 +50,20 @@ class Records(Protocol):
 
     def unindex_owner(self, party_id: str, parcel_id: str) -> None: ...
 
+    def index_address(self, entry: IndexEntry, parcel_id: str) -> None: ...
+
+    def unindex_address(self, entry: IndexEntry, parcel_id: str) -> None: ...
+
     def parcel_ids(self, page: PageRequest) -> Page[str]:
         """All parcel ids (active and retired), in id order."""
         ...
 
     def parcel_ids_of_owner(self, party_id: str, page: PageRequest) -> Page[str]:
         """Ids of the parcels `party_id` currently owns a share of, in id order."""
+        ...
+
+    def parcel_ids_at_address(self, search: AddressSearch, page: PageRequest) -> Page[str]:
+        """Ids of the parcels whose address index entries `search` asks for, in index order."""
         ...
 
     def ownership_history(self, parcel_id: str) -> Iterable[OwnershipEntry]:

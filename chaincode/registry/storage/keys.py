@@ -10,4 +10,10 @@ TRANSFER = "transfer"  # [transfer id] -> Transfer
 NONCE = "nonce"  # [party id, nonce] -> the transaction that used it
 OWNER_INDEX = "owner~parcel"  # [party id, parcel id] -> marker, for parcels by owner
 
+# Address indexes (domain/address.py): "address~<index>/<attribute>/.../<parcel id>" -> marker.
+# Simple keys, not composite ones: a search by part of a street ("Hoofdstr") needs a range over a
+# prefix of an attribute, and Fabric's partial composite key queries only match whole attributes.
+ADDRESS_INDEX = "address~"
+ADDRESS_SEPARATOR = "/"  # sorts below the letters and digits folded addresses are made of
+
 PERSONAL = "personal"  # private data collection: RegistryMSP only

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from grootboek.chaincode.shim import BaseStub
 from grootboek.chaincode.signing import canonical_json
 
+from ..domain.address import AddressSearch, IndexEntry
 from ..domain.encumbrances import Encumbrances
 from ..domain.ownership import Ownership, OwnershipEntry
 from ..domain.page import Page, PageRequest
@@ -57,6 +58,18 @@ class LedgerRecords:
     def unindex_owner(self, party_id: str, parcel_id: str) -> None:
         self.state.delete(self.state.key(keys.OWNER_INDEX, party_id, parcel_id))
 
+    def index_address(self, entry: IndexEntry, parcel_id: str) -> None:
+        self.state.put(_address_key(entry.index, *entry.attributes, parcel_id), _MARKER)
+
+    def unindex_address(self, entry: IndexEntry, parcel_id: str) -> None:
+        self.state.delete(_address_key(entry.index, *entry.attributes, parcel_id))
+
+    def parcel_ids_at_address(self, search: AddressSearch, page: PageRequest) -> Page[str]:
+        prefix = _address_key(search.index, *search.exact, search.partial)
+        found = self.state.page_keys(prefix, page)
+        return Page[str](items=tuple(k.rsplit(keys.ADDRESS_SEPARATOR, 1)[1] for k in found.items),
+                         bookmark=found.bookmark)
+
     def parcel_ids(self, page: PageRequest) -> Page[str]:
         return self.state.page_ids(keys.PARCEL, (), page)
 
@@ -74,6 +87,10 @@ class LedgerRecords:
                 for change in history
                 if not change.is_delete
             ]
+
+
+def _address_key(*parts: str) -> str:
+    return keys.ADDRESS_INDEX + keys.ADDRESS_SEPARATOR.join(parts)
 
 
 class CollectionPersonalData:

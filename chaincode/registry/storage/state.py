@@ -67,14 +67,29 @@ class State:
 
     def page_ids(self, object_type: str, prefix: Sequence[str], page: PageRequest) -> Page[str]:
         """One page of the composite keys under `prefix`: the attribute right after the prefix."""
-        start = self.key(object_type, *prefix)
-        if page.bookmark and not page.bookmark.startswith(start):
-            # Fabric resumes at whatever bookmark it is given; one taken from another query
-            # could reach keys outside this query's range.
-            raise RegistryError(ErrorCode.INVALID_ARGUMENT, "the bookmark does not belong to this query")
+        _require_bookmark_of(self.key(object_type, *prefix), page)
         results, metadata = self.stub.get_state_by_partial_composite_key_with_pagination(
             object_type, list(prefix), page.page_size, page.bookmark
         )
         with results:
             ids = tuple(self.stub.split_composite_key(kv.key)[1][len(prefix)] for kv in results)
         return Page[str](items=ids, bookmark=metadata.bookmark)
+
+    def page_keys(self, prefix: str, page: PageRequest) -> Page[str]:
+        """One page of the simple keys that start with `prefix`, in key order."""
+        _require_bookmark_of(prefix, page)
+        results, metadata = self.stub.get_state_by_range_with_pagination(
+            prefix, prefix + _LAST_CHARACTER, page.page_size, page.bookmark
+        )
+        with results:
+            return Page[str](items=tuple(kv.key for kv in results), bookmark=metadata.bookmark)
+
+
+_LAST_CHARACTER = "\U0010ffff"  # the end of a prefix's range, as Fabric's own partial key queries use
+
+
+def _require_bookmark_of(start: str, page: PageRequest) -> None:
+    if page.bookmark and not page.bookmark.startswith(start):
+        # Fabric resumes at whatever bookmark it is given; one taken from another query could
+        # reach keys outside this query's range.
+        raise RegistryError(ErrorCode.INVALID_ARGUMENT, "the bookmark does not belong to this query")

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
+from grootboek.chaincode.registry.domain.address import AddressSearch, IndexEntry
 from grootboek.chaincode.registry.domain.ownership import Ownership, OwnershipEntry
 from grootboek.chaincode.registry.domain.page import Page, PageRequest
 from grootboek.chaincode.registry.domain.party import PartyDetails
@@ -77,6 +78,19 @@ class MemoryRecords(MemoryStore):
 
     def unindex_owner(self, party_id: str, parcel_id: str) -> None:
         self.write(("owner", party_id, parcel_id), None)
+
+    def index_address(self, entry: IndexEntry, parcel_id: str) -> None:
+        self.write(("address", entry.index, *entry.attributes, parcel_id), True)
+
+    def unindex_address(self, entry: IndexEntry, parcel_id: str) -> None:
+        self.write(("address", entry.index, *entry.attributes, parcel_id), None)
+
+    def parcel_ids_at_address(self, search: AddressSearch, page: PageRequest) -> Page[str]:
+        exact = ("address", search.index, *search.exact)
+        found = ["/".join(k) for k in self.keys(*exact) if k[len(exact)].startswith(search.partial)]
+        # Paged by whole keys, like Fabric's range queries: ids come in index order, not id order.
+        keys = _page(found, page)
+        return Page[str](items=tuple(k.rsplit("/", 1)[1] for k in keys.items), bookmark=keys.bookmark)
 
     def parcel_ids(self, page: PageRequest) -> Page[str]:
         return _page([k[1] for k in self.keys("parcel")], page)
