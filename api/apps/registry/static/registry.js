@@ -10,7 +10,9 @@ const APP = "registry";
 const PAGE_SIZE = 20;
 const SCREENS = ["search", "parcel", "transfer"];
 
-let listing = null; // the search whose next page "More" fetches: { path, caption, bookmark, count }
+// The search whose next page "More" fetches: { path, caption, refused, bookmark, count }; `refused`
+// says what to show when the registry finds the search text invalid.
+let listing = null;
 
 function showSignIn() {
   $("viewer").hidden = true;
@@ -51,8 +53,8 @@ function say(text, error) {
   $("search-error").textContent = error ? text : "";
 }
 
-async function list(path, caption) {
-  listing = { path, caption, bookmark: "", count: 0 };
+async function list(path, caption, refused) {
+  listing = { path, caption, refused, bookmark: "", count: 0 };
   $("results-lines").replaceChildren();
   $("results-caption").textContent = caption;
   await more();
@@ -64,7 +66,8 @@ async function more() {
   if (!answer.ok) {
     $("results").hidden = true;
     $("results-more").hidden = true;
-    say(explain(answer.body), true);
+    const invalid = listing.refused && answer.body && answer.body.code === "INVALID_ARGUMENT";
+    say(invalid ? t(listing.refused) : explain(answer.body), true);
     return;
   }
   for (const file of answer.body.items) {
@@ -97,10 +100,24 @@ function onSubmit(formId, fieldId, act) {
   });
 }
 
-onSubmit("find-parcel", "parcel-id", (id) => { location.hash = "#/parcels/" + encodeURIComponent(id.toUpperCase()); });
+// One box for what a clerk has at hand: a parcel's designation opens it, a party id lists what it
+// owns, anything else is an address for the registry's address index to read.
+const PARCEL_ID = /^[A-Za-z]{3}[0-9]{2}-[A-Za-z]{1,2}-[0-9]{1,5}$/;
+const PARTY_ID = /^pty_[A-Za-z0-9._:-]+$/;
+
+function search(text) {
+  if (PARCEL_ID.test(text)) {
+    location.hash = "#/parcels/" + encodeURIComponent(text.toUpperCase());
+  } else if (PARTY_ID.test(text)) {
+    list(`/v1/registry/parties/${encodeURIComponent(text)}/parcels`, t("registry.search.caption_owner", { party: text }));
+  } else {
+    list(`/v1/registry/parcels/by-address?address=${encodeURIComponent(text)}`,
+         t("registry.search.caption_address", { address: text }), "registry.search.not_an_address");
+  }
+}
+
+onSubmit("find", "search-text", search);
 onSubmit("find-transfer", "transfer-id", (id) => { location.hash = "#/transfers/" + encodeURIComponent(id); });
-onSubmit("find-owner", "owner-id", (party) => list(`/v1/registry/parties/${encodeURIComponent(party)}/parcels`,
-                                                   t("registry.search.caption_owner", { party })));
 $("list-all").addEventListener("click", () => list("/v1/registry/parcels", t("registry.search.caption_all")));
 $("results-more").addEventListener("click", more);
 

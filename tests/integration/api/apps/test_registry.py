@@ -1,9 +1,11 @@
 """The registry's parcel viewer in headless Chromium against the shared network's Registry gateway,
 as a registry clerk and a notary use it. Over the REST API a parcel is registered with owners in
 thirds, Ann's two thirds are transferred to Cas, a bank's mortgage is registered and the parcel is
-split in two; one part gets a leasehold and the municipality's attachment, on the other the
-municipality registers its pre-emption right and Bob opens a sale of his third to Ann that she has
-not accepted yet. In the browser the clerk finds the parts by their owner, opens the split parcel
+split in two, each part with its own address; one part gets a leasehold and the municipality's
+attachment, on the other the municipality registers its pre-emption right and Bob opens a sale of
+his third to Ann that she has not accepted yet. In the browser the clerk finds the parts by their
+owner, by postcode and house number, and by the start of their street (the retired parcel's address
+is no longer found: its parts are), opens the split parcel
 (its last owners, its history, its lineage), follows the diagram to a part (owners, mortgage,
 pre-emption right, history), asks who owned it on a date, and opens the transfer in progress: the
 seller's consent is given, the buyer's acceptance and the municipality's waiver are missing; the
@@ -30,7 +32,7 @@ def world(gateways, launch_browser):
     land = designation()
     parcel = parcel_id(land)
     created = registrar.post("/v1/registry/parcels", {
-        "designation": land, "area_m2": 1000, "address": "Grote Markt 1, 9711 LV Groningen",
+        "designation": land, "area_m2": 1000, "address": "Hoofdstraat 1, 9801 AA Zuidhorn",
         "owners": [{"party": ann.id, "share": "2/3"}, {"party": bob.id, "share": "1/3"}]})
     assert created.status_code == 201, created.text
 
@@ -45,7 +47,8 @@ def world(gateways, launch_browser):
     registered = registrar.post(f"/v1/registry/parcels/{parcel}/mortgages", {"terms": mortgage, "signature": signed})
     assert registered.status_code == 201, registered.text
 
-    parts = [{"designation": designation(), "area_m2": 600}, {"designation": designation(), "area_m2": 400}]
+    parts = [{"designation": designation(), "area_m2": 600, "address": "Hoofdstraat 1a, 9801 AA Zuidhorn"},
+             {"designation": designation(), "area_m2": 400, "address": "Hoofdstraat 1b, 9801 AA Zuidhorn"}]
     split = registrar.post(f"/v1/registry/parcels/{parcel}/split", {"parts": parts})
     assert split.status_code == 201, split.text
     first, second = (parcel_id(part["designation"]) for part in parts)
@@ -83,18 +86,29 @@ def table(browser, css: str) -> list[list[str]]:
             for line in browser.element(css).find_elements("css selector", "tr")]
 
 
+def scroll_to(browser, element_id: str) -> None:
+    """Brings the element into the window, for the screenshot."""
+    browser.driver.execute_script("document.getElementById(arguments[0]).scrollIntoView()", element_id)
+
+
 def choose_date(browser, day: str) -> None:
     """Asks for the owners at the end of `day` (set as typed: typing a date depends on the locale)."""
     browser.driver.execute_script("document.getElementById('at-date').value = arguments[0];", day)
     browser.element("#owners-at button").click()
 
 
+def search(browser, text: str) -> None:
+    """Types `text` into the one search box and searches."""
+    browser.visible("#search-text").clear()
+    browser.element("#search-text").send_keys(text)
+    browser.element("#find button").click()
+
+
 def test_a_clerk_finds_the_parcels_of_an_owner(world):
     browser, cas = world["browser"], world["cas"]
     browser.visible("#search-heading")
     browser.check_page("registry-search")
-    browser.element("#owner-id").send_keys(cas.id)
-    browser.element("#find-owner button").click()
+    search(browser, cas.id)
     browser.text_of("#search-status", "2 percelen gevonden.")
     lines = table(browser, "#results-lines")
     assert sorted(line[0] for line in lines) == sorted(world["parts"])
@@ -102,11 +116,50 @@ def test_a_clerk_finds_the_parcels_of_an_owner(world):
     browser.check_page("registry-search-results")
 
 
+def test_a_clerk_finds_a_part_by_postcode_and_house_number(world):
+    browser, (first, second) = world["browser"], world["parts"]
+    search(browser, "9801aa, 1B")
+    browser.text_of("#results-caption", "9801aa, 1B")
+    browser.wait(lambda driver: len(table(browser, "#results-lines")) == 1, "the part was not listed alone")
+    assert [line[:2] for line in table(browser, "#results-lines")] == [[second, "Hoofdstraat 1b, 9801 AA Zuidhorn"]]
+    search(browser, "9801 AA 1")  # number 1 with any addition; the retired parcel at number 1 is not in use
+    browser.text_of("#results-caption", "9801 AA 1")
+    browser.text_of("#search-status", "2 percelen gevonden.")
+    assert [line[:2] for line in table(browser, "#results-lines")] == [
+        [first, "Hoofdstraat 1a, 9801 AA Zuidhorn"], [second, "Hoofdstraat 1b, 9801 AA Zuidhorn"]]
+    assert world["parcel"] not in browser.element("#results").text
+    scroll_to(browser, "results")
+    browser.check_page("registry-search-postcode")
+
+
+def test_a_clerk_finds_the_parts_after_the_split_by_the_start_of_their_street(world):
+    browser, registrar, (first, second) = world["browser"], world["registrar"], world["parts"]
+    search(browser, "Hoofdstr")
+    browser.text_of("#results-caption", "Hoofdstr")
+    browser.wait(lambda driver: len(table(browser, "#results-lines")) == 2, "the two parts were not listed")
+    lines = table(browser, "#results-lines")
+    ledger = registrar.get("/v1/registry/parcels/by-address", params={"address": "hoofdstraat 1 zuidhorn"}).json()
+    assert [line[0] for line in lines] == [file["parcel"]["id"] for file in ledger["items"]] == [first, second]
+    assert [line[1] for line in lines] == [file["parcel"]["address"] for file in ledger["items"]]
+    assert all(line[3] == "in gebruik" for line in lines)
+    scroll_to(browser, "results")
+    browser.check_page("registry-search-street")
+
+    search(browser, "12")
+    browser.text_of("#search-error", "Dat is geen adres")
+    assert browser.element("#results").is_displayed() is False
+    browser.open("/registry/?lang=en")
+    search(browser, "Hoofdstr, Zuidhorn")
+    browser.text_of("#results-caption", "Parcels in use at Hoofdstr, Zuidhorn")
+    browser.text_of("#search-status", "2 parcels found.")
+    scroll_to(browser, "results")
+    browser.check_page("registry-search-street-en")
+    browser.open("/registry/?lang=nl")
+
+
 def test_the_split_parcel_shows_its_last_owners_history_and_lineage(world):
     browser, parcel, (first, second) = world["browser"], world["parcel"], world["parts"]
-    browser.element("#parcel-id").clear()
-    browser.element("#parcel-id").send_keys(parcel)
-    browser.element("#find-parcel button").click()
+    search(browser, parcel.lower())
     browser.text_of("#parcel-heading", parcel)
     assert "vervallen" in browser.visible("#parcel-facts").text
     ledger = world["registrar"].get(f"/v1/registry/parcels/{parcel}").json()
@@ -125,7 +178,7 @@ def test_the_split_parcel_shows_its_last_owners_history_and_lineage(world):
     assert [link.get_dom_attribute("href") for link in drawing.find_elements("css selector", "a")] == [
         f"#/parcels/{first}", f"#/parcels/{second}"]
     browser.check_page("registry-parcel-split")
-    browser.driver.execute_script("document.getElementById('lineage').scrollIntoView()")
+    scroll_to(browser, "lineage")
     browser.screenshot("registry-parcel-split-lineage")
 
     choose_date(browser, ledger["parcel"]["retired_at"][:10])  # the end of that day: after the split
@@ -189,5 +242,5 @@ def test_the_other_part_shows_its_leasehold_and_attachment(world):
         f"Erfpacht {ann.id} vanaf 1 januari 2027, voor onbepaalde tijd")
     assert table(browser, "#attachments-lines")[0][:2] == ["Gemeente Groningen", "OZB-2026-12"]
     assert len(table(browser, "#mortgages-lines")) == 1 and browser.element("#rights-none").is_displayed() is False
-    browser.driver.execute_script("document.getElementById('mortgages').scrollIntoView()")
+    scroll_to(browser, "mortgages")
     browser.check_page("registry-parcel-rights")
