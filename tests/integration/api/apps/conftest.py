@@ -19,6 +19,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
@@ -63,8 +64,10 @@ class Browser:
         self.driver.get(self.base_url + path)
 
     def wait(self, condition, message: str = ""):
-        """Until `condition(driver)` is truthy (its value), or fail saying `message`."""
-        return WebDriverWait(self.driver, WAIT_SECONDS).until(condition, message)
+        """Until `condition(driver)` is truthy (its value), or fail saying `message`. An element the
+        page replaced while the condition read it (an app redrawing a list) is asked again."""
+        return WebDriverWait(self.driver, WAIT_SECONDS, ignored_exceptions=(NoSuchElementException,
+                             StaleElementReferenceException)).until(condition, message)
 
     def element(self, css: str):
         return self.driver.find_element("css selector", css)
