@@ -67,7 +67,8 @@ class Services:
                    tokens=Tokens(database), sessions=Sessions(database),
                    idempotency=idempotency, connections=connections, invoker=invoker, ledger=ledger,
                    writes=Writes(idempotency, invoker, ledger), refusals=Refusals(connections),
-                   metrics=Metrics(), feeds=Feeds(), audit=AuditTrail(database), readmodel=read_model(config))
+                   metrics=Metrics(), feeds=Feeds(streams_per_user=config.limits.event_streams_per_user),
+                   audit=AuditTrail(database), readmodel=read_model(config))
 
     def install(self, app: Flask) -> None:
         """Makes these the services `current_services()` returns in `app`'s requests."""

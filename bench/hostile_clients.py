@@ -4,7 +4,9 @@ Side by side in one run on one network (the default consortium with Raft orderin
 temporary directory): a till pays through the Merchants gateway from a few closed loops (counter
 load), first quiet, then while an attacker process holds idle TLS connections (handshake done,
 then silence), half-open ones (TCP only, no handshake) and event-stream subscribers on the same
-gateway, re-opening each as soon as the gateway drops it. A probe asks /health/ready twice a
+gateway, re-opening each as soon as the gateway drops it. The subscribers are other shops' tills
+(a user may hold `limits.event_streams_per_user` streams, so they are spread over as many users as
+that takes): they hold streams the paying shop's events do not go to. A probe asks /health/ready twice a
 second throughout. The attacker runs on one core at the lowest priority with its open-file limit
 raised, so the figures measure the gateway, not the attacker.
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import resource
@@ -35,6 +38,7 @@ from bench import report
 from bench.client import percentile
 from bench.footprint import pss_kib
 from bench.rest_gateway import PATHS, phase, shop_network
+from grootboek.api.config import load as load_config
 from grootboek.network.nodes.network import Network
 from grootboek.network.nodes import supervisor
 
@@ -99,8 +103,8 @@ async def _hold(open_one, counts: dict[str, int], kind: str) -> None:
 async def attack(params: dict[str, Any]) -> None:
     host, port = params["host"], params["port"]
     context = ssl.create_default_context(cafile=params["ca_file"])
-    subscribe = (f"GET /v1/budgets/events HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n"
-                 f"Authorization: Bearer {params['token']}\r\n\r\n").encode()
+    subscribe = [(f"GET /v1/budgets/events HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n"
+                  f"Authorization: Bearer {token}\r\n\r\n").encode() for token in params["tokens"]]
 
     async def idle():
         return await asyncio.open_connection(host, port, ssl=context, server_hostname=host)
@@ -108,9 +112,9 @@ async def attack(params: dict[str, Any]) -> None:
     async def half_open():
         return await asyncio.open_connection(host, port)
 
-    async def subscriber():
+    async def subscriber(request: bytes):
         reader, writer = await idle()
-        writer.write(subscribe)
+        writer.write(request)
         return reader, writer
 
     counts = {"idle": 0, "half_open": 0, "subscribers": 0}
@@ -122,18 +126,30 @@ async def attack(params: dict[str, Any]) -> None:
 
     # Reported from the start: on a loaded machine the ramp itself can take the whole settle time.
     tasks = [asyncio.ensure_future(report_counts())]
-    for kind, opener, number in (("half_open", half_open, params["half_open"]),
-                                 ("subscribers", subscriber, params["subscribers"]),
-                                 ("idle", idle, params["idle"])):
-        for _ in range(number):
+    openers = {"half_open": [half_open], "idle": [idle],
+               "subscribers": [functools.partial(subscriber, request) for request in subscribe]}
+    for kind in ("half_open", "subscribers", "idle"):
+        for number in range(params[kind]):
+            opener = openers[kind][number % len(openers[kind])]
             tasks.append(asyncio.ensure_future(_hold(opener, counts, kind)))
             await asyncio.sleep(0.002)  # a ramp, not one burst of handshakes
     await asyncio.gather(*tasks)
 
 
-def start_attacker(gateway, token: str, args: argparse.Namespace) -> subprocess.Popen:
+def watchers(gateway, shop_msp: Path, subscribers: int) -> list[str]:
+    """Tokens of as many other shops' till users as `subscribers` streams need."""
+    per_user = load_config(gateway.config_path).limits.event_streams_per_user
+    tokens = []
+    for number in range(-(-subscribers // per_user)):
+        name = f"watcher-{number}"
+        gateway.admin("user", "add", name, "--msp-dir", str(shop_msp), "--merchant", name)
+        tokens.append(gateway.issue_token(name))
+    return tokens
+
+
+def start_attacker(gateway, tokens: list[str], args: argparse.Namespace) -> subprocess.Popen:
     host, port = gateway.base_url.split("//", 1)[1].rsplit(":", 1)
-    params = {"host": host, "port": int(port), "ca_file": str(gateway.ca_file), "token": token,
+    params = {"host": host, "port": int(port), "ca_file": str(gateway.ca_file), "tokens": tokens,
               "idle": args.idle, "half_open": args.half_open, "subscribers": args.subscribers}
 
     def confine() -> None:
@@ -208,7 +224,7 @@ def main() -> None:
         return
     with shop_network(args.concurrency * len(PATHS)) as (network, gateway, shop_msp, holders):
         rows = [measure("quiet", network, gateway, shop_msp, holders[:args.concurrency], args, None)]
-        attacker = start_attacker(gateway, gateway.tokens[next(iter(gateway.tokens))], args)
+        attacker = start_attacker(gateway, watchers(gateway, shop_msp, args.subscribers), args)
         held = Held(attacker)
         held.start()
         try:

@@ -97,7 +97,7 @@ def routes() -> Routes:
                                  validation_code=record.validation_code, valid=record.valid)
 
     @generic.get(CONTRACT + "/events", query=EventsQuery, roles=operators, media_type=EVENT_STREAM,
-                 response=EventMessage, responses=(503,),
+                 response=EventMessage, responses=(429, 503), own_codes=(catalog.TOO_MANY_STREAMS,),
                  summary="Server-sent chaincode events (resume with Last-Event-ID)")
     def events(user: User, channel: str, chaincode: str, query: EventsQuery):
         return follow(user, channel, chaincode, query, lambda event: True)
@@ -115,5 +115,6 @@ def follow(user: User, channel: str, chaincode: str, query: EventsQuery,
     def open_stream(start: int | None, after: InMemoryCheckpointer | None):
         return services.invoker.events(user, channel, chaincode, start, after)
 
-    return event_stream(lambda: services.feeds.subscribe(channel, chaincode, open_stream,
-                                                         start_block, checkpoint), keep)
+    services.feeds.check(user.name)
+    return event_stream(lambda kept: services.feeds.subscribe(channel, chaincode, open_stream, start_block,
+                                                              checkpoint, user.name, kept), keep)

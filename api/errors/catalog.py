@@ -152,6 +152,11 @@ BUDGETS_GATEWAY: tuple[Entry, ...] = (NO_WALLET_IDENTITY, ACTIVATION_REFUSED, TO
                                       PAYMENT_CANCELLED)
 """The budgets area's own codes: activations without a login, a till's checks, a fenced payment."""
 
+TOO_MANY_STREAMS = Entry("TOO_MANY_STREAMS", 429, "This user holds as many event streams as "
+                         "`limits.event_streams_per_user` allows; close one (see `Retry-After`)",
+                         Action.RETRY, Scope.OWN)
+"""Both event-stream operations answer it: one identity cannot hold a gateway's streams."""
+
 OUTCOME_UNKNOWN_TIMEOUT = Entry(
     "OUTCOME_UNKNOWN", 504, "The orderer or the commit did not confirm in time: the transaction may "
     "still commit", Action.ASK_LEDGER, Scope.WRITE)
@@ -178,7 +183,7 @@ GENERIC: tuple[Entry, ...] = (
 """What the generic operations add: any chaincode's code may come back, these are always possible."""
 
 TABLES: dict[str, tuple[Entry, ...]] = {
-    "gateway": (*GATEWAY, OUTCOME_UNKNOWN_TIMEOUT, *SHIM, *BUDGETS_GATEWAY), "budgets": BUDGETS,
+    "gateway": (*GATEWAY, TOO_MANY_STREAMS, OUTCOME_UNKNOWN_TIMEOUT, *SHIM, *BUDGETS_GATEWAY), "budgets": BUDGETS,
     "registry": REGISTRY}
 """Each table of api/README.md, by its heading's first word."""
 

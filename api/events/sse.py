@@ -17,9 +17,9 @@ from pydantic import BaseModel, ConfigDict, JsonValue
 
 from grootboek.client import ChaincodeEvent
 
-from ..errors import to_api_error
+from ..errors import ApiError, to_api_error
 from ..front.streaming import AsyncBody
-from .feeds import END, Subscription
+from .feeds import END, Keep, Subscription
 from .positions import event_id
 
 HEARTBEAT_SECONDS = 15.0
@@ -66,14 +66,23 @@ def rendered(event: ChaincodeEvent) -> tuple[EventMessage, bytes]:
                            ).encode()
 
 
-def event_stream(subscribe: Callable[[], Subscription], keep: Callable[[EventMessage], bool],
+def error_event(error: ApiError) -> bytes:
+    """The stream's last message when it ends in an error: the error's JSON body."""
+    return f"event: error\ndata: {error.body().model_dump_json(exclude_none=True)}\n\n".encode()
+
+
+def event_stream(subscribe: Callable[[Keep], Subscription], keep: Callable[[EventMessage], bool],
                  heartbeat: float = HEARTBEAT_SECONDS) -> Response:
     """A `text/event-stream` response of the events `keep` accepts, from the subscription that
     `subscribe` opens on the front's event loop (so a subscriber holds none of the app's threads);
     the subscription closes when the client goes away."""
 
     async def chunks() -> AsyncIterator[bytes]:
-        subscription = subscribe()
+        try:
+            subscription = subscribe(lambda event: keep(rendered(event)[0]))
+        except ApiError as refused:  # the exact check on the loop, after the app's own let it pass
+            yield error_event(refused)
+            return
         try:
             yield f"retry: {RECONNECT_MILLISECONDS}\n: stream open\n\n".encode()
             while True:
@@ -92,14 +101,10 @@ def event_stream(subscribe: Callable[[], Subscription], keep: Callable[[EventMes
                         ended = True
                         break
                     if isinstance(item, Exception):
-                        error = to_api_error(item)
-                        body = error.body().model_dump_json(exclude_none=True)
-                        out += f"event: error\ndata: {body}\n\n".encode()
+                        out += error_event(to_api_error(item))
                         ended = True
                         break
-                    event_message, data = rendered(item)
-                    if keep(event_message):
-                        out += data
+                    out += rendered(item)[1]  # the subscription passes only the events it keeps
                 if out:
                     yield bytes(out)
                 if ended:

@@ -70,6 +70,12 @@ class Connection(asyncio.Protocol):
         self._arm(self.limits.idle_seconds, self._idle_timeout)
 
     def data_received(self, data: bytes) -> None:
+        if self._stream is not None:
+            # Reading goes on during an event stream only to see the client leave (below): a client
+            # that sends more meanwhile is not one that waits for the endless answer to end.
+            assert self.transport is not None
+            self.transport.close()
+            return
         if self.state is State.IDLE:
             self.state = State.READING
             self._arm(self.limits.request_seconds, self._request_timeout)
@@ -213,6 +219,9 @@ class Connection(asyncio.Protocol):
         body = answer.result().body
         if isinstance(body, AsyncBody):
             self._stream = asyncio.ensure_future(self._write_stream(body))
+            # A till that goes away closes its connection: reading sees that at once, and its
+            # stream (one of the few its user may hold) is given back, not after the next write fails.
+            self.transport.resume_reading()
             return
         for chunk in body:
             self._write(self.h11.send(h11.Data(data=chunk)))

@@ -28,4 +28,8 @@ class Limits(BaseModel):
     """Requests the app handles at once (they mostly wait for Fabric)."""
     max_queued: int = Field(256, ge=0)
     """Complete requests waiting for a thread; beyond them, 503 with Retry-After."""
+    event_streams_per_user: int = Field(16, ge=1)
+    """Event streams one user may hold open at once (a shop's tills each hold one); beyond them, 429.
+    Every stream costs the gateway a write per event it passes, so one stolen token must not be able
+    to hold a thousand."""
     retry_after_seconds: int = Field(1, ge=1)

@@ -1,6 +1,11 @@
-"""Server-sent payment events: a till sees only its own shop's payments, and a till that lost its
-connection resumes with Last-Event-ID exactly after the last event it saw."""
+"""Server-sent payment events: a till sees only its own shop's payments, a till that lost its
+connection resumes with Last-Event-ID exactly after the last event it saw, and one user cannot hold
+more streams than its limit."""
 from __future__ import annotations
+
+import time
+
+from grootboek.api.config import load as load_config
 
 from .budgets_world import Holder, open_scheme
 from .sse import events
@@ -45,3 +50,30 @@ def test_a_malformed_last_event_id_is_a_validation_error(shops):
     till = shops["Merchants"].client("fietsenwinkel")
     response = till.get("/v1/budgets/events", headers={"Last-Event-ID": "yesterday"})
     assert (response.status_code, response.json()["code"]) == (422, "VALIDATION_ERROR")
+
+
+def test_one_user_holds_at_most_its_streams_and_others_are_not_refused(shops):
+    merchants = shops["Merchants"]
+    limit = load_config(merchants.config_path).limits.event_streams_per_user
+    bike, sports = merchants.client("fietsenwinkel"), merchants.client("sportwinkel")
+    held = []
+    try:
+        for _ in range(limit):
+            held.append(bike.get("/v1/budgets/events", stream=True))
+            assert held[-1].status_code == 200, held[-1].text
+        refused = bike.get("/v1/budgets/events")
+        assert (refused.status_code, refused.json()["code"]) == (429, "TOO_MANY_STREAMS")
+        assert int(refused.headers["Retry-After"]) > 0
+        held.append(sports.get("/v1/budgets/events", stream=True))
+        assert held[-1].status_code == 200, held[-1].text  # another shop's till is not affected
+        held.pop(0).close()
+        # The gateway gives the stream back when it sees the connection close: within moments.
+        deadline = time.monotonic() + 10
+        while (again := bike.get("/v1/budgets/events", stream=True)).status_code == 429:
+            again.close()
+            assert time.monotonic() < deadline, "the closed stream was never given back"
+        held.append(again)
+        assert again.status_code == 200, again.text
+    finally:
+        for stream in held:
+            stream.close()

@@ -52,7 +52,8 @@ def _event(block: int, tx: str, merchant: str) -> ChaincodeEvent:
 def _live(stream):
     """What the route passes: a live subscription of a fresh gateway's feeds to `stream` (which
     closes as soon as its last subscriber leaves)."""
-    return lambda: Feeds(linger=0).subscribe("kindpakket", "budgets", lambda start, after: stream, None, None)
+    return lambda keep: Feeds(linger=0).subscribe("kindpakket", "budgets", lambda start, after: stream, None, None,
+                                                  "till", keep)
 
 
 def _chunks(response):
@@ -75,8 +76,8 @@ def test_events_carry_resumable_ids_and_only_what_the_filter_keeps():
 
 
 def test_events_already_queued_go_out_in_one_chunk_rendered_once_for_all_subscribers():
-    def queued() -> Subscription:
-        subscription = Subscription(lambda: None)
+    def queued(keep) -> Subscription:
+        subscription = Subscription(lambda: None, keep=keep)
         for tx in ("t1", "t2"):
             subscription.offer(_event(3, tx, "bike"))
         return subscription
