@@ -3,10 +3,14 @@ from Fabric's published Go modules with the machine's Go toolchain into a per-us
 
 The pins live in network/fabric/pins.yaml; the module checksums are the go.sum files of the build
 modules in network/fabric/build/, so `go build` (read-only module mode) refuses any download that
-does not match.
+does not match. A pin may name patches: exact replacements in the module's source, applied by `go
+build -overlay` to copies (the module cache is read-only and stays as downloaded). A patched build
+goes to a cache directory of its own, named after its patches, so a stock build is never taken for
+it nor it for one.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -28,6 +32,24 @@ class BinariesError(RuntimeError):
 
 
 @dataclass(frozen=True)
+class Patch:
+    """One change to a module's source: `find` must occur exactly once in `file` (a path inside the
+    module), and is replaced by `replace`; `why` is kept with it."""
+
+    file: str
+    find: str
+    replace: str
+    why: str
+
+    def apply(self, source: str) -> str:
+        count = source.count(self.find)
+        if count != 1:
+            raise BinariesError(f"patch of {self.file} expects {self.find!r} once and found it {count} times: "
+                                "the pinned module changed, review the patch")
+        return source.replace(self.find, self.replace)
+
+
+@dataclass(frozen=True)
 class Component:
     """One pinned Go module and the commands built from it (fabric, fabric-ca)."""
 
@@ -41,6 +63,15 @@ class Component:
     cgo: bool
     commands: tuple[str, ...]
     commit_variable: str | None = None
+    patches: tuple[Patch, ...] = ()
+
+    @property
+    def build_name(self) -> str:
+        """The cache directory's name: name-version, and a digest of the patches if any."""
+        if not self.patches:
+            return f"{self.name}-{self.version}"
+        digest = hashlib.sha256(json.dumps([(p.file, p.find, p.replace) for p in self.patches]).encode())
+        return f"{self.name}-{self.version}-patched-{digest.hexdigest()[:8]}"
 
     def ldflags(self) -> str:
         flags = [f"-X {self.version_variable}={self.version}"]
@@ -63,6 +94,7 @@ def load_pins(path: Path = PINS_FILE) -> list[Component]:
             build_module=path.parent / spec["build_module"],
             cgo=bool(spec.get("cgo", False)),
             commands=tuple(spec["commands"]),
+            patches=tuple(Patch(**patch) for patch in spec.get("patches", ())),
         )
         for name, spec in raw.items()
     ]
@@ -136,7 +168,7 @@ def _find(component: Component) -> Path | None:
     explicit = os.environ.get("FABRIC_BIN")
     if explicit and _matching_dir(Path(explicit), component):
         return Path(explicit)
-    cached = cache_root() / f"{component.name}-{component.version}"
+    cached = cache_root() / component.build_name
     if _stamp_ok(cached, component):
         return cached
     on_path = shutil.which(component.commands[0])
@@ -146,8 +178,11 @@ def _find(component: Component) -> Path | None:
 
 
 def _stamp(component: Component) -> dict:
-    return {"module": component.module, "module_version": component.module_version,
-            "commands": list(component.commands), "ldflags": component.ldflags()}
+    stamp = {"module": component.module, "module_version": component.module_version,
+             "commands": list(component.commands), "ldflags": component.ldflags()}
+    if component.patches:
+        stamp["patches"] = [[p.file, p.find, p.replace] for p in component.patches]
+    return stamp
 
 
 def _stamp_ok(directory: Path, component: Component) -> bool:
@@ -178,7 +213,7 @@ def _build(component: Component, progress: Progress) -> Path:
             f"{component.name} {component.version} needs cgo (sqlite) and no C compiler was found: "
             "install gcc (Debian/Ubuntu: apt install gcc)."
         )
-    target = cache_root() / f"{component.name}-{component.version}"
+    target = cache_root() / component.build_name
     target.parent.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, CGO_ENABLED="1" if component.cgo else "0", GOFLAGS="-mod=readonly")
     packages = [f"{component.module}/cmd/{c}" for c in component.commands]
@@ -187,7 +222,10 @@ def _build(component: Component, progress: Progress) -> Path:
         _run([go, "mod", "download"], cwd, env, "downloading Go modules")
         listed = _run([go, "list", "-deps", *packages], cwd, env, "resolving packages")
         total = max(1, len(listed.split()))
-        with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{component.name}-") as tmp:
+        with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{component.name}-") as tmp, \
+                tempfile.TemporaryDirectory(prefix=f"{component.name}-patched-") as patched:
+            if component.patches:
+                cwd = _patched_module(component, Path(patched), env)
             cmd = [go, "build", "-v", "-trimpath", "-ldflags", component.ldflags(), "-o", tmp + "/", *packages]
             proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
                                     stderr=subprocess.STDOUT, text=True)
@@ -207,6 +245,27 @@ def _build(component: Component, progress: Progress) -> Path:
             os.replace(tmp, target)
             os.makedirs(tmp, exist_ok=True)  # TemporaryDirectory cleans up a path that must exist
     return target
+
+
+def module_source(component: Component, env: dict | None = None) -> Path:
+    """The pinned module's source in Go's module cache (downloaded if it is not there)."""
+    env = env or dict(os.environ, GOFLAGS="-mod=readonly")
+    return Path(_run([_go(), "list", "-m", "-f", "{{.Dir}}", component.module], component.build_module, env,
+                     "locating the module's source").strip())
+
+
+def _patched_module(component: Component, directory: Path, env: dict) -> Path:
+    """A copy of the build module whose pinned module is replaced by a patched copy of its source
+    (go refuses to build from a changed module cache, by design); returns the copy's path."""
+    copy = directory / "source"
+    shutil.copytree(module_source(component, env), copy, copy_function=shutil.copyfile)  # copyfile: the cache's files are read-only
+    for patch in component.patches:
+        target = copy / patch.file
+        target.write_text(patch.apply(target.read_text()))
+    build = directory / "build"
+    shutil.copytree(component.build_module, build)
+    _run([_go(), "mod", "edit", f"-replace={component.module}={copy}"], build, env, "replacing the module")
+    return build
 
 
 def _run(cmd: list[str], cwd: Path, env: dict, what: str) -> str:
