@@ -11,6 +11,9 @@ counts 1/n to each, so the sum is what the system really holds) from /proc/<pid>
 - idle after load: `--settle` seconds after the load stopped. Memory that grew under load and
   does not come back is what a network that runs for months accumulates.
 
+Each variant (`--variants`) runs a system of its own, one after the other, to compare what `make up`
+runs with Fabric as published and with each memory setting undone or taken further.
+
 Targets: <= 500 MiB after start, <= 700 MiB at idle after a 10-minute load.
 
     python -m bench.footprint                      # about 12 minutes
@@ -19,17 +22,22 @@ Targets: <= 500 MiB after start, <= 700 MiB at idle after a 10-minute load.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import os
 import tempfile
 import threading
 import time
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
+from typing import Callable, Iterator
+from unittest import mock
 
 from bench import report
 from bench.client import closed_loop
 from bench.rest_gateway import SHOP, per_thread, prepare, rest_payments, till
-from grootboek.network.config import consortium as consortium_file
+from grootboek.network.config import channel_config, consortium as consortium_file
 from grootboek.network.nodes import binaries, supervisor
-from grootboek.network.nodes.network import GO_RUNTIME, Network
+from grootboek.network.nodes.network import Network
 from grootboek.progress import Progress
 
 SAMPLE_SECONDS = 5.0
@@ -102,9 +110,35 @@ def load(network: Network, concurrency: int, seconds: float) -> tuple[dict[str, 
 
 
 READINGS = ("after_start", "peak", "idle_after_load")
-# Fabric's nodes with network.GO_RUNTIME (GOGC=50), and with a collector that keeps the heap within
-# a quarter of what is live.
-VARIANTS = {"default": GO_RUNTIME, "gogc25": {"GOGC": "25"}}
+
+
+@contextmanager
+def stock_fabric(network: Network) -> Iterator[None]:
+    """Fabric built without our patches (network/fabric/pins.yaml): its block cache fixed at 50 MiB
+    per channel and node."""
+    stock = binaries.ensure(Progress(), [dataclasses.replace(pin, patches=()) for pin in binaries.load_pins()])
+    with mock.patch.dict(os.environ, {"FABRIC_BIN": str(Path(stock["peer"]).parent)}):
+        yield
+
+
+@contextmanager
+def raft_snapshots_at_16mb(network: Network) -> Iterator[None]:
+    """Fabric's sample Raft snapshot interval instead of ours (network/config/channel_config.py)."""
+    with mock.patch.object(channel_config, "RAFT_SNAPSHOT_INTERVAL", "16 MB"):
+        yield
+
+
+@contextmanager
+def gogc25(network: Network) -> Iterator[None]:
+    """Fabric's heap kept within a quarter of what is live, instead of network.GO_RUNTIME's half."""
+    network.go_runtime = {**network.go_runtime, "GOGC": "25"}
+    yield
+
+
+# What each variant changes from what `make up` runs.
+VARIANTS: dict[str, Callable[[Network], AbstractContextManager]] = {
+    "default": lambda network: nullcontext(), "stock": stock_fabric, "snapshot16mb": raft_snapshots_at_16mb,
+    "gogc25": gogc25}
 
 
 def measure(variant: str, args: argparse.Namespace, progress: Progress) -> dict:
@@ -112,9 +146,8 @@ def measure(variant: str, args: argparse.Namespace, progress: Progress) -> dict:
     with tempfile.TemporaryDirectory(prefix="grootboek-bench-") as tmp:
         network = Network(consortium_file.with_free_ports(consortium_file.load()), Path(tmp) / "state",
                           Progress.quiet())
-        network.go_runtime = VARIANTS[variant]
         try:
-            with progress.step(f"{variant}: bring-up"):
+            with progress.step(f"{variant}: bring-up"), VARIANTS[variant](network):
                 network.up()
             time.sleep(args.settle)  # idle: start-up garbage settles before the reading
             started = snapshot(network)
@@ -133,7 +166,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10.0, help="payments load between the readings")
     parser.add_argument("--concurrency", type=int, default=8, help="closed loops of payments")
     parser.add_argument("--settle", type=float, default=30.0, help="idle seconds before each idle reading")
-    parser.add_argument("--variants", default="default,gogc25", help=f"of {', '.join(VARIANTS)}, in this order")
+    parser.add_argument("--variants", default="default,stock,snapshot16mb,gogc25", help=f"of {', '.join(VARIANTS)}, in this order")
     args = parser.parse_args()
     binaries.ensure(Progress())
     progress = Progress()

@@ -13,6 +13,13 @@ from grootboek.network.config.layout import Layout
 from grootboek.network.config.node_config import write_yaml
 from grootboek.network.nodes.binaries import Binaries
 
+# An orderer keeps a channel's Raft entries (its newest blocks) in memory until they add up to this,
+# then snapshots (in Fabric, a note of the last block: cheap) and drops them. Fabric's sample
+# configuration has 16 MB: three orderers held 16 MB each of kindpakket's blocks, most of what they
+# grew under a payments load (bench/footprint.py). A follower that falls further behind fetches
+# blocks instead of replaying entries, which it would do anyway after a restart.
+RAFT_SNAPSHOT_INTERVAL = "4 MB"
+
 
 def _sig(*terms: str) -> dict:
     return {"Type": "Signature", "Rule": f"OR({', '.join(repr(t) for t in terms)})"}
@@ -92,7 +99,7 @@ def configtx(layout: Layout, channel: Channel) -> dict:
                         "Consenters": consenters,
                         # 200 ms ticks: a restarted cluster elects a leader in 2-4 s, not 5-10 s.
                         "Options": {"TickInterval": "200ms", "ElectionTick": 10, "HeartbeatTick": 1,
-                                    "MaxInflightBlocks": 5, "SnapshotIntervalSize": "16 MB"},
+                                    "MaxInflightBlocks": 5, "SnapshotIntervalSize": RAFT_SNAPSHOT_INTERVAL},
                     },
                     "Organizations": [orderer_org(layout, channel, org) for org in ordering],
                     "Policies": {
