@@ -28,6 +28,7 @@ class App:
         self.release = threading.Event()
         self.holding = threading.Event()
         self.stream_open = threading.Event()
+        self.stream_ended = threading.Event()
 
         @self.flask.post("/echo")
         def echo():
@@ -49,10 +50,13 @@ class App:
         def stream():
             async def chunks():
                 self.stream_open.set()
-                yield b"first\n"
-                while not self.release.is_set():
-                    await asyncio.sleep(0.01)
-                yield b"last\n"
+                try:
+                    yield b"first\n"
+                    while not self.release.is_set():  # writes nothing meanwhile
+                        await asyncio.sleep(0.01)
+                    yield b"last\n"
+                finally:
+                    self.stream_ended.set()
 
             return Response(AsyncBody(chunks), mimetype="text/plain", direct_passthrough=True)
 
@@ -291,6 +295,30 @@ def test_a_stream_holds_no_thread():
     assert (status, body) == (200, {"length": 2})
     assert b"first\n" in received and b"last\n" in received
     assert b"transfer-encoding: chunked" in received.lower()
+
+
+def test_a_client_that_leaves_ends_its_stream_before_anything_is_written():
+    app = App()
+    with serving(app) as server:
+        with connect(server) as streaming:
+            streaming.sendall(b"GET /stream HTTP/1.1\r\nHost: t\r\n\r\n")
+            assert app.stream_open.wait(5)
+        # Seen by reading, not by a failed write: the stream writes nothing until it is released.
+        assert app.stream_ended.wait(5)
+        assert not app.release.is_set()
+
+
+def test_a_client_that_sends_during_a_stream_is_disconnected():
+    app = App()
+    with serving(app) as server, connect(server) as streaming:
+        streaming.sendall(b"GET /stream HTTP/1.1\r\nHost: t\r\n\r\n")
+        assert app.stream_open.wait(5)
+        streaming.sendall(b"GET /stream HTTP/1.1\r\nHost: t\r\n\r\n")
+        streaming.settimeout(10)
+        while streaming.recv(65536):  # the stream's head and first chunk, then the close
+            pass
+        assert app.stream_ended.wait(5)
+        assert not app.release.is_set()
 
 
 def tls_contexts(ca: CertificateAuthority, tmp_path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
