@@ -35,7 +35,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
-from schwifty import BIC, IBAN
 
 from .front.limits import Limits
 from .readmodel.backends import checked_url
@@ -73,11 +72,15 @@ class CertificateAuthority(_Section):
     registrar_secret_file: Path | None = None
 
 
+# schwifty is imported when an account is read: only the back office's gateway has one, and the
+# library's bank registry costs every other gateway memory for nothing.
 def _iban(value: str) -> str:
+    from schwifty import IBAN
     return IBAN(value).compact  # a SchwiftyException is a ValueError: reported with the field
 
 
 def _bic(value: str) -> str:
+    from schwifty import BIC
     return str(BIC(value))
 
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from grootboek.api.apps import APPS
+from grootboek.api.apps import NAMES, app
 from grootboek.api.apps.web import i18n
 from grootboek.api.auth.authenticate import CSRF_HEADER, SESSION_COOKIE
 from grootboek.api.config import ConfigError
@@ -65,9 +65,9 @@ def test_dutch_by_default_english_on_request_and_remembered(gateway):
     assert wrong.status_code == 422 and wrong.get_json()["errors"][0]["field"] == "query.lang"
 
 
-@pytest.mark.parametrize("name", sorted(APPS))
+@pytest.mark.parametrize("name", NAMES)
 def test_every_message_exists_in_both_languages(name):
-    dutch, english = (i18n.catalog(APPS[name].folder, language) for language in i18n.LANGUAGES)
+    dutch, english = (i18n.catalog(app(name).folder, language) for language in i18n.LANGUAGES)
     assert dutch.keys() == english.keys() and all(dutch.values()) and all(english.values())
     assert dutch["title"] != english["title"]
 
@@ -77,7 +77,7 @@ def test_the_till_explains_every_refusal_of_the_budgets_chaincode_in_dutch_and_e
     limit, and every gateway code that says "retry", has its plain words in both languages."""
     codes = [*ErrorCode, CHECK_LIMIT.code, PAYMENT_CANCELLED.code, "OUTCOME_UNKNOWN",
              *(entry.code for entry in GATEWAY if entry.action is Action.RETRY)]
-    dutch, english = (i18n.catalog(APPS["till"].folder, language) for language in i18n.LANGUAGES)
+    dutch, english = (i18n.catalog(app("till").folder, language) for language in i18n.LANGUAGES)
     for messages in (dutch, english):
         assert [code for code in codes if f"error.{code}" not in messages] == []
     assert all(dutch[f"error.{code}"] != english[f"error.{code}"] for code in codes)
