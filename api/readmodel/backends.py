@@ -12,9 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-import psycopg
-from psycopg.conninfo import conninfo_to_dict
-
 FILE_NAME = "readmodel.sqlite"
 BUSY_TIMEOUT_MS = 10_000
 APPLICATION_NAME = "grootboek-readmodel"
@@ -118,6 +115,7 @@ class Postgres:
         self._password = password
 
     def connect(self) -> Connection:
+        import psycopg  # here, not above: a gateway with a SQLite read model never loads it (10 MiB)
         secret = {} if self._password is None else {"password": self._password}
         raw = psycopg.connect(self.url, autocommit=True, application_name=APPLICATION_NAME, **secret)
         return Connection(raw, POSTGRES)
@@ -132,6 +130,8 @@ def checked_url(url: str) -> str:
 
 
 def _url_parts(url: str) -> dict[str, str]:
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
     if not url.startswith(("postgresql://", "postgres://")):
         # Not quoted back: a mistyped URL may still hold a password.
         raise ValueError("not a PostgreSQL URL: expected postgresql://user@host:port/database")
