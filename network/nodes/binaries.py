@@ -3,8 +3,9 @@ from Fabric's published Go modules with the machine's Go toolchain into a per-us
 
 The pins live in network/fabric/pins.yaml; the module checksums are the go.sum files of the build
 modules in network/fabric/build/, so `go build` (read-only module mode) refuses any download that
-does not match. A pin may name patches: exact replacements in the module's source, applied by `go
-build -overlay` to copies (the module cache is read-only and stays as downloaded). A patched build
+does not match. A pin may name patches: exact replacements in the module's source, applied to a
+copy that a copy of the build module uses through a `go.mod` replace (the module cache stays as
+downloaded; go refuses overlays of it). A patched build
 goes to a cache directory of its own, named after its patches, so a stock build is never taken for
 it nor it for one.
 """
