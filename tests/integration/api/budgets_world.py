@@ -9,6 +9,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from grootboek.chaincode.budgets.domain.holder_codes import payment_code, query_token
 from grootboek.chaincode.signing import public_key_pem
+from grootboek.network.nodes.readiness import wait_for
 
 from .commits import committed_on
 
@@ -17,12 +18,23 @@ IBANS = {"fietsenwinkel": "NL91ABNA0417164300", "sportwinkel": "NL20INGB00012345
 
 
 def register_shops(gateways) -> None:
+    """Each shop registered once. A consortium whose members came up moments ago may not yet know
+    every endorser (membership and the peers' chaincodes spread by gossip within seconds): the
+    gateway answers 503 ENDORSEMENT_UNAVAILABLE, and the registration is asked again with the same
+    Idempotency-Key, as the error catalogue tells a client to."""
     registrar = gateways["Merchants"].client("registrar")
     for shop, categories in CATEGORIES.items():
         fabric_id = gateways["Merchants"].client(shop).get("/v1/me").json()["fabric_id"]
-        response = registrar.post("/v1/budgets/merchants", {"id": shop, "registration": {
-            "kvk": "12345678", "name": shop, "categories": categories, "identity": fabric_id,
-            "iban": IBANS[shop]}})
+        body = {"id": shop, "registration": {"kvk": "12345678", "name": shop, "categories": categories,
+                                             "identity": fabric_id, "iban": IBANS[shop]}}
+        key = secrets.token_hex(16)
+
+        def answered(body=body, key=key):
+            response = registrar.post("/v1/budgets/merchants", body, headers={"Idempotency-Key": key})
+            unavailable = response.status_code == 503 and response.json()["code"] == "ENDORSEMENT_UNAVAILABLE"
+            return None if unavailable else response
+
+        response = wait_for(answered, f"an endorsable registration of {shop}", timeout=120, interval=0.5)
         assert response.status_code == 201, response.text
         committed_on(gateways["Municipality"].client("officer"), "kindpakket", response)
 
