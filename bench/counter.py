@@ -16,7 +16,8 @@ REST gateways as `up` runs them) over batch timeouts changed by config updates
   (negative when the event came first);
 - saturated: closed loops of payments (`--concurrency`) as the same shop through our client
   (the gateway's own thread pool would cap the loops in flight, and with them what a long
-  timeout allows), committed payments per second.
+  timeout allows), committed payments per second, payments per block, and the CPU each group of
+  processes spent per payment (where a short timeout's extra blocks cost).
 
 Rounds visit the timeouts forwards, then backwards (ABBA), so a drift in a shared machine's load
 favours none; figures pool the rounds and print each round's spread.
@@ -27,6 +28,7 @@ favours none; figures pool the rounds and print each round's spread.
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 import tempfile
 import threading
@@ -34,11 +36,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from bench import report
 from bench.bringup import consortium
-from bench.client import closed_loop, percentile
+from bench.client import closed_loop, cpu_seconds, percentile
+from bench.footprint import kind, system
 from bench.rest_gateway import SHOP, Holder, connect, per_thread, prepare, till
 from grootboek.api.fabric.invoker import RETRY
 from grootboek.client import Contract, submit_with_retry
@@ -55,7 +58,8 @@ TIMEOUTS_MS = (5, 10, 20, 50, 100, 250)
 TODAY_MS = 250  # the batch timeout before this bench chose one
 QUIET_HOLDERS = 40  # budgets the open loop pays from in turn: one is paid again only after 40 others
 COLUMNS = ["timeout_ms", "quiet_p50_ms", "quiet_p95_ms", "quiet_errors", "event_p50_ms", "event_p95_ms",
-           "events_missing", "saturated_per_s", "saturated_spread", "saturated_vs_today"]
+           "events_missing", "saturated_per_s", "saturated_spread", "saturated_vs_today", "payments_per_block"]
+GROUPS = ("orderer", "peer", "chaincode", "api", "ca", "supervisor", "bench")
 
 
 class Till:
@@ -144,20 +148,40 @@ def quiet(client: Client, holders: list[Holder], rate: float, seconds: float) ->
     return outcomes
 
 
-def saturated(shop: Contract, holders: list[Holder], seconds: float, warmup: float) -> float:
-    """Committed payments per second of closed loops, one budget per loop, through our client
-    (the REST gateway's thread pool would cap the loops in flight, and with them what a long
-    batch timeout allows)."""
+def counters(network: Network, client: Client) -> dict[str, float]:
+    """CPU seconds so far by process group (this bench's own process as `bench`), and the
+    channel's height as `blocks`."""
+    totals = dict.fromkeys(GROUPS, 0.0)
+    for name, pid in system(network).items():
+        try:
+            totals[kind(name)] += cpu_seconds(pid)
+        except OSError:  # a process that ended meanwhile
+            continue
+    totals["bench"] = cpu_seconds(os.getpid())
+    totals["blocks"] = client.get(f"/v1/channels/{CHANNEL}/height").json()["height"]
+    return totals
+
+
+def saturated(shop: Contract, holders: list[Holder], seconds: float, warmup: float,
+              measure: Callable[[], dict[str, float]]) -> dict[str, float]:
+    """Closed loops, one budget per loop, through our client (the REST gateway's thread pool
+    would cap the loops in flight, and with them what a long batch timeout allows): committed
+    payments, seconds, and how much each counter of `measure` grew meanwhile."""
     def pay(holder: Holder) -> None:
         submit_with_retry(shop, "Budgets:pay", [holder.budget, "1", "bicycles", holder.code()], policy=RETRY)
     closed_loop(per_thread(holders, pay), len(holders), warmup)
+    before = measure()
     outcome = closed_loop(per_thread(holders, pay), len(holders), seconds)
-    return len(outcome["latencies_ms"]) / outcome["elapsed_s"]
+    grown = {name: value - before[name] for name, value in measure().items()}
+    return {"payments": len(outcome["latencies_ms"]), "seconds": outcome["elapsed_s"], **grown}
 
 
 def row(timeout: int, outcomes: list[dict[str, Any]], arrived: dict[str, float],
-        rates: list[float]) -> dict[str, Any]:
+        phases: list[dict[str, float]]) -> dict[str, Any]:
     paid = [o for o in outcomes if "error" not in o]
+    rates = [p["payments"] / p["seconds"] for p in phases]
+    payments = sum(p["payments"] for p in phases)
+    cpu = {group: sum(p[group] for p in phases) * 1000 / payments for group in GROUPS}
     latencies = [o["latency_ms"] for o in paid]
     delays = [(arrived[o["transaction_id"]] - o["answered"]) * 1000 for o in paid if o["transaction_id"] in arrived]
     return {"timeout_ms": timeout, "payments": len(paid), "quiet_p50_ms": percentile(latencies, 0.50),
@@ -165,7 +189,10 @@ def row(timeout: int, outcomes: list[dict[str, Any]], arrived: dict[str, float],
             "first_error": next((o["error"] for o in outcomes if "error" in o), None),
             "event_p50_ms": percentile(delays, 0.50), "event_p95_ms": percentile(delays, 0.95),
             "events_missing": len(paid) - len(delays), "saturated_per_s": sum(rates) / len(rates),
-            "saturated_rounds": rates, "saturated_spread": f"{min(rates):.1f}-{max(rates):.1f}"}
+            "saturated_rounds": rates, "saturated_spread": f"{min(rates):.1f}-{max(rates):.1f}",
+            "payments_per_block": payments / sum(p["blocks"] for p in phases),
+            "cpu_ms_per_payment": {group: round(ms, 2) for group, ms in cpu.items()},
+            "cpu_ms_per_payment_total": sum(cpu.values())}
 
 
 def main() -> None:
@@ -183,7 +210,7 @@ def main() -> None:
         timeouts.append(TODAY_MS)  # every figure needs its baseline from the same run
     binaries.ensure(Progress())
     quiet_runs: dict[int, list[dict[str, Any]]] = {t: [] for t in timeouts}
-    rates: dict[int, list[float]] = {t: [] for t in timeouts}
+    phases: dict[int, list[dict[str, float]]] = {t: [] for t in timeouts}
     progress = Progress()
     with tempfile.TemporaryDirectory(prefix="grootboek-bench-") as tmp:
         network = Network(consortium(3), Path(tmp) / "state", Progress.quiet())
@@ -203,21 +230,25 @@ def main() -> None:
                     with progress.step(f"round {round_number + 1}/{args.rounds}: batch timeout {timeout} ms"):
                         set_timeout(network, timeout)
                         quiet_runs[timeout] += quiet(client, quiet_holders, args.rate, args.quiet_seconds)
-                        rates[timeout].append(saturated(shop, loop_holders, args.saturated_seconds,
-                                                        args.warmup))
+                        phases[timeout].append(saturated(shop, loop_holders, args.saturated_seconds, args.warmup,
+                                                         partial(counters, network, client)))
             stream.wait({o["transaction_id"] for runs in quiet_runs.values() for o in runs if "error" not in o}, 30)
             stream.stop()
             shop_gateway.close()
         finally:
             network.down()
-    rows = [row(t, quiet_runs[t], stream.arrived, rates[t]) for t in sorted(timeouts)]
+    rows = [row(t, quiet_runs[t], stream.arrived, phases[t]) for t in sorted(timeouts)]
     today = next(r for r in rows if r["timeout_ms"] == TODAY_MS)["saturated_per_s"]
     for r in rows:
         r["saturated_vs_today"] = f"{r['saturated_per_s'] / today:.0%}"
     print(report.table(rows, COLUMNS))
+    print(report.table([{"timeout_ms": r["timeout_ms"], **r["cpu_ms_per_payment"],
+                         "total": r["cpu_ms_per_payment_total"]} for r in rows],
+                       ["timeout_ms", *GROUPS, "total"]))
     print(f"quiet: {args.rate:g} payments/s for {args.quiet_seconds:g} s per round; saturated: "
           f"{args.concurrency} closed loops (our client) for {args.saturated_seconds:g} s per round; {args.rounds} rounds (ABBA); "
-          "event: answer (201) to the till's PaymentMade event")
+          "event: answer (201) to the till's PaymentMade event; CPU: ms per saturated payment by process group "
+          "(bench: this process, the closed loops' client)")
     print(f"the gateway's own share: GET /v1/me p50 {overhead:.1f} ms")
     print("targets: quiet p50 <= 50 ms, p95 <= 100 ms; saturated >= 90% of the 250 ms timeout's")
     for r in rows:

@@ -35,7 +35,7 @@ from typing import Any
 import requests
 
 from bench import report
-from bench.client import percentile
+from bench.client import cpu_seconds, percentile
 from bench.footprint import pss_kib
 from bench.rest_gateway import PATHS, phase, shop_network
 from grootboek.api.config import load as load_config
@@ -51,13 +51,6 @@ def gateway_pid(network: Network, org: str) -> int:
         if process["name"] == network.layout.api_id(network.consortium.organization(org)):
             return process["pid"]
     raise LookupError(f"no running gateway of {org}")
-
-
-def cpu_seconds(pid: int) -> float:
-    """The CPU time a process has used (user and system): on a shared machine, what the gateway
-    spends per payment is steadier than its latency."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class ReadinessProbe(threading.Thread):
