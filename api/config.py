@@ -11,7 +11,7 @@
       budgets: {channel: kindpakket, chaincode: budgets}
     ca: {url: https://127.0.0.1:7054, ca_name: ca, tls_ca: <path>, registrar: admin,
          registrar_secret_file: <path>}
-    limits: {max_body_bytes: 1048576, idle_seconds: 15, threads: 32}   # optional; see front.Limits
+    limits: {max_body_bytes: 1048576, idle_seconds: 60, threads: 32}   # optional; see front.Limits
     apps: [till]                   # optional: the web apps this gateway serves (api/apps/)
     citizen_key_file: <path>       # optional: the back office's key for citizen numbers (hex, 32+ bytes)
     office: {retention_days: 365, report_min_budgets: 5,  # optional: personal data purged this long after its

@@ -18,8 +18,10 @@ class Limits(BaseModel):
     """The request target (path and query); over it, 414."""
     handshake_seconds: float = Field(10.0, gt=0)
     """A TLS handshake must finish within this."""
-    idle_seconds: float = Field(15.0, gt=0)
-    """A connection with no request in progress is closed after this."""
+    idle_seconds: float = Field(60.0, gt=0)
+    """A connection with no request in progress is closed after this. Long, because holding an
+    idle connection costs only memory, while a client that reopens every connection it loses
+    costs a TLS handshake per timeout."""
     request_seconds: float = Field(20.0, gt=0)
     """From a request's first byte to its last; a slower client gets 408 and is disconnected."""
     max_connections: int = Field(4096, ge=1)
