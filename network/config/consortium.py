@@ -61,7 +61,7 @@ class _Model(BaseModel):
 
 
 class Batch(_Model):
-    timeout: str = "20ms"  # why: network/consortium.yaml
+    timeout: str = "250ms"  # the longest wait; why: network/consortium.yaml
     max_message_count: int = Field(100, ge=1)
     absolute_max_bytes: int = Field(10 * 1024 * 1024, ge=1024)
     preferred_max_bytes: int = Field(2 * 1024 * 1024, ge=1024)

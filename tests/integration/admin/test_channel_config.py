@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from functools import partial
 
 import pytest
@@ -80,6 +81,26 @@ def test_batch_settings_change_in_a_verified_config_block_and_back(fabric, cli):
         ChannelAdmin(fabric).update("kindpakket", partial(config_edits.set_batch, timeout=before["timeout"],
                                                          max_message_count=before["max_message_count"]),
                                     "restoring batch settings")
+    assert describe(ChannelAdmin(fabric).config("kindpakket"))["batch"] == before
+
+
+def test_a_lone_transaction_waits_a_25th_of_the_batch_timeout_not_all_of_it(fabric, connect_as):
+    """Our orderers batch adaptively (network/fabric/pins.yaml): after a block of one transaction
+    the leader waits a 25th of the batch timeout for more. At 20 s a stock orderer would hold a
+    lone transaction 20 s; ours cuts its block after 0.8 s."""
+    before = describe(ChannelAdmin(fabric).config("kindpakket"))["batch"]
+    admin = ChannelAdmin(fabric)
+    try:
+        # The config update is a block of its own (one transaction): the next batch waits 20 s / 25.
+        admin.update("kindpakket", partial(config_edits.set_batch, timeout="20s"), "a long batch timeout")
+        with connect_as(fabric, "Municipality") as gateway:
+            begun = time.monotonic()
+            gateway.network("kindpakket").contract("conformance").submit("State:put", ["lone", "waited"])
+            waited = time.monotonic() - begun
+        assert 0.8 <= waited < 10, f"a lone transaction took {waited:.2f} s with a 20 s batch timeout"
+    finally:
+        admin.update("kindpakket", partial(config_edits.set_batch, timeout=before["timeout"]),
+                     "restoring the batch timeout")
     assert describe(ChannelAdmin(fabric).config("kindpakket"))["batch"] == before
 
 
