@@ -118,8 +118,10 @@ class Database:
             self._migrate()
             damage = self.connection().execute("PRAGMA quick_check").fetchone()[0]
         except sqlite3.DatabaseError as exc:
+            self.close()
             raise DatabaseRefused(f"{self.path} is damaged ({exc}): {RESTORE_HINT}") from None
         if damage != "ok":
+            self.close()
             raise DatabaseRefused(f"{self.path} is damaged ({damage}): {RESTORE_HINT}")
         self.path.chmod(0o600)
         if not self.marker.exists():
@@ -162,6 +164,14 @@ class Database:
             connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             self._local.connection, self._local.pid = connection, os.getpid()
         return connection
+
+    def close(self) -> None:
+        """Closes this thread's connection: one left open on a database that is then restored
+        would write its WAL into the restored file when it is finally closed."""
+        connection = getattr(self._local, "connection", None)
+        if connection is not None:
+            connection.close()
+            self._local.connection = None
 
     @contextmanager
     def transaction(self, immediate: bool = False) -> Iterator[sqlite3.Connection]:
