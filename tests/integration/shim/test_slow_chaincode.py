@@ -17,8 +17,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from grootboek.client.errors import EvaluateError
+from grootboek.client.errors import EvaluateError, GatewayError
 from grootboek.network.nodes import supervisor
+from grootboek.network.nodes.readiness import wait_for
 
 from ..conftest import CONFORMANCE, with_conformance
 from .conftest import CHANNEL
@@ -56,12 +57,14 @@ def kindpakket(network):
         yield gateway.network(CHANNEL)
 
 
+def peer_process(network) -> dict:
+    return next(p for p in supervisor.request(network.run_dir, {"cmd": "status"})["processes"] if p["name"] == PEER)
+
+
 def peer_pid(network) -> int:
-    for process in supervisor.request(network.run_dir, {"cmd": "status"})["processes"]:
-        if process["name"] == PEER:
-            assert process["running"], process
-            return process["pid"]
-    raise LookupError(PEER)
+    process = peer_process(network)
+    assert process["running"], process
+    return process["pid"]
 
 
 def stall(contract, prefix: str) -> list[str]:
@@ -85,19 +88,35 @@ def endorses(contract, key: str) -> None:
     assert contract.evaluate("State:get", [key]) == b"after"
 
 
-def test_the_peer_survives_its_timeout_firing_mid_range_query(network, kindpakket):
+def test_without_our_deadline_the_peers_timeout_fires_mid_range_query(network, kindpakket):
+    """The trigger itself. On Fabric 3.1.1 it is a race whether the peer then crashes (it did in
+    CI once in many runs: every evaluate ended "Stream removed"); whether it does is Fabric's
+    bug, not what this test asserts. If it crashed, the supervisor restarts it and the channel
+    endorses again before the guarded test runs."""
     pid = peer_pid(network)
     messages = stall(kindpakket.contract("unguarded"), "unguarded")
-    # The trigger happened: the peer's own timeout ended every one of them while its range query
-    # was open (the chaincode's next request for it found the transaction gone).
-    assert all("timeout expired while executing transaction" in m for m in messages), messages
-    server_log = network.layout.log_file(network.layout.chaincode_server_id("unguarded", "Municipality"))
-    gone = {json.loads(line)["txid"] for line in server_log.read_text().splitlines()
-            if "no ledger context" in line}
-    assert len(gone) >= AT_ONCE, gone
-    assert peer_pid(network) == pid
-    endorses(kindpakket.contract("unguarded"), "unguarded-after")
+    if peer_process(network)["pid"] == pid:
+        # The peer's own timeout ended every one of them while its range query was open (the
+        # chaincode's next request for it found the transaction gone).
+        assert all("timeout expired while executing transaction" in m for m in messages), messages
+        server_log = network.layout.log_file(network.layout.chaincode_server_id("unguarded", "Municipality"))
+        gone = {json.loads(line)["txid"] for line in server_log.read_text().splitlines()
+                if "no ledger context" in line}
+        assert len(gone) >= AT_ONCE, gone
+    else:
+        assert all("Stream removed" in m or "timeout expired" in m for m in messages), messages
+        wait_for(lambda: peer_process(network)["running"], f"{PEER} restarted by the supervisor", timeout=120)
+    wait_for(lambda: _endorsed(kindpakket.contract("unguarded"), "unguarded-after"),
+             "the channel endorsing again", timeout=120, interval=0.5)
     endorses(kindpakket.contract("conformance"), "conformance-after-unguarded")
+
+
+def _endorsed(contract, key: str) -> bool:
+    try:
+        endorses(contract, key)
+    except GatewayError:  # the restarted peer is not serving yet
+        return False
+    return True
 
 
 def test_our_chaincode_server_ends_a_stalled_transaction_before_the_peer_times_out(network, kindpakket):
