@@ -24,7 +24,7 @@ Rounds visit a network's timeouts forwards, then backwards (ABBA), so a drift in
 machine's load favours none; figures pool the rounds and print each round's spread. The baseline
 is stock Fabric at 250 ms, the setting before this bench.
 
-    python -m bench.counter                                      # about 10 minutes with bring-ups
+    python -m bench.counter                                      # about 6 minutes with bring-ups
     python -m bench.counter --timeouts 250 --stock-timeouts 10,20,250 --rounds 4
 """
 from __future__ import annotations
