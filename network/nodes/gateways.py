@@ -62,4 +62,5 @@ def process_spec(layout: Layout, org: Organization, stop_order: int) -> ProcessS
         name=layout.api_id(org),
         argv=[python(), "-m", "grootboek.api", "serve", "--config", str(config_file(layout, org))],
         stop_order=stop_order,
+        warm=["grootboek.api.server", "grootboek.api.app"],  # what `serve` imports when it runs
     )

@@ -7,7 +7,9 @@ connection. Each child gets GROOTBOEK_STATE_DIR in its environment, so even if t
 killed, `down` can recognise exactly its processes and no others. Each child leads its own process
 group, and the whole group goes when it stops or dies: nothing it started (a worker, a helper)
 keeps holding its ports for the restarted one. `status` gives a child that died its last error
-line from its log, so a crash loop says why.
+line from its log, so a crash loop says why. The supervisor is single-threaded, one conversation
+at a time, because it forks our Python processes from its own warmed-up interpreter
+(warm_start.py).
 """
 from __future__ import annotations
 
@@ -20,16 +22,18 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from . import warm_start
 
 log = logging.getLogger(__name__)
 
 MARKER = "GROOTBOEK_STATE_DIR"
 MAX_LOG_BYTES = 20 * 1024 * 1024
 STOP_TIMEOUT = 10.0
+CONVERSATION_TIMEOUT = 5.0
 LOG_TAIL_BYTES = 64 * 1024
 _ERROR_LINE = re.compile(r"error|erro\b|panic|fatal|exception|traceback|refus", re.IGNORECASE)
 
@@ -42,6 +46,9 @@ class ProcessSpec:
     cwd: str | None = None
     stop_order: int = 0         # lower stops first (gateways before peers before orderers)
     restart: bool = True
+    # For `python -m MODULE` processes: the modules MODULE.main imports lazily. Non-empty, the
+    # process starts as a fork of the supervisor after it imported MODULE and these (warm_start.py).
+    warm: list[str] = field(default_factory=list)
 
     @classmethod
     def from_dict(cls, raw: dict) -> "ProcessSpec":
@@ -178,7 +185,7 @@ def _alive(pid: int) -> bool:
 class _Child:
     def __init__(self, spec: ProcessSpec):
         self.spec = spec
-        self.proc: subprocess.Popen | None = None
+        self.proc: subprocess.Popen | warm_start.ForkedProcess | None = None
         self.wanted = True
         self.restarts = 0
         self.last_exit: int | None = None
@@ -214,7 +221,7 @@ def last_error_line(log_file: Path) -> str | None:
     return (errors or lines or [None])[-1]
 
 
-def _signal_group(proc: subprocess.Popen, signum: int) -> None:
+def _signal_group(proc: subprocess.Popen | warm_start.ForkedProcess, signum: int) -> None:
     """Signals the child's whole process group (it leads one: start_new_session)."""
     try:
         os.killpg(proc.pid, signum)
@@ -228,10 +235,10 @@ class Supervisor:
         self.run_dir = self.state_dir / "run"
         self.pid_dir = self.run_dir / "pids"
         self.children: dict[str, _Child] = {}
-        self.lock = threading.RLock()
-        self.stopping = threading.Event()
+        self.stopping = False
+        self.warm = warm_start.WarmModules()
 
-    # process control (callers hold the lock)
+    # process control
     def _log_path(self, name: str) -> Path:
         return self.state_dir / "logs" / f"{name}.log"
 
@@ -246,15 +253,25 @@ class Supervisor:
         spec = child.spec
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/"),
                MARKER: str(self.state_dir), **spec.env}
+        module = self._warm(spec)
+        forked = bool(module) and self.warm.current()
         with open(self._log_file(spec.name), "ab") as out:
             out.write(f"--- {time.strftime('%Y-%m-%dT%H:%M:%S')} starting {spec.name}\n".encode())
             out.flush()
-            child.proc = subprocess.Popen(spec.argv, cwd=spec.cwd, env=env, stdin=subprocess.DEVNULL,
-                                          stdout=out, stderr=out, start_new_session=True)
+            if forked:
+                child.proc = warm_start.fork(module, spec.argv, env, spec.cwd, out)  # type: ignore[arg-type]
+            else:
+                child.proc = subprocess.Popen(spec.argv, cwd=spec.cwd, env=env, stdin=subprocess.DEVNULL,
+                                              stdout=out, stderr=out, start_new_session=True)
         child.started_at = time.time()
         self.pid_dir.mkdir(parents=True, exist_ok=True)
         (self.pid_dir / f"{spec.name}.pid").write_text(str(child.proc.pid))
-        log.info("started", extra={"child": spec.name, "pid": child.proc.pid})
+        log.info("started", extra={"child": spec.name, "pid": child.proc.pid, "forked": forked})
+
+    def _warm(self, spec: ProcessSpec) -> str | None:
+        """The module to fork `spec` from, its code imported here; None: start it with exec."""
+        module = warm_start.main_module(spec.argv, python()) if spec.warm else None
+        return module if module and self.warm.warm([module, *spec.warm]) else None
 
     def _terminate(self, children: list[_Child]) -> None:
         live = [c for c in children if c.proc is not None and c.proc.poll() is None]
@@ -276,78 +293,76 @@ class Supervisor:
         """Applies processes.json: starts new processes, restarts changed ones, stops removed ones."""
         specs = [ProcessSpec.from_dict(raw) for raw in json.loads((self.run_dir / "processes.json").read_text())]
         wanted = {s.name: s for s in specs}
-        with self.lock:
-            removed = [c for name, c in self.children.items() if name not in wanted]
-            self._terminate(removed)
-            for child in removed:
-                del self.children[child.spec.name]
-            for name, spec in wanted.items():
-                child = self.children.get(name)
-                if child is not None and child.spec == spec:
-                    continue
-                if child is not None:
-                    self._terminate([child])
-                child = _Child(spec)
-                self.children[name] = child
-                self._spawn(child)
+        for spec in specs:  # all imports before the first fork, so every child shares them all
+            self._warm(spec)
+        removed = [c for name, c in self.children.items() if name not in wanted]
+        self._terminate(removed)
+        for child in removed:
+            del self.children[child.spec.name]
+        for name, spec in wanted.items():
+            child = self.children.get(name)
+            if child is not None and child.spec == spec:
+                continue
+            if child is not None:
+                self._terminate([child])
+            child = _Child(spec)
+            self.children[name] = child
+            self._spawn(child)
 
     def tick(self) -> None:
         """Restarts children that died unexpectedly, with exponential backoff."""
         now = time.monotonic()
-        with self.lock:
-            for child in self.children.values():
-                if child.proc is None or child.proc.poll() is None or not child.wanted:
-                    continue
-                if child.next_start == 0.0:
-                    _signal_group(child.proc, signal.SIGKILL)  # what the dead leader left behind
-                    child.last_exit = child.proc.returncode
-                    child.last_error = last_error_line(self._log_path(child.spec.name))
-                    lived = time.time() - child.started_at
-                    child.failures = 0 if lived > 30 else child.failures + 1
-                    child.next_start = now + min(10.0, 0.5 * 2 ** child.failures)
-                    log.warning("process exited", extra={"child": child.spec.name,
-                                                         "code": child.last_exit, "lived_s": round(lived, 1)})
-                    if not child.spec.restart:
-                        child.wanted = False
-                        child.next_start = 0.0
-                elif now >= child.next_start:
+        for child in self.children.values():
+            if child.proc is None or child.proc.poll() is None or not child.wanted:
+                continue
+            if child.next_start == 0.0:
+                _signal_group(child.proc, signal.SIGKILL)  # what the dead leader left behind
+                child.last_exit = child.proc.returncode
+                child.last_error = last_error_line(self._log_path(child.spec.name))
+                lived = time.time() - child.started_at
+                child.failures = 0 if lived > 30 else child.failures + 1
+                child.next_start = now + min(10.0, 0.5 * 2 ** child.failures)
+                log.warning("process exited", extra={"child": child.spec.name,
+                                                     "code": child.last_exit, "lived_s": round(lived, 1)})
+                if not child.spec.restart:
+                    child.wanted = False
                     child.next_start = 0.0
-                    child.restarts += 1
-                    self._spawn(child)
+            elif now >= child.next_start:
+                child.next_start = 0.0
+                child.restarts += 1
+                self._spawn(child)
 
     def handle(self, command: dict) -> dict:
         cmd = command.get("cmd")
-        with self.lock:
-            if cmd == "ping":
-                return {"ok": True, "pid": os.getpid()}
-            if cmd == "status":
-                return {"ok": True, "pid": os.getpid(),
-                        "processes": [c.status() for c in self.children.values()]}
-            if cmd == "reload":
-                self.load()
-                return {"ok": True}
-            if cmd in ("stop", "start"):
-                child = self.children.get(command.get("name", ""))
-                if child is None:
-                    return {"ok": False, "error": f"no process named {command.get('name')!r}"}
-                if cmd == "stop":
-                    child.wanted = False
-                    self._terminate([child])
-                elif child.proc is None or child.proc.poll() is not None:
-                    child.wanted, child.next_start, child.failures = True, 0.0, 0
-                    self._spawn(child)
-                return {"ok": True, "process": child.status()}
-            if cmd == "shutdown":
-                self.stopping.set()
-                return {"ok": True}
+        if cmd == "ping":
+            return {"ok": True, "pid": os.getpid()}
+        if cmd == "status":
+            return {"ok": True, "pid": os.getpid(),
+                    "processes": [c.status() for c in self.children.values()]}
+        if cmd == "reload":
+            self.load()
+            return {"ok": True}
+        if cmd in ("stop", "start"):
+            child = self.children.get(command.get("name", ""))
+            if child is None:
+                return {"ok": False, "error": f"no process named {command.get('name')!r}"}
+            if cmd == "stop":
+                child.wanted = False
+                self._terminate([child])
+            elif child.proc is None or child.proc.poll() is not None:
+                child.wanted, child.next_start, child.failures = True, 0.0, 0
+                self._spawn(child)
+            return {"ok": True, "process": child.status()}
+        if cmd == "shutdown":
+            self.stopping = True
+            return {"ok": True}
         return {"ok": False, "error": f"unknown command {cmd!r}"}
 
     def shutdown(self) -> None:
-        with self.lock:
-            for child in self.children.values():
-                child.wanted = False
-            for order in sorted({c.spec.stop_order for c in self.children.values()}):
-                self._terminate([c for c in self.children.values() if c.spec.stop_order == order])
+        for child in self.children.values():
+            child.wanted = False
+        for order in sorted({c.spec.stop_order for c in self.children.values()}):
+            self._terminate([c for c in self.children.values() if c.spec.stop_order == order])
 
     def serve(self) -> None:
         self.run_dir.mkdir(parents=True, exist_ok=True)
@@ -356,39 +371,48 @@ class Supervisor:
         server.listen(16)
         server.settimeout(0.1)
         (self.run_dir / "supervisor.pid").write_text(str(os.getpid()))
-        signal.signal(signal.SIGTERM, lambda *_: self.stopping.set())
-        signal.signal(signal.SIGINT, lambda *_: self.stopping.set())
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, self._stop_on_signal)
         if (self.run_dir / "processes.json").exists():
             self.load()
         try:
-            while not self.stopping.is_set():
+            while not self.stopping:
                 try:
                     conn, _ = server.accept()
                 except socket.timeout:
-                    self.tick()
-                    continue
-                threading.Thread(target=self._converse, args=(conn,), daemon=True).start()
+                    conn = None  # (the tick is outside the handler: a child forked there inherits it)
+                if conn is not None:
+                    self._converse(conn)
                 self.tick()
         finally:
             self.shutdown()
             (self.run_dir / "supervisor.pid").unlink(missing_ok=True)
             server.close()  # last: while it answers, callers know we are still stopping children
 
+    def _stop_on_signal(self, *_) -> None:
+        self.stopping = True
+
     def _converse(self, conn: socket.socket) -> None:
         with conn:
+            conn.settimeout(CONVERSATION_TIMEOUT)  # a silent caller cannot hold the others up long
+            data = b""
             try:
-                data = b""
                 while not data.endswith(b"\n"):
                     chunk = conn.recv(65536)
                     if not chunk:
                         return
                     data += chunk
+            except OSError:  # the caller went away or stayed silent
+                return
+            try:
                 reply = self.handle(json.loads(data))
             except Exception as exc:  # reported to the caller; the supervisor keeps running
                 log.exception("request failed")
                 reply = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
-            conn.sendall(json.dumps(reply).encode() + b"\n")
-
+            try:
+                conn.sendall(json.dumps(reply).encode() + b"\n")
+            except OSError:
+                pass
 
 def main(argv: list[str] | None = None) -> int:
     from grootboek import logs

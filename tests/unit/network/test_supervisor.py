@@ -102,3 +102,69 @@ def _alive(pid: int) -> bool:
             return stat.read().split(")")[-1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+WARM_MODULE = '''
+import os, signal, sys
+
+def main(argv):
+    print("argv", argv, "marker", os.environ.get("MARKER_OF_TEST"), "sid", os.getsid(0) == os.getpid(), flush=True)
+    if argv[0] == "fail":
+        raise SystemExit(3)
+    signal.pause()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
+'''
+
+
+def _cmdline(pid: int) -> list[str]:
+    with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+        return cmdline.read().decode().split("\0")[:-1]
+
+
+def _parent(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as stat:
+        return int(stat.read().split(")")[-1].split()[1])
+
+
+def test_a_warm_python_process_is_forked_from_the_supervisor_and_execed_once_its_code_changed(tmp_path, monkeypatch):
+    modules = tmp_path / "modules"
+    modules.mkdir()
+    (modules / "warm_child.py").write_text(WARM_MODULE)
+    monkeypatch.setenv("PYTHONPATH", str(modules))  # the supervisor's, to warm the module
+    env = {"MARKER_OF_TEST": "yes", "PYTHONPATH": str(modules)}
+    run_dir = tmp_path / "run"
+    supervisor.write_specs(run_dir, [
+        ProcessSpec("warm", [supervisor.python(), "-m", "warm_child", "serve", "x"], env=env, warm=["warm_child"]),
+        ProcessSpec("failing", [supervisor.python(), "-m", "warm_child", "fail"], env=env, warm=["warm_child"],
+                    restart=False)])
+    supervisor.start_daemon(run_dir, tmp_path)
+    log = tmp_path / "logs" / "warm.log"
+    try:
+        daemon = supervisor.daemon_pid(run_dir)
+        first = wait_for(lambda: status(run_dir, "warm")["pid"], "warm child running")
+        wait_for(lambda: "argv" in log.read_text(), "warm child started")
+        assert _cmdline(first) == _cmdline(daemon)  # a fork, no exec
+        assert _parent(first) == daemon
+        assert "argv ['serve', 'x'] marker yes sid True" in log.read_text()
+        failed = wait_for(lambda: (s := status(run_dir, "failing"))["last_exit"] is not None and s, "failing ran")
+        assert failed["last_exit"] == 3
+
+        os.kill(first, signal.SIGKILL)  # restarted as a fork again
+        second = wait_for(lambda: status(run_dir, "warm")["restarts"] == 1 and status(run_dir, "warm")["pid"],
+                          "warm child restarted", timeout=30)
+        assert _cmdline(second) == _cmdline(daemon)
+
+        source = modules / "warm_child.py"  # an upgrade: the next start must run the new code
+        source.write_text(WARM_MODULE.replace('"argv"', '"new argv"'))
+        supervisor.request(run_dir, {"cmd": "stop", "name": "warm"})
+        supervisor.request(run_dir, {"cmd": "start", "name": "warm"})
+        third = status(run_dir, "warm")["pid"]
+        wait_for(lambda: "new argv ['serve', 'x'] marker yes sid True" in log.read_text(), "new code ran")
+        assert _cmdline(third) == [supervisor.python(), "-m", "warm_child", "serve", "x"]
+    finally:
+        supervisor.request(run_dir, {"cmd": "shutdown"})
+        wait_for(lambda: not supervisor.is_running(run_dir), "supervisor gone", timeout=30)
+        supervisor.terminate(supervisor.marked_processes(tmp_path))
