@@ -16,7 +16,7 @@ runs with Fabric as published and with each memory setting undone or taken furth
 
 Targets: <= 500 MiB after start, <= 700 MiB at idle after a 10-minute load.
 
-    python -m bench.footprint                      # about 12 minutes
+    python -m bench.footprint                      # about 12 minutes a variant
     python -m bench.footprint --minutes 2          # while iterating
 """
 from __future__ import annotations
@@ -135,10 +135,19 @@ def gogc25(network: Network) -> Iterator[None]:
     yield
 
 
+@contextmanager
+def exec_python(network: Network) -> Iterator[None]:
+    """Our Python processes each started by exec and importing their own code, instead of as forks
+    of the supervisor that imported it once (network/nodes/warm_start.py)."""
+    specs = network.process_specs
+    with mock.patch.object(network, "process_specs", lambda: [dataclasses.replace(s, warm=[]) for s in specs()]):
+        yield
+
+
 # What each variant changes from what `make up` runs.
 VARIANTS: dict[str, Callable[[Network], AbstractContextManager]] = {
-    "default": lambda network: nullcontext(), "stock": stock_fabric, "snapshot16mb": raft_snapshots_at_16mb,
-    "gogc25": gogc25}
+    "default": lambda network: nullcontext(), "stock": stock_fabric, "exec": exec_python,
+    "snapshot16mb": raft_snapshots_at_16mb, "gogc25": gogc25}
 
 
 def measure(variant: str, args: argparse.Namespace, progress: Progress) -> dict:
@@ -166,7 +175,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10.0, help="payments load between the readings")
     parser.add_argument("--concurrency", type=int, default=8, help="closed loops of payments")
     parser.add_argument("--settle", type=float, default=30.0, help="idle seconds before each idle reading")
-    parser.add_argument("--variants", default="default,stock,snapshot16mb,gogc25", help=f"of {', '.join(VARIANTS)}, in this order")
+    parser.add_argument("--variants", default="default,exec,stock", help=f"of {', '.join(VARIANTS)}, in this order")
     args = parser.parse_args()
     binaries.ensure(Progress())
     progress = Progress()

@@ -17,24 +17,29 @@ CATEGORIES = {"fietsenwinkel": ["bicycles"], "sportwinkel": ["sports"]}
 IBANS = {"fietsenwinkel": "NL91ABNA0417164300", "sportwinkel": "NL20INGB0001234567"}
 
 
+def submitted(client, path: str, body: dict, what: str):
+    """POSTs a transaction as a client is told to. A consortium whose members came up moments ago
+    may not yet know every endorser (membership and the peers' chaincodes spread by gossip within
+    seconds): the gateway answers 503 ENDORSEMENT_UNAVAILABLE, and the request is asked again with
+    the same Idempotency-Key, as the error catalogue says."""
+    key = secrets.token_hex(16)
+
+    def answered():
+        response = client.post(path, body, headers={"Idempotency-Key": key})
+        unavailable = response.status_code == 503 and response.json()["code"] == "ENDORSEMENT_UNAVAILABLE"
+        return None if unavailable else response
+
+    return wait_for(answered, f"an endorsable {what}", timeout=120, interval=0.5)
+
+
 def register_shops(gateways) -> None:
-    """Each shop registered once. A consortium whose members came up moments ago may not yet know
-    every endorser (membership and the peers' chaincodes spread by gossip within seconds): the
-    gateway answers 503 ENDORSEMENT_UNAVAILABLE, and the registration is asked again with the same
-    Idempotency-Key, as the error catalogue tells a client to."""
+    """Each shop registered once (the first transactions of a new consortium: `submitted`)."""
     registrar = gateways["Merchants"].client("registrar")
     for shop, categories in CATEGORIES.items():
         fabric_id = gateways["Merchants"].client(shop).get("/v1/me").json()["fabric_id"]
         body = {"id": shop, "registration": {"kvk": "12345678", "name": shop, "categories": categories,
                                              "identity": fabric_id, "iban": IBANS[shop]}}
-        key = secrets.token_hex(16)
-
-        def answered(body=body, key=key):
-            response = registrar.post("/v1/budgets/merchants", body, headers={"Idempotency-Key": key})
-            unavailable = response.status_code == 503 and response.json()["code"] == "ENDORSEMENT_UNAVAILABLE"
-            return None if unavailable else response
-
-        response = wait_for(answered, f"an endorsable registration of {shop}", timeout=120, interval=0.5)
+        response = submitted(registrar, "/v1/budgets/merchants", body, f"registration of {shop}")
         assert response.status_code == 201, response.text
         committed_on(gateways["Municipality"].client("officer"), "kindpakket", response)
 
@@ -49,7 +54,8 @@ def open_scheme(officer, till, admitted=tuple(CATEGORIES), **terms) -> str:
                                     "ends_at": (now + timedelta(days=30)).isoformat(),
                                     "amount_per_beneficiary": 25_000, "categories": ["bicycles", "sports"],
                                     "max_per_payment": 20_000, **terms}}
-    assert officer.post("/v1/budgets/schemes", body).status_code == 201
+    created = submitted(officer, "/v1/budgets/schemes", body, f"scheme {scheme}")
+    assert created.status_code == 201, created.text
     assert officer.post(f"/v1/budgets/schemes/{scheme}/open").json()["status"] == "open"
     for shop in admitted:
         admission = officer.post(f"/v1/budgets/schemes/{scheme}/admissions", {"merchant_id": shop})
