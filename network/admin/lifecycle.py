@@ -124,7 +124,7 @@ def server_specs(layout: Layout, packages: dict[tuple[str, str], packaging.Packa
                          "CHAINCODE_PEER_NAMES": peer_names(layout, org_name),
                          "CHAINCODE_TX_DEADLINE": tx_deadline(layout, org_name)},
                     stop_order=stop_order,
-                    warm=[cc.contract.partition(":")[0]] if ours else [],
+                    warm=[cc.contract] if ours else [],  # the contract's whole code, built lazily
                 ))
     return specs
 

@@ -7,9 +7,9 @@ connection. Each child gets GROOTBOEK_STATE_DIR in its environment, so even if t
 killed, `down` can recognise exactly its processes and no others. Each child leads its own process
 group, and the whole group goes when it stops or dies: nothing it started (a worker, a helper)
 keeps holding its ports for the restarted one. `status` gives a child that died its last error
-line from its log, so a crash loop says why. The supervisor is single-threaded, one conversation
-at a time, because it forks our Python processes from its own warmed-up interpreter
-(warm_start.py).
+line from its log, so a crash loop says why. The supervisor is single-threaded, reading its
+callers' requests as they arrive and answering one at a time, because it forks our Python
+processes from its own warmed-up interpreter (warm_start.py).
 """
 from __future__ import annotations
 
@@ -18,12 +18,14 @@ import json
 import logging
 import os
 import re
+import selectors
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from . import warm_start
@@ -34,6 +36,7 @@ MARKER = "GROOTBOEK_STATE_DIR"
 MAX_LOG_BYTES = 20 * 1024 * 1024
 STOP_TIMEOUT = 10.0
 CONVERSATION_TIMEOUT = 5.0
+MAX_REQUEST_BYTES = 64 * 1024
 LOG_TAIL_BYTES = 64 * 1024
 _ERROR_LINE = re.compile(r"error|erro\b|panic|fatal|exception|traceback|refus", re.IGNORECASE)
 
@@ -46,13 +49,15 @@ class ProcessSpec:
     cwd: str | None = None
     stop_order: int = 0         # lower stops first (gateways before peers before orderers)
     restart: bool = True
-    # For `python -m MODULE` processes: the modules MODULE.main imports lazily. Non-empty, the
-    # process starts as a fork of the supervisor after it imported MODULE and these (warm_start.py).
+    # For `python -m MODULE` processes: what MODULE.main imports lazily ("module" or
+    # "module:attribute"). Non-empty, the process starts as a fork of the supervisor after it
+    # imported MODULE and these (warm_start.py).
     warm: list[str] = field(default_factory=list)
 
     @classmethod
     def from_dict(cls, raw: dict) -> "ProcessSpec":
-        return cls(**raw)
+        # Fields a later version added are left out: its `up` can still reload this supervisor.
+        return cls(**{f.name: raw[f.name] for f in fields(cls) if f.name in raw})
 
 
 def python() -> str:
@@ -118,6 +123,7 @@ def write_specs(run_dir: Path, specs: list[ProcessSpec]) -> None:
 
 def start_daemon(run_dir: Path, state_dir: Path) -> None:
     """Starts the supervisor detached from the caller's session and waits until it answers."""
+    state_dir = state_dir.resolve()  # the marker its forked children show, as the others have it
     run_dir.mkdir(parents=True, exist_ok=True)
     log_path = state_dir / "logs" / "supervisor.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -254,12 +260,12 @@ class Supervisor:
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/"),
                MARKER: str(self.state_dir), **spec.env}
         module = self._warm(spec)
-        forked = bool(module) and self.warm.current()
+        forked = bool(module) and warm_start.forkable(spec.env) and self.warm.current()
         with open(self._log_file(spec.name), "ab") as out:
             out.write(f"--- {time.strftime('%Y-%m-%dT%H:%M:%S')} starting {spec.name}\n".encode())
             out.flush()
             if forked:
-                child.proc = warm_start.fork(module, spec.argv, env, spec.cwd, out)  # type: ignore[arg-type]
+                child.proc = warm_start.fork(spec.name, module, spec.argv, env, spec.cwd, out)  # type: ignore[arg-type]
             else:
                 child.proc = subprocess.Popen(spec.argv, cwd=spec.cwd, env=env, stdin=subprocess.DEVNULL,
                                               stdout=out, stderr=out, start_new_session=True)
@@ -369,50 +375,87 @@ class Supervisor:
         server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         server.bind(socket_address(self.run_dir))
         server.listen(16)
-        server.settimeout(0.1)
+        server.setblocking(False)
         (self.run_dir / "supervisor.pid").write_text(str(os.getpid()))
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, self._stop_on_signal)
-        if (self.run_dir / "processes.json").exists():
-            self.load()
+        callers = selectors.DefaultSelector()
+        callers.register(server, selectors.EVENT_READ)
         try:
+            if (self.run_dir / "processes.json").exists():
+                self.load()
             while not self.stopping:
-                try:
-                    conn, _ = server.accept()
-                except socket.timeout:
-                    conn = None  # (the tick is outside the handler: a child forked there inherits it)
-                if conn is not None:
-                    self._converse(conn)
+                for key, _ in callers.select(timeout=0.1):
+                    if key.fileobj is server:
+                        self._accept(server, callers)
+                    else:
+                        self._read(key, callers)
+                now = time.monotonic()
+                for key in [k for k in callers.get_map().values() if k.data and k.data.deadline < now]:
+                    self._hang_up(key.fileobj, callers)  # too slow: the others come first
                 self.tick()
         finally:
             self.shutdown()
             (self.run_dir / "supervisor.pid").unlink(missing_ok=True)
+            callers.close()
             server.close()  # last: while it answers, callers know we are still stopping children
 
     def _stop_on_signal(self, *_) -> None:
         self.stopping = True
 
-    def _converse(self, conn: socket.socket) -> None:
+    # Conversations: one JSON line each way, read as it arrives so that no caller holds up the
+    # others or the supervision between them; only this user (or root) may talk to it.
+
+    def _accept(self, server: socket.socket, callers: selectors.BaseSelector) -> None:
+        try:
+            conn, _ = server.accept()
+        except (BlockingIOError, InterruptedError):
+            return
+        _, uid, _ = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))
+        if uid not in (os.getuid(), 0):
+            conn.close()
+            return
+        conn.setblocking(False)
+        callers.register(conn, selectors.EVENT_READ, _Caller(time.monotonic() + CONVERSATION_TIMEOUT))
+
+    def _read(self, key: selectors.SelectorKey, callers: selectors.BaseSelector) -> None:
+        conn, caller = key.fileobj, key.data
+        try:
+            chunk = conn.recv(65536)  # type: ignore[union-attr]
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            chunk = b""
+        caller.request += chunk
+        if not chunk or len(caller.request) > MAX_REQUEST_BYTES:
+            self._hang_up(conn, callers)  # type: ignore[arg-type]
+        elif caller.request.endswith(b"\n"):
+            callers.unregister(conn)
+            self._answer(conn, bytes(caller.request))  # type: ignore[arg-type]
+
+    @staticmethod
+    def _hang_up(conn: socket.socket, callers: selectors.BaseSelector) -> None:
+        callers.unregister(conn)
+        conn.close()
+
+    def _answer(self, conn: socket.socket, request: bytes) -> None:
         with conn:
-            conn.settimeout(CONVERSATION_TIMEOUT)  # a silent caller cannot hold the others up long
-            data = b""
             try:
-                while not data.endswith(b"\n"):
-                    chunk = conn.recv(65536)
-                    if not chunk:
-                        return
-                    data += chunk
-            except OSError:  # the caller went away or stayed silent
-                return
-            try:
-                reply = self.handle(json.loads(data))
+                reply = self.handle(json.loads(request))
             except Exception as exc:  # reported to the caller; the supervisor keeps running
                 log.exception("request failed")
                 reply = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
             try:
+                conn.settimeout(CONVERSATION_TIMEOUT)
                 conn.sendall(json.dumps(reply).encode() + b"\n")
-            except OSError:
+            except OSError:  # the caller went away
                 pass
+
+
+@dataclass
+class _Caller:
+    deadline: float
+    request: bytearray = field(default_factory=bytearray)
 
 def main(argv: list[str] | None = None) -> int:
     from grootboek import logs

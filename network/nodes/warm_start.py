@@ -6,14 +6,20 @@ each held their own copy of the same imported modules: about 30 MiB of a chainco
 froze them out of the garbage collector's reach, they share those pages until a process writes
 to them, so the imported code is in memory about once (bench/footprint.py measures it).
 
-A process opts in by naming the modules its `main` imports lazily (ProcessSpec.warm); its argv must
-be `python -m MODULE ARGS...`, and the fork calls `MODULE.main(ARGS)` as `python -m` would. A
-child is started with exec as before when its code changed on disk since the supervisor imported
-it (an upgrade or a developer's edit), so a restart never runs stale code.
+A process opts in by naming what its `main` imports lazily (ProcessSpec.warm: "module" or
+"module:attribute"); its argv must be `python -m MODULE ARGS...`, and the fork ends as
+`sys.exit(MODULE.main(ARGS))` would. It is started with exec as before when its code changed on
+disk since the supervisor imported it (an upgrade or a developer's edit: until the supervisor
+restarts, every start is then an exec), when its environment sets the interpreter up (PYTHON*),
+or when the supervisor is not single-threaded.
+
+To tools a forked process shows the supervisor's command line and starting environment; its name
+(`ps -o comm`, `top`) is its process name, and `grootboek status` gives its pid.
 """
 from __future__ import annotations
 
 import atexit
+import ctypes
 import gc
 import importlib
 import importlib.util
@@ -24,47 +30,70 @@ import subprocess
 import sys
 import threading
 import time
-import traceback
 
 log = logging.getLogger(__name__)
 
+_PR_SET_NAME = 15
+_SUPERVISOR_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGCHLD)
+
 
 class WarmModules:
-    """The modules imported for forked children, and the source files they were imported from."""
+    """The modules imported for forked children, and the mtimes of the source files they came from."""
 
     def __init__(self) -> None:
-        self._imported: set[str] = set()
+        self._done: set[str] = set()
+        self._failed: set[str] = set()
         self._stamps: dict[str, int] = {}
+        self._stale_reported = False
 
-    def warm(self, modules: list[str]) -> bool:
-        """Imports the modules (once); False when one fails to import (the child then execs and
-        its own log says why)."""
-        wanted = [m for m in modules if m not in self._imported]
-        if not wanted:
-            return True
-        before = set(sys.modules)
+    def warm(self, targets: list[str]) -> bool:
+        """Imports each "module" or "module:attribute" once; False when one failed (now or before:
+        the child then execs and its own log says why)."""
+        if self._failed.intersection(targets):
+            return False
+        handlers = {signum: signal.getsignal(signum) for signum in _SUPERVISOR_SIGNALS}
         gc.disable()  # what a collection frees during the imports would leave holes children fill
         try:
-            for name in wanted:
-                importlib.import_module(name)
-        except Exception as exc:  # noqa: BLE001 - whatever the import raises, the child reports it
-            log.warning("warm-up import failed", extra={"module": name, "error": f"{type(exc).__name__}: {exc}"})
+            for target in targets:
+                if target not in self._done:
+                    _load(target)
+                    self._done.add(target)
+        except BaseException as exc:  # noqa: BLE001 - even SystemExit at import must not end the supervisor
+            self._failed.add(target)
+            log.warning("warm-up import failed", extra={"target": target, "error": f"{type(exc).__name__}: {exc}"})
             return False
         finally:
             gc.enable()
-        self._imported.update(wanted)
-        for name in set(sys.modules) - before:
-            path = getattr(sys.modules[name], "__file__", None)
-            if path:
-                self._stamps[path] = _mtime(path)
+            for signum, handler in handlers.items():  # an import may not take the supervisor's signals
+                signal.signal(signum, handler)
+            self._stamp()
         # Objects that exist now are never collected: the collector would otherwise write to every
         # page that holds one, and each child would copy the page.
         gc.freeze()
         return True
 
+    def _stamp(self) -> None:
+        for module in list(sys.modules.values()):
+            path = getattr(module, "__file__", None)
+            if path and path not in self._stamps:
+                self._stamps[path] = _mtime(path)
+
     def current(self) -> bool:
-        """True while no imported source file changed since it was imported."""
-        return all(_mtime(path) == stamp for path, stamp in self._stamps.items())
+        """True while no source file of a loaded module changed since it was stamped."""
+        if all(_mtime(path) == stamp for path, stamp in self._stamps.items()):
+            return True
+        if not self._stale_reported:
+            self._stale_reported = True
+            log.warning("code changed on disk since the warm-up: Python processes start with exec "
+                        "until the supervisor restarts")
+        return False
+
+
+def _load(target: str) -> None:
+    module_name, _, attribute = target.partition(":")
+    value = importlib.import_module(module_name)
+    for part in filter(None, attribute.split(".")):
+        value = getattr(value, part)  # a lazily built attribute imports what it is made of
 
 
 def _mtime(path: str) -> int:
@@ -81,11 +110,17 @@ def main_module(argv: list[str], python: str) -> str | None:
         return None
     try:
         spec = importlib.util.find_spec(argv[2])
-    except (ImportError, ValueError):
+    except BaseException:  # noqa: BLE001 - a parent package that fails to import: exec, and its log says why
         return None
     if spec is None:
         return None
     return f"{argv[2]}.__main__" if spec.submodule_search_locations is not None else argv[2]
+
+
+def forkable(env: dict[str, str]) -> bool:
+    """A fork keeps this interpreter's set-up, so the environment may not ask for another one; and
+    a fork copies only the calling thread, so there must be no other."""
+    return not any(key.startswith("PYTHON") for key in env) and len(os.listdir("/proc/self/task")) == 1
 
 
 class ForkedProcess:
@@ -98,7 +133,11 @@ class ForkedProcess:
 
     def poll(self) -> int | None:
         if self.returncode is None:
-            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:  # reaped elsewhere: as Popen, take it as ended
+                self.returncode = 0
+                return 0
             if pid:
                 self.returncode = os.waitstatus_to_exitcode(status)
         return self.returncode
@@ -112,40 +151,45 @@ class ForkedProcess:
         return self.returncode  # type: ignore[return-value]
 
 
-def fork(module: str, argv: list[str], env: dict[str, str], cwd: str | None, out) -> ForkedProcess:
-    """Forks a child that runs `python -m ...` (argv) as MODULE.main(ARGS) in this process's
-    warmed-up interpreter, in a session of its own, with `env` as its whole environment and `out`
-    as stdout and stderr. The caller must be single-threaded: a fork copies only that thread."""
-    args = argv[3:]
+def fork(name: str, module: str, argv: list[str], env: dict[str, str], cwd: str | None, out) -> ForkedProcess:
+    """Forks a child that runs `python -m ...` (argv) as MODULE.main(ARGS) in this warmed-up
+    interpreter, in a session of its own, with `env` as its whole environment and `out` as stdout
+    and stderr. Returns once the child leads its session, so its group can be signalled."""
+    ready_r, ready_w = os.pipe()
     pid = os.fork()
     if pid:
+        os.close(ready_w)
+        os.read(ready_r, 1)  # end of file: the child called setsid (or died)
+        os.close(ready_r)
         return ForkedProcess(pid, argv)
     code = 1
-    try:  # from here on this is the child; it must never return into the supervisor's code
-        _become_fresh(env, cwd, out)
-        sys.argv = [argv[2], *args]
-        code = _run_main(module, args)
-    except BaseException:  # noqa: BLE001 - reported in the child's own log
-        traceback.print_exc()
+    try:  # the child: whatever happens, it ends here and never returns into the supervisor
+        try:
+            os.setsid()
+            os.close(ready_w)
+            _become_fresh(name, env, cwd, out)
+            sys.argv = [argv[2], *argv[3:]]
+            code = _run_main(module, argv[3:])
+        finally:
+            signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except BaseException:  # noqa: BLE001 - nothing left to report to
+                    pass
     finally:
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except Exception:  # noqa: BLE001 - nothing left to report to
-                pass
         os._exit(code)
 
 
-def _become_fresh(env: dict[str, str], cwd: str | None, out) -> None:
-    """What a new interpreter would have: its own session, standard streams, environment, signal
-    dispositions, no logging handlers and no exit handlers of the parent."""
-    os.setsid()
+def _become_fresh(name: str, env: dict[str, str], cwd: str | None, out) -> None:
+    """What a new interpreter would have: standard streams, environment, working directory, signal
+    dispositions and no logging handlers of the parent; its process name."""
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.dup2(out.fileno(), 1)
     os.dup2(out.fileno(), 2)
     os.closerange(3, os.sysconf("SC_OPEN_MAX"))
-    for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD):
+    for signum in _SUPERVISOR_SIGNALS:
         signal.signal(signum, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     os.environ.clear()
@@ -156,19 +200,37 @@ def _become_fresh(env: dict[str, str], cwd: str | None, out) -> None:
     for handler in list(root.handlers):
         root.removeHandler(handler)
     root.setLevel(logging.WARNING)
-    atexit._clear()  # type: ignore[attr-defined]  # the supervisor's; the child registers its own
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_NAME, name.encode()[:15], 0, 0, 0)
 
 
 def _run_main(module: str, args: list[str]) -> int:
-    """MODULE.main(ARGS), ended as an interpreter ends: non-daemon threads joined, exit handlers
-    run; SystemExit's code is the exit code."""
+    """`sys.exit(MODULE.main(ARGS))`, ended as an interpreter ends: an uncaught exception through
+    sys.excepthook, non-daemon threads joined, exit handlers run; KeyboardInterrupt as SIGINT."""
+    interrupted = False
     try:
-        result = importlib.import_module(module).main(args)
-        code = 0 if result is None else int(result)
+        code = _exit_code(importlib.import_module(module).main(args))
     except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        if exc.code is not None and not isinstance(exc.code, int):
-            print(exc.code, file=sys.stderr)
-    threading._shutdown()  # type: ignore[attr-defined]
-    atexit._run_exitfuncs()  # type: ignore[attr-defined]
+        code = _exit_code(exc.code)
+    except KeyboardInterrupt:
+        code, interrupted = 1, True
+    except BaseException:  # noqa: BLE001 - reported as the interpreter would
+        sys.excepthook(*sys.exc_info())
+        code = 1
+    try:
+        threading._shutdown()  # type: ignore[attr-defined]
+    finally:
+        atexit._run_exitfuncs()  # type: ignore[attr-defined]
+    if interrupted:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
     return code
+
+
+def _exit_code(value: object) -> int:
+    """The status `sys.exit(value)` ends an interpreter with."""
+    if value is None:
+        return 0
+    if isinstance(value, int):
+        return value & 0xFF
+    print(value, file=sys.stderr)
+    return 1

@@ -2,6 +2,7 @@
 behind after shutdown."""
 import os
 import signal
+import socket
 import sys
 
 import pytest
@@ -111,6 +112,8 @@ def main(argv):
     print("argv", argv, "marker", os.environ.get("MARKER_OF_TEST"), "sid", os.getsid(0) == os.getpid(), flush=True)
     if argv[0] == "fail":
         raise SystemExit(3)
+    if argv[0] == "overflow":  # os._exit refuses it: the fork must still end, not return
+        sys.exit(2 ** 31)
     signal.pause()
 
 
@@ -134,12 +137,15 @@ def test_a_warm_python_process_is_forked_from_the_supervisor_and_execed_once_its
     modules.mkdir()
     (modules / "warm_child.py").write_text(WARM_MODULE)
     monkeypatch.setenv("PYTHONPATH", str(modules))  # the supervisor's, to warm the module
-    env = {"MARKER_OF_TEST": "yes", "PYTHONPATH": str(modules)}
+    env = {"MARKER_OF_TEST": "yes"}  # no PYTHON*: that would ask for an interpreter of its own (exec)
     run_dir = tmp_path / "run"
     supervisor.write_specs(run_dir, [
-        ProcessSpec("warm", [supervisor.python(), "-m", "warm_child", "serve", "x"], env=env, warm=["warm_child"]),
+        ProcessSpec("warm", [supervisor.python(), "-m", "warm_child", "serve", "x"], env=env, warm=["warm_child"],
+                    cwd=str(modules)),  # where an exec'd `python -m` finds the module
         ProcessSpec("failing", [supervisor.python(), "-m", "warm_child", "fail"], env=env, warm=["warm_child"],
-                    restart=False)])
+                    restart=False),
+        ProcessSpec("overflowing", [supervisor.python(), "-m", "warm_child", "overflow"], env=env,
+                    warm=["warm_child"], restart=False)])
     supervisor.start_daemon(run_dir, tmp_path)
     log = tmp_path / "logs" / "warm.log"
     try:
@@ -151,6 +157,10 @@ def test_a_warm_python_process_is_forked_from_the_supervisor_and_execed_once_its
         assert "argv ['serve', 'x'] marker yes sid True" in log.read_text()
         failed = wait_for(lambda: (s := status(run_dir, "failing"))["last_exit"] is not None and s, "failing ran")
         assert failed["last_exit"] == 3
+        overflowed = wait_for(lambda: (s := status(run_dir, "overflowing"))["last_exit"] is not None and s,
+                              "overflowing ran")
+        assert overflowed["last_exit"] == 0  # 2**31 as an exit status, as python would end
+        assert status(run_dir, "warm")["pid"] == first and supervisor.daemon_pid(run_dir) == daemon
 
         os.kill(first, signal.SIGKILL)  # restarted as a fork again
         second = wait_for(lambda: status(run_dir, "warm")["restarts"] == 1 and status(run_dir, "warm")["pid"],
@@ -168,3 +178,40 @@ def test_a_warm_python_process_is_forked_from_the_supervisor_and_execed_once_its
         supervisor.request(run_dir, {"cmd": "shutdown"})
         wait_for(lambda: not supervisor.is_running(run_dir), "supervisor gone", timeout=30)
         supervisor.terminate(supervisor.marked_processes(tmp_path))
+
+
+def test_a_silent_an_oversized_or_a_foreign_caller_does_not_hold_up_the_supervisor(state):
+    run = state / "run"
+    first = wait_for(lambda: status(run, "sleeper")["pid"], "sleeper running")
+    silent = socket.socket(socket.AF_UNIX)
+    silent.connect(supervisor.socket_address(run))
+    oversized = socket.socket(socket.AF_UNIX)
+    oversized.connect(supervisor.socket_address(run))
+    try:
+        os.kill(first, signal.SIGKILL)  # supervision goes on while the silent caller waits
+        wait_for(lambda: status(run, "sleeper")["restarts"] == 1, "sleeper restarted", timeout=30)
+        oversized.sendall(b"x" * (supervisor.MAX_REQUEST_BYTES + 1))
+        assert oversized.recv(100) == b""  # hung up on, no answer
+        silent.settimeout(supervisor.CONVERSATION_TIMEOUT + 5)
+        assert silent.recv(100) == b""  # hung up on after its time
+    finally:
+        silent.close()
+        oversized.close()
+
+    pid = os.fork()  # another user of this host, to whom the supervisor does not talk
+    if pid == 0:
+        answer = b"?"
+        try:
+            os.setuid(65534)
+            with socket.socket(socket.AF_UNIX) as foreign:
+                foreign.settimeout(10)
+                foreign.connect(supervisor.socket_address(run))
+                try:
+                    foreign.sendall(b'{"cmd": "status"}\n')
+                    answer = foreign.recv(100)
+                except ConnectionResetError:  # closed with the request unread
+                    answer = b""
+        finally:
+            os._exit(0 if answer == b"" else 1)
+    assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+    assert supervisor.request(run, {"cmd": "ping"})["ok"]
