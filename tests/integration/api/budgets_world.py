@@ -9,27 +9,11 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from grootboek.chaincode.budgets.domain.holder_codes import payment_code, query_token
 from grootboek.chaincode.signing import public_key_pem
-from grootboek.network.nodes.readiness import wait_for
 
-from .commits import committed_on
+from .commits import committed_on, submitted
 
 CATEGORIES = {"fietsenwinkel": ["bicycles"], "sportwinkel": ["sports"]}
 IBANS = {"fietsenwinkel": "NL91ABNA0417164300", "sportwinkel": "NL20INGB0001234567"}
-
-
-def submitted(client, path: str, body: dict, what: str):
-    """POSTs a transaction as a client is told to. A consortium whose members came up moments ago
-    may not yet know every endorser (membership and the peers' chaincodes spread by gossip within
-    seconds): the gateway answers 503 ENDORSEMENT_UNAVAILABLE, and the request is asked again with
-    the same Idempotency-Key, as the error catalogue says."""
-    key = secrets.token_hex(16)
-
-    def answered():
-        response = client.post(path, body, headers={"Idempotency-Key": key})
-        unavailable = response.status_code == 503 and response.json()["code"] == "ENDORSEMENT_UNAVAILABLE"
-        return None if unavailable else response
-
-    return wait_for(answered, f"an endorsable {what}", timeout=120, interval=0.5)
 
 
 def register_shops(gateways) -> None:

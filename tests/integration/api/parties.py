@@ -9,14 +9,16 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from grootboek.chaincode import signing
 from grootboek.chaincode.registry.domain.statements import StatementType, statement
 
+from .commits import submitted
+
 _nonces = itertools.count(1)
 
 
 class Party:
     def __init__(self, registrar) -> None:
         self.key = ec.generate_private_key(ec.SECP256R1())
-        response = registrar.post("/v1/registry/parties",
-                                  {"public_key_pem": signing.public_key_pem(self.key)})
+        response = submitted(registrar, "/v1/registry/parties", {"public_key_pem": signing.public_key_pem(self.key)},
+                             "party")
         assert response.status_code == 201, response.text
         self.id = response.json()["id"]
 
