@@ -112,7 +112,6 @@ def server_specs(layout: Layout, packages: dict[tuple[str, str], packaging.Packa
                     continue  # the same server serves this chaincode on the org's other channels
                 started.add((cc.name, org_name))
                 tls = server_tls_dir(layout, org_name, cc.name)
-                ours = not cc.command
                 specs.append(ProcessSpec(
                     name=layout.chaincode_server_id(cc.name, org_name),
                     argv=cc.command or [python(), "-m", "grootboek.chaincode.shim", "--chaincode", cc.contract],
@@ -124,7 +123,7 @@ def server_specs(layout: Layout, packages: dict[tuple[str, str], packaging.Packa
                          "CHAINCODE_PEER_NAMES": peer_names(layout, org_name),
                          "CHAINCODE_TX_DEADLINE": tx_deadline(layout, org_name)},
                     stop_order=stop_order,
-                    warm=[cc.contract] if ours else [],  # the contract's whole code, built lazily
+                    warm=[] if cc.command else [cc.contract],  # our shim: the contract's code, built lazily
                 ))
     return specs
 

@@ -457,6 +457,7 @@ class _Caller:
     deadline: float
     request: bytearray = field(default_factory=bytearray)
 
+
 def main(argv: list[str] | None = None) -> int:
     from grootboek import logs
 

@@ -4,6 +4,7 @@ import os
 import signal
 import socket
 import sys
+from contextlib import contextmanager
 
 import pytest
 
@@ -18,17 +19,26 @@ def status(run_dir, name):
     return next(p for p in supervisor.request(run_dir, {"cmd": "status"})["processes"] if p["name"] == name)
 
 
+@contextmanager
+def supervising(state_dir, specs):
+    """A supervisor of `specs` in `state_dir`; yields its run directory, and leaves nothing behind."""
+    run_dir = state_dir / "run"
+    supervisor.write_specs(run_dir, specs)
+    supervisor.start_daemon(run_dir, state_dir)
+    try:
+        yield run_dir
+    finally:
+        if supervisor.is_running(run_dir):
+            supervisor.request(run_dir, {"cmd": "shutdown"})
+            wait_for(lambda: not supervisor.is_running(run_dir), "supervisor gone", timeout=30)
+        supervisor.terminate(supervisor.marked_processes(state_dir))
+
+
 @pytest.fixture
 def state(tmp_path):
-    run_dir = tmp_path / "run"
-    supervisor.write_specs(run_dir, [ProcessSpec("sleeper", SLEEPER, stop_order=1),
-                                     ProcessSpec("one-shot", [sys.executable, "-c", "pass"], restart=False)])
-    supervisor.start_daemon(run_dir, tmp_path)
-    yield tmp_path
-    if supervisor.is_running(run_dir):
-        supervisor.request(run_dir, {"cmd": "shutdown"})
-        wait_for(lambda: not supervisor.is_running(run_dir), "supervisor gone", timeout=30)
-    supervisor.terminate(supervisor.marked_processes(tmp_path))
+    with supervising(tmp_path, [ProcessSpec("sleeper", SLEEPER, stop_order=1),
+                                ProcessSpec("one-shot", [sys.executable, "-c", "pass"], restart=False)]):
+        yield tmp_path
 
 
 def test_restarts_a_dead_process_and_obeys_stop_and_start(state):
@@ -76,10 +86,7 @@ CRASHER = [sys.executable, "-c", "import subprocess, sys, time; "
 
 
 def test_a_dead_process_takes_its_group_with_it_and_status_says_why(tmp_path):
-    run_dir = tmp_path / "run"
-    supervisor.write_specs(run_dir, [ProcessSpec("crasher", CRASHER)])
-    supervisor.start_daemon(run_dir, tmp_path)
-    try:
+    with supervising(tmp_path, [ProcessSpec("crasher", CRASHER)]) as run_dir:
         first = wait_for(lambda: status(run_dir, "crasher")["pid"], "crasher running")
         log = tmp_path / "logs" / "crasher.log"
         wait_for(lambda: "bye" in log.read_text(), "crasher logged")
@@ -91,10 +98,6 @@ def test_a_dead_process_takes_its_group_with_it_and_status_says_why(tmp_path):
         died = wait_for(lambda: (s := status(run_dir, "crasher"))["last_exit"] is not None and s, "death seen")
         assert died["last_error"] == "FATAL: database disk image is malformed"
         wait_for(lambda: not _alive(helper), "the helper gone with its group", timeout=30)
-    finally:
-        supervisor.request(run_dir, {"cmd": "shutdown"})
-        wait_for(lambda: not supervisor.is_running(run_dir), "supervisor gone", timeout=30)
-        supervisor.terminate(supervisor.marked_processes(tmp_path))
 
 
 def _alive(pid: int) -> bool:
@@ -138,17 +141,15 @@ def test_a_warm_python_process_is_forked_from_the_supervisor_and_execed_once_its
     (modules / "warm_child.py").write_text(WARM_MODULE)
     monkeypatch.setenv("PYTHONPATH", str(modules))  # the supervisor's, to warm the module
     env = {"MARKER_OF_TEST": "yes"}  # no PYTHON*: that would ask for an interpreter of its own (exec)
-    run_dir = tmp_path / "run"
-    supervisor.write_specs(run_dir, [
+    specs = [
         ProcessSpec("warm", [supervisor.python(), "-m", "warm_child", "serve", "x"], env=env, warm=["warm_child"],
                     cwd=str(modules)),  # where an exec'd `python -m` finds the module
         ProcessSpec("failing", [supervisor.python(), "-m", "warm_child", "fail"], env=env, warm=["warm_child"],
                     restart=False),
         ProcessSpec("overflowing", [supervisor.python(), "-m", "warm_child", "overflow"], env=env,
-                    warm=["warm_child"], restart=False)])
-    supervisor.start_daemon(run_dir, tmp_path)
+                    warm=["warm_child"], restart=False)]
     log = tmp_path / "logs" / "warm.log"
-    try:
+    with supervising(tmp_path, specs) as run_dir:
         daemon = supervisor.daemon_pid(run_dir)
         first = wait_for(lambda: status(run_dir, "warm")["pid"], "warm child running")
         wait_for(lambda: "argv" in log.read_text(), "warm child started")
@@ -174,10 +175,6 @@ def test_a_warm_python_process_is_forked_from_the_supervisor_and_execed_once_its
         third = status(run_dir, "warm")["pid"]
         wait_for(lambda: "new argv ['serve', 'x'] marker yes sid True" in log.read_text(), "new code ran")
         assert _cmdline(third) == [supervisor.python(), "-m", "warm_child", "serve", "x"]
-    finally:
-        supervisor.request(run_dir, {"cmd": "shutdown"})
-        wait_for(lambda: not supervisor.is_running(run_dir), "supervisor gone", timeout=30)
-        supervisor.terminate(supervisor.marked_processes(tmp_path))
 
 
 def test_a_silent_an_oversized_or_a_foreign_caller_does_not_hold_up_the_supervisor(state):
