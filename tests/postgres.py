@@ -41,6 +41,10 @@ class Server:
     port: int
     password_file: Path
     _names: Iterator[int]
+    _pg_ctl: list
+    """pg_ctl as the server's user, with its data directory and log."""
+    _options: str
+    """The server's own options (port, socket directory, settings)."""
 
     def url(self, database: str) -> str:
         """The database's URL, without the password (that is in `password_file`)."""
@@ -59,6 +63,24 @@ class Server:
             admin.execute(f"CREATE DATABASE {name}")
         return name
 
+    def start(self) -> None:
+        """Starts it and waits until it takes connections."""
+        subprocess.run([*self._pg_ctl, "start", "-w", "-t", "60", "-o", self._options], check=True,
+                       capture_output=True)
+
+    def stop(self) -> None:
+        """Stops it (its clients' connections end) and waits until it is gone."""
+        subprocess.run([*self._pg_ctl, "stop", "-m", "fast", "-w"], check=True, capture_output=True)
+
+    @contextmanager
+    def down(self) -> Iterator[None]:
+        """Stopped for the duration of the block, started again after it (an outage)."""
+        self.stop()
+        try:
+            yield
+        finally:
+            self.start()
+
 
 @contextmanager
 def running() -> Iterator[Server]:
@@ -74,24 +96,24 @@ def running() -> Iterator[Server]:
         shutil.chown(folder, SERVICE_USER)
         shutil.chown(password_file, SERVICE_USER)
     port = free_port()
+    # fsync off: a test server's data need not survive a power cut.
+    server = Server(port, password_file, itertools.count(),
+                    [*run_as, bin_dir / "pg_ctl", "-D", data, "-l", folder / "server.log"],
+                    f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200")
     started = False
     try:
         try:
             subprocess.run([*run_as, bin_dir / "initdb", "-D", data, "-U", USER, "--pwfile", password_file,
                             "--auth=scram-sha-256", "--encoding=UTF8", "--no-instructions"],
                            check=True, capture_output=True)
-            # fsync off: a test server's data need not survive a power cut.
-            options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-            subprocess.run([*run_as, bin_dir / "pg_ctl", "start", "-D", data, "-w", "-t", "60",
-                            "-l", folder / "server.log", "-o", options], check=True, capture_output=True)
+            server.start()
         except subprocess.CalledProcessError as failed:
             log = folder / "server.log"
             raise RuntimeError(f"PostgreSQL did not start: {failed.stderr.decode(errors='replace')}"
                                f"{log.read_text() if log.exists() else ''}") from None
         started = True
-        yield Server(port, password_file, itertools.count())
+        yield server
     finally:
         if started:
-            subprocess.run([*run_as, bin_dir / "pg_ctl", "stop", "-D", data, "-m", "fast", "-w"],
-                           check=True, capture_output=True)
+            server.stop()
         shutil.rmtree(folder)

@@ -23,6 +23,7 @@ from grootboek.client import (
 )
 from grootboek.client.retry import is_endorsement_mismatch, submit_was_not_ordered
 
+from ..readmodel.backends import DatabaseUnavailable
 from . import chaincode_codes
 from .api_error import ApiError, Disposition
 
@@ -116,6 +117,11 @@ def to_api_error(exc: BaseException) -> ApiError:
         return _by_grpc(exc, Disposition.RETRY, default=(503, "PEER_UNAVAILABLE"))
     if isinstance(exc, sqlite3.Error):
         return database_error(exc)
+    if isinstance(exc, DatabaseUnavailable):
+        logger.warning("read model database unavailable", extra={"error": str(exc)})
+        return ApiError(503, "DATABASE_UNAVAILABLE", "the read model's database cannot be reached; the reports "
+                        "return when it is back (the rest of the gateway works meanwhile)",
+                        disposition=Disposition.RETRY, headers={"Retry-After": "5"})
     logger.error("unexpected failure", exc_info=exc)
     return ApiError(500, "INTERNAL", "the gateway failed unexpectedly; the error is logged",
                     disposition=Disposition.UNKNOWN)

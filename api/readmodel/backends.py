@@ -15,6 +15,8 @@ from typing import Any, Protocol
 FILE_NAME = "readmodel.sqlite"
 BUSY_TIMEOUT_MS = 10_000
 APPLICATION_NAME = "grootboek-readmodel"
+CONNECT_TIMEOUT_S = 5
+"""A report waits no longer than this for a server that does not answer (libpq waits forever)."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,11 @@ POSTGRES = Dialect(placeholder="%s", without_rowid="", begin_write="BEGIN ISOLAT
                    owns_database=False)
 
 
+class DatabaseUnavailable(Exception):
+    """The read model's database server cannot be reached, or dropped the connection: the reports wait
+    for it, the rest of the gateway goes on."""
+
+
 class Cursor(Protocol):
     rowcount: int
 
@@ -76,6 +83,17 @@ class Connection:
 
     def close(self) -> None:
         self.raw.close()
+
+
+class _PostgresConnection(Connection):
+    def execute(self, sql: str, parameters: tuple = ()) -> Cursor:
+        import psycopg
+        try:
+            return super().execute(sql, parameters)
+        except psycopg.OperationalError as error:
+            if not self.broken:  # a lock timeout, a cancelled query: the server is there
+                raise
+            raise DatabaseUnavailable(f"the read model's database lost its connection: {error}") from error
 
 
 class Backend(Protocol):
@@ -117,8 +135,13 @@ class Postgres:
     def connect(self) -> Connection:
         import psycopg  # here, not above: a gateway with a SQLite read model never loads it (10 MiB)
         secret = {} if self._password is None else {"password": self._password}
-        raw = psycopg.connect(self.url, autocommit=True, application_name=APPLICATION_NAME, **secret)
-        return Connection(raw, POSTGRES)
+        try:
+            raw = psycopg.connect(self.url, autocommit=True, application_name=APPLICATION_NAME,
+                                  connect_timeout=CONNECT_TIMEOUT_S, **secret)
+        except psycopg.OperationalError as error:
+            raise DatabaseUnavailable(f"connecting to the read model's database at {self.where} failed: "
+                                      f"{error}") from error
+        return _PostgresConnection(raw, POSTGRES)
 
 
 def checked_url(url: str) -> str:

@@ -145,38 +145,50 @@ class Store:
     per thread: SQLite's WAL, and PostgreSQL, let the reports read while a block is written)."""
 
     def __init__(self, backend: Backend, chaincode: str, time_zone: str = TIME_ZONE) -> None:
+        """Connects at first use, not here: a gateway starts, and takes payments, while the read
+        model's database is down; its reports answer DatabaseUnavailable until it is up."""
         self.backend = backend
         self.chaincode = chaincode
         self.time_zone = time_zone
         self._zone = ZoneInfo(time_zone)
         self._local = threading.local()
-        with self._write(setup=True) as db:
-            tables = {name for (name,) in db.execute(backend.dialect.list_tables).fetchall()}
-            layout = db.execute("SELECT version FROM layout").fetchone() if "layout" in tables else None
-            if layout is None or layout[0] != LAYOUT:
-                # Another version's layout (or a new database): the rows can always be taken again.
-                for table in tables if backend.dialect.owns_database else tables & OWN_TABLES:
-                    db.execute(f'DROP TABLE "{table}"')
-                for statement in SCHEMA.format(without_rowid=backend.dialect.without_rowid).split(";"):
-                    if statement.strip():
-                        db.execute(statement)
-                db.execute("INSERT INTO layout (version) VALUES (?)", (LAYOUT,))
-                db.execute("INSERT INTO checkpoint (id, next_block, time_zone) VALUES (1, 0, ?)", (time_zone,))
-            elif db.execute("SELECT time_zone FROM checkpoint").fetchone()[0] != time_zone:
-                _empty(db)  # months counted in another zone: count them again
-                db.execute("UPDATE checkpoint SET time_zone = ?", (time_zone,))
+        self._set_up = False
+        self._setting_up = threading.Lock()
 
     def connection(self) -> Connection:
         """This thread's connection; a new one if the server dropped the last (a PostgreSQL restart
-        costs the transaction it cut, not the gateway's following of the channel)."""
+        costs the transaction it cut, not the gateway's following of the channel). The first one
+        finds the tables, or makes them."""
         db = getattr(self._local, "db", None)
         if db is None or db.broken:
             db = self._local.db = self.backend.connect()
+        if not self._set_up:
+            with self._setting_up:
+                if not self._set_up:
+                    self._set_up_tables(db)
+                    self._set_up = True
         return db
 
+    def _set_up_tables(self, db: Connection) -> None:
+        with self._write(db, setup=True):
+            tables = {name for (name,) in db.execute(self.backend.dialect.list_tables).fetchall()}
+            layout = db.execute("SELECT version FROM layout").fetchone() if "layout" in tables else None
+            if layout is None or layout[0] != LAYOUT:
+                # Another version's layout (or a new database): the rows can always be taken again.
+                for table in tables if self.backend.dialect.owns_database else tables & OWN_TABLES:
+                    db.execute(f'DROP TABLE "{table}"')
+                for statement in SCHEMA.format(without_rowid=self.backend.dialect.without_rowid).split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute("INSERT INTO layout (version) VALUES (?)", (LAYOUT,))
+                db.execute("INSERT INTO checkpoint (id, next_block, time_zone) VALUES (1, 0, ?)",
+                           (self.time_zone,))
+            elif db.execute("SELECT time_zone FROM checkpoint").fetchone()[0] != self.time_zone:
+                _empty(db)  # months counted in another zone: count them again
+                db.execute("UPDATE checkpoint SET time_zone = ?", (self.time_zone,))
+
     @contextmanager
-    def _write(self, setup: bool = False) -> Iterator[Connection]:
-        db = self.connection()
+    def _write(self, db: Connection, setup: bool = False) -> Iterator[Connection]:
         db.execute(self.backend.dialect.begin_write)
         try:
             if setup and self.backend.dialect.setup_lock:
@@ -221,7 +233,7 @@ class Store:
         transaction. False for a block already taken; BlockGap for one beyond the next."""
         transactions = valid_transactions(block, self.chaincode)
         number = block.header.number
-        with self._write() as db:
+        with self._write(self.connection()) as db:
             wanted = self._lock_checkpoint(db)
             if number < wanted:
                 return False
@@ -234,7 +246,7 @@ class Store:
 
     def reset(self) -> None:
         """Empties it, to be taken again from the first block (a rebuild)."""
-        with self._write() as db:
+        with self._write(self.connection()) as db:
             self._lock_checkpoint(db)
             _empty(db)
 

@@ -7,6 +7,7 @@ from fabric_protos.peer import transaction_pb2
 
 from grootboek.api.errors import ApiError, Disposition, to_api_error
 from grootboek.api.errors.chaincode_codes import BUDGETS, STATUSES, http_status
+from grootboek.api.readmodel.backends import DatabaseUnavailable
 from grootboek.chaincode.budgets.domain.errors import ErrorCode as BudgetCode
 from grootboek.chaincode.registry.domain.errors import ErrorCode as RegistryCode
 from grootboek.client import (
@@ -105,3 +106,11 @@ def test_api_errors_pass_through_and_anything_else_is_an_internal_error():
     assert to_api_error(own) is own
     bug = to_api_error(ZeroDivisionError("x"))
     assert (bug.status, bug.code, bug.disposition) == (500, "INTERNAL", Disposition.UNKNOWN)
+
+
+def test_a_read_model_server_out_of_reach_is_a_503_to_retry_not_a_500():
+    error = to_api_error(DatabaseUnavailable("connecting to the read model's database at postgresql://db/rm "
+                                             "failed: connection refused"))
+    assert (error.status, error.code, error.disposition) == (503, "DATABASE_UNAVAILABLE", Disposition.RETRY)
+    assert error.headers == {"Retry-After": "5"}
+    assert "postgresql://" not in error.message  # where the server is stays in the log

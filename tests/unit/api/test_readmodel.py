@@ -269,7 +269,7 @@ def test_a_gateway_whose_zone_another_one_changed_stops_taking_blocks_and_says_w
     blocks, _ = ledger()
     dutch = Store(backend, built.CHAINCODE)
     dutch.apply(blocks[0])
-    Store(backend, built.CHAINCODE, "America/Kralendijk")  # another instance, of other settings
+    Store(backend, built.CHAINCODE, "America/Kralendijk").next_block()  # another instance, of other settings
     with pytest.raises(ZoneChanged, match="counts months in America/Kralendijk, this gateway in Europe/Amsterdam: "
                                           "give every gateway that shares it the same office.report_time_zone"):
         dutch.apply(blocks[0])

@@ -8,10 +8,9 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import psycopg
 import pytest
 
-from grootboek.api.readmodel.backends import APPLICATION_NAME, Postgres
+from grootboek.api.readmodel.backends import APPLICATION_NAME, DatabaseUnavailable, Postgres
 from grootboek.api.readmodel.reports import Reports
 from grootboek.api.readmodel.store import Store
 from grootboek.network.nodes.readiness import wait_for
@@ -89,8 +88,29 @@ def test_a_store_whose_connection_the_server_ended_goes_on_with_a_new_one(postgr
         ended = admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
                               "AND application_name = %s", (name, APPLICATION_NAME)).fetchall()
     assert ended == [(True,)]
-    with pytest.raises(psycopg.OperationalError):
+    with pytest.raises(DatabaseUnavailable, match="lost its connection"):
         store.apply(blocks[1])  # the block the cut connection was taking: not taken
+    for block in blocks[1:]:
+        store.apply(block)
+    assert totals(Reports(store, min_budgets=1)) == EXPECTED
+    store.close()
+
+
+def test_a_store_made_while_its_server_is_down_takes_the_blocks_once_it_is_up(postgres_server, database):
+    """A gateway starts while its PostgreSQL server is down: the store connects at first use. Until the
+    server is up, using it raises DatabaseUnavailable (503 DATABASE_UNAVAILABLE); an outage later costs
+    the block it cut, which is taken again after it."""
+    backend, _ = database
+    blocks, _ = ledger()
+    with postgres_server.down():
+        store = Store(backend, built.CHAINCODE)
+        with pytest.raises(DatabaseUnavailable, match=f"connecting to the read model's database at {backend.where}"):
+            store.next_block()
+    store.apply(blocks[0])
+    with postgres_server.down():
+        with pytest.raises(DatabaseUnavailable, match="lost its connection"):
+            store.apply(blocks[1])
+    assert store.next_block() == 1
     for block in blocks[1:]:
         store.apply(block)
     assert totals(Reports(store, min_budgets=1)) == EXPECTED
