@@ -14,6 +14,7 @@ from grootboek.client.admin.endorser import Endorser
 from grootboek.client.errors import EndorseError, EndorserError
 from grootboek.client.identity import FileWallet, SigningIdentity
 from grootboek.client.profile import connect_with_profile
+from grootboek.network.admin.channel_admin import ChannelAdmin
 from grootboek.network.admin.identities import Identities
 
 from .endorsing import first_peer, peer_channel
@@ -97,6 +98,8 @@ def test_a_revoked_user_is_refused_on_the_channel(fabric, cli, connect_as):
         revoked = cli(fabric, "identity", "revoke", "Merchants", leaver, "--reason", "affiliationchanged")
         assert revoked.returncode == 0, revoked.stderr
         assert "refused on kindpakket" in revoked.stdout
+        # The orderers have the config block with the CRL; the peers commit it in their own time.
+        fabric.wait_synced("kindpakket", ChannelAdmin(fabric).config_block("kindpakket").header.number)
 
         with pytest.raises(EndorseError, match="access denied"):
             contract.submit("State:put", [leaver, "after"])

@@ -126,6 +126,7 @@ def test_groningens_peer_endorses_a_payment(network, shop):
                                     endorsing_organizations=["MunicipalityMSP", "MerchantsMSP", "GroningenMSP"])
     status = proposal.endorse().submit().status().check()
     assert status.successful
+    now(network).wait_synced(CHANNEL, status.block_number)  # committed on the shop's peer; asked of another
     assert endorsers_of(now(network), proposal.transaction_id) == {"MunicipalityMSP", "MerchantsMSP", "GroningenMSP"}
 
 

@@ -127,7 +127,9 @@ def test_a_destroyed_member_restored_from_its_backup_catches_up_and_serves(membe
     assert record == PERSONAL
     # Its peer has the payment made after the backup, and endorses new ones.
     assert officer.get(f"/v1/channels/kindpakket/transactions/{late['id']}").status_code == 200
-    pay(bike, holder, 3000)
+    paid = pay(bike, holder, 3000)
+    wait_for(lambda: officer.get(f"/v1/channels/kindpakket/transactions/{paid['id']}").status_code == 200,
+             "the payment committed on the Municipality's peer too")
     balance = officer.get(f"{budget}/balance", params={"holder_token": holder.token()})
     assert balance.json()["balance"] == 25_000 - 1000 - 2000 - 3000, balance.text
     # Its CA kept the identities it had enrolled: it renews the till's certificate.

@@ -37,3 +37,15 @@ def committed_on(client, channel: str, response) -> dict:
         return answer.json() if answer.status_code == 200 else None
 
     return wait_for(committed, f"transaction committed on {client.base_url}'s peer", timeout=30)
+
+
+def synced_with(reader, writer, channel: str) -> None:
+    """Waits until the peer behind `reader`'s gateway has every block that the one behind `writer`'s
+    has now: for a write made through `writer`'s gateway whose answer the test never saw (a browser
+    made it)."""
+    def height(client) -> int:
+        return client.get(f"/v1/channels/{channel}/height").json()["height"]
+
+    wanted = height(writer)
+    wait_for(lambda: height(reader) >= wanted, f"{reader.base_url}'s peer at height {wanted} of {channel}",
+             timeout=30)

@@ -34,7 +34,7 @@ def pay(till, holder: Holder, category: str, amount: int) -> dict:
 @pytest.fixture(scope="module")
 def scheme_on_ledger(shops):
     """A scheme with four activated budgets and one letter, five payments, a refund and a settlement
-    of one shop, all committed on the Municipality's peer; its id and the channel's height then."""
+    of one shop, all committed on both peers; its id and the channel's height then."""
     officer = shops["Municipality"].client("officer")
     tills = {shop: shops["Merchants"].client(shop) for shop in ("fietsenwinkel", "sportwinkel")}
     scheme = open_scheme(officer, tills["fietsenwinkel"])
@@ -47,6 +47,8 @@ def scheme_on_ledger(shops):
     settled = officer.post("/v1/budgets/settlements", {"scheme_id": scheme, "merchant_id": "sportwinkel",
                                                        "bank_reference": f"NL-{uuid.uuid4().hex[:8]}"})
     assert settled.status_code == 201, settled.text
+    for till in tills.values():  # ledger_figures reads the shops' statements through the Merchants' peer
+        committed_on(till, "kindpakket", settled)
     height = officer.get("/v1/channels/kindpakket/height").json()["height"]
     return scheme, height
 

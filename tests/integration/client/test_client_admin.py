@@ -141,26 +141,25 @@ def test_approve_and_commit_a_chaincode_definition(fabric, municipality_peer, me
         collections=collection_pb2.CollectionConfigPackage(config=[lifecycle.collection(
             "probe", "OR('MunicipalityMSP.member', 'MerchantsMSP.member')", max_peer_count=2)]))
     peers = {"Municipality": municipality_peer, "Merchants": merchants_peer}
+
+    def transact(endorsers: list[Endorser], signing: SigningIdentity, invocation) -> None:
+        """Ordered and committed on both peers, each of which commits a block in its own time: what
+        one peer endorses or answers next depends on it."""
+        with CommitWaiter(PeerDeliver(municipality_peer), signing, CHANNEL) as at_municipality, \
+                CommitWaiter(PeerDeliver(merchants_peer), signing, CHANNEL) as at_merchants:
+            tx_id = admin.transact(endorsers, orderer, signing, invocation, CHANNEL)
+            assert at_municipality.wait(tx_id).successful and at_merchants.wait(tx_id).successful
+
     for org, channel in peers.items():
-        signing = admin_of(org)
-        # Waits on the peer asked for readiness below: each peer commits a block in its own time.
-        with CommitWaiter(PeerDeliver(municipality_peer), signing, CHANNEL) as waiter:
-            tx_id = admin.transact([Endorser(channel)], orderer, signing,
-                                   lifecycle.approve_chaincode_definition_for_my_org(definition, None),
-                                   CHANNEL)
-            assert waiter.wait(tx_id).successful
+        transact([Endorser(channel)], admin_of(org),
+                 lifecycle.approve_chaincode_definition_for_my_org(definition, None))
 
     signing = admin_of("Municipality")
     readiness = admin.query(Endorser(municipality_peer), signing,
                             lifecycle.check_commit_readiness(definition), channel=CHANNEL)
     assert dict(readiness.approvals) == {"MunicipalityMSP": True, "MerchantsMSP": True}
 
-    # Committed on both peers before the Merchants' is asked: either may commit the block first.
-    with CommitWaiter(PeerDeliver(municipality_peer), signing, CHANNEL) as at_municipality, \
-            CommitWaiter(PeerDeliver(merchants_peer), signing, CHANNEL) as at_merchants:
-        tx_id = admin.transact([Endorser(c) for c in peers.values()], orderer, signing,
-                               lifecycle.commit_chaincode_definition(definition), CHANNEL)
-        assert at_municipality.wait(tx_id).successful and at_merchants.wait(tx_id).successful
+    transact([Endorser(c) for c in peers.values()], signing, lifecycle.commit_chaincode_definition(definition))
     committed = admin.query(Endorser(merchants_peer), signing,
                             lifecycle.query_chaincode_definition("clientprobe"), channel=CHANNEL)
     assert (committed.version, committed.sequence) == ("1.0", 1)

@@ -21,6 +21,7 @@ from grootboek.network.nodes.readiness import wait_for
 from grootboek.progress import Progress
 
 from ..api.budgets_world import Holder, open_scheme
+from ..api.commits import synced_with
 from ..api.parties import Party, designation
 from .members import no_private_key_of_another, pay_and_transfer, register_parcel, running
 
@@ -145,6 +146,7 @@ def test_a_member_upgrades_its_fabric_binaries_while_the_others_take_payments(co
         assert Path(f"/proc/{after[node]['pid']}/exe").resolve().parent == release.resolve()
         assert all(after[node]["heights"][c] >= before[node]["heights"][c] for c in before[node]["heights"])
     assert till.failed == []
+    synced_with(till.officer, till.till, "kindpakket")  # the last payment committed on the Merchants' peer
     balance = till.officer.get(f"/v1/budgets/budgets/{till.holder.budget_id}/balance").json()["balance"]
     assert balance == 25_000 - 100 * len(till.paid)  # every payment once: none lost, none twice
     register_parcel(consortium.gateways["Registry"].client("registrar"))  # its upgraded peer endorses

@@ -17,7 +17,7 @@ import xmlschema
 from grootboek.network.nodes.readiness import wait_for
 
 from ..budgets_world import IBANS, Holder, open_scheme
-from ..commits import committed_on
+from ..commits import committed_on, synced_with
 from ..conftest import another_instance
 from .conftest import sign_in
 from .test_office import fill
@@ -80,6 +80,7 @@ def test_an_officer_settles_every_shop_of_a_scheme_and_downloads_a_valid_transfe
     fill(office, {"settle-scheme": scheme, "settle-reference": "GRN-2026-11"})
     office.element("#settle-run").click()
     office.text_of("#settle-status", "2 winkels afgerekend; bij 0 stond niets open.")
+    synced_with(desk["tills"]["fietsenwinkel"], officer, "kindpakket")  # a till confirms one below
     rows = office.driver.find_elements("css selector", "#settlements-lines tr")
     assert len(rows) == 2 and {row.get_attribute("data-status") for row in rows} == {"paid"}
     settled = {}

@@ -18,6 +18,7 @@ from types import SimpleNamespace
 import pytest
 
 from ..budgets_world import letter, open_scheme
+from ..commits import synced_with
 from .camera import camera_flags, qr_matrix, screenshot_pixels, write_y4m
 from .conftest import PHONE, sign_in
 
@@ -102,6 +103,7 @@ def activated(story) -> str:
     wallet.element("#activate-submit").click()
     wallet.text_of("#budget-heading", "Noor")
     wallet.text_of("#budget-balance", "250,00")
+    synced_with(story.bike, story.officer, "kindpakket")  # the shop's peer endorses its payments first
     return issued["budget"]["id"]
 
 

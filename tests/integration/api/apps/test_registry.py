@@ -52,6 +52,7 @@ def world(gateways, launch_browser):
     split = registrar.post(f"/v1/registry/parcels/{parcel}/split", {"parts": parts})
     assert split.status_code == 201, split.text
     first, second = (parcel_id(part["designation"]) for part in parts)
+    committed_on(officer, "kadaster", split)  # the municipality's peer endorses the next step first
 
     preemption = officer.put(f"/v1/registry/parcels/{first}/preemption", {"decision": "Raadsbesluit 2026-41"})
     assert preemption.status_code == 201, preemption.text

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from ..budgets_world import letter, open_scheme
+from ..commits import synced_with
 from ....unit.apps.wallet_codes import MAKE_CODES, read_all
 from .conftest import PHONE
 
@@ -67,6 +68,7 @@ def test_a_parent_activates_the_letter_pays_and_sees_the_payment(world):
     activate(wallet, issued, "Sam")
     wallet.text_of("#budget-heading", "Sam")
     wallet.text_of("#budget-balance", "250,00")
+    synced_with(bike, officer, "kindpakket")  # the shop's peer endorses the payment below first
     wallet.text_of("#places", "fietsenwinkel")
     wallet.check_page("wallet-budget")
 
