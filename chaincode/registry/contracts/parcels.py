@@ -33,6 +33,12 @@ class Parcels(RegistryContract):
     ) -> ParcelFile:
         return ParcelService(ctx.records, ctx.tx).merge(parcel_ids, result)
 
+    @transaction
+    def index_addresses(self, ctx: RegistryContext, parcel_ids: list[str]) -> int:
+        """Writes the address index entries the parcels lack (a ledger from before the index: run it
+        over `list_parcels`, a page at a time); the number written."""
+        return ParcelService(ctx.records, ctx.tx).index_addresses(parcel_ids)
+
     @transaction(evaluate=True)
     def get_parcel(self, ctx: RegistryContext, parcel_id: str) -> ParcelFile:
         return Queries(ctx.records, ctx.tx).parcel(parcel_id)

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 from ..domain.encumbrances import Encumbrances
 from ..domain.errors import ErrorCode, RegistryError
+from ..domain.page import MAX_PAGE_SIZE
 from ..domain.ownership import Ownership, OwnershipCause
-from ..domain.parcel import Parcel, ParcelDescription, ParcelRegistration
+from ..domain.parcel import Parcel, ParcelDescription, ParcelRegistration, ParcelStatus
 from ..domain.parcel_file import ParcelFile
 from ..domain.roles import require_registrar
 from .lookups import require_party
@@ -92,6 +93,30 @@ class Parcels(Service):
         self._retire(parents, (merged.id,))
         self._create(file)
         return file
+
+    def index_addresses(self, parcel_ids: Sequence[str]) -> int:
+        """Writes the address index entries these parcels lack (registered before the index existed,
+        or by a chaincode that did not keep it); the number written. Retired parcels get none. Safe
+        to repeat: an indexed parcel costs only the reads."""
+        require_registrar(self.tx.caller)
+        if not 1 <= len(parcel_ids) <= MAX_PAGE_SIZE:
+            raise RegistryError(ErrorCode.INVALID_ARGUMENT,
+                                f"give between 1 and {MAX_PAGE_SIZE} parcel ids, got {len(parcel_ids)}")
+        parcels = []
+        for parcel_id in dict.fromkeys(parcel_ids):
+            parcel = self.records.parcels.get(parcel_id)
+            if parcel is None:
+                raise RegistryError(ErrorCode.NOT_FOUND, f"parcel {parcel_id} is not registered")
+            parcels.append(parcel)
+        written = 0
+        for parcel in parcels:
+            if parcel.status is ParcelStatus.RETIRED:
+                continue
+            for entry in parcel.address_entries():
+                if not self.records.address_indexed(entry, parcel.id):
+                    self.records.index_address(entry, parcel.id)
+                    written += 1
+        return written
 
     def _require_new(self, parcel_ids: Sequence[str]) -> None:
         if len(set(parcel_ids)) != len(parcel_ids):

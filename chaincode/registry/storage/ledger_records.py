@@ -64,6 +64,9 @@ class LedgerRecords:
     def unindex_address(self, entry: IndexEntry, parcel_id: str) -> None:
         self.state.delete(_address_key(entry.index, *entry.attributes, parcel_id))
 
+    def address_indexed(self, entry: IndexEntry, parcel_id: str) -> bool:
+        return self.state.get(_address_key(entry.index, *entry.attributes, parcel_id)) is not None
+
     def parcel_ids_at_address(self, search: AddressSearch, page: PageRequest) -> Page[str]:
         prefix = _address_key(search.index, *search.exact, search.partial)
         found = self.state.page_keys(prefix, page)

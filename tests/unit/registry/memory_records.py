@@ -85,6 +85,9 @@ class MemoryRecords(MemoryStore):
     def unindex_address(self, entry: IndexEntry, parcel_id: str) -> None:
         self.write(("address", entry.index, *entry.attributes, parcel_id), None)
 
+    def address_indexed(self, entry: IndexEntry, parcel_id: str) -> bool:
+        return self.read(("address", entry.index, *entry.attributes, parcel_id)) is not None
+
     def parcel_ids_at_address(self, search: AddressSearch, page: PageRequest) -> Page[str]:
         exact = ("address", search.index, *search.exact)
         found = ["/".join(k) for k in self.keys(*exact) if k[len(exact)].startswith(search.partial)]

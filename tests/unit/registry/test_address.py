@@ -1,5 +1,6 @@
 """Finding parcels by address: Dutch addresses and search texts normalised (domain/address.py), and
-the address index kept in step by registration, split and merge on the shim's memory ledger."""
+the address index kept in step by registration, split and merge on the shim's memory ledger, and
+written afterwards for the parcels of a ledger from before it (index_addresses)."""
 
 import pytest
 
@@ -8,7 +9,7 @@ from grootboek.chaincode.registry.domain.errors import ErrorCode
 from grootboek.chaincode.registry.storage.state import REGISTRY_POLICY
 
 from .desk import refused
-from .ledger_client import NAMESPACE, LedgerClient
+from .ledger_client import NAMESPACE, OFFICER, LedgerClient
 
 POSTCODE, STREET, TOWN = AddressIndex.POSTCODE, AddressIndex.STREET, AddressIndex.TOWN
 
@@ -136,3 +137,33 @@ def test_parcels_by_address_come_a_page_at_a_time(client):
         ["ZHN00-K-1", "ZHN00-K-2"], ["ZHN00-K-3", "ZHN00-K-4"], ["ZHN00-K-5"], "")
     client.refused(ErrorCode.INVALID_ARGUMENT, "get_parcels_by_address", "9801 AB", 2, bookmark)
     client.refused(ErrorCode.INVALID_ARGUMENT, "get_parcels_by_address", "", 2)
+
+
+def test_parcels_of_a_ledger_from_before_the_index_are_indexed_by_index_addresses(client):
+    ann = client.new_party()
+    owners = [{"party": ann.id, "share": "1/1"}]
+    client.call("register_parcel", _parcel(1, 1000, "Hoofdstraat 1, 9801 AA Zuidhorn", owners))
+    client.call("register_parcel", _parcel(2, 500, "Hoofdstraat 3, 9801 AA Zuidhorn", owners))
+    client.call("register_parcel", _parcel(3, 500, None, owners))
+    client.call("split_parcel", "ZHN00-K-2", [_parcel(4, 300, "Hoofdstraat 3a, 9801 AA Zuidhorn"),
+                                              _parcel(5, 200, "Hoofdstraat 3b, 9801 AA Zuidhorn")])
+    indexed = client.ledger.state(NAMESPACE)
+    # The same world state as a chaincode that kept no address index would have left.
+    before = LedgerClient()
+    for key, value in indexed.items():
+        if not key.startswith("address~"):
+            before.ledger.put_state(key, value, NAMESPACE)
+    assert _found(before, "9801 AA") == ([], "")
+
+    listed = before.call("list_parcels", 100)
+    assert before.call("index_addresses", [f["parcel"]["id"] for f in listed["items"]]) == 9  # 3 parcels x 3
+    assert before.ledger.state(NAMESPACE) == indexed  # entries and key-level policies as if kept all along
+    assert all(before.ledger.validation_parameter(key, namespace=NAMESPACE) == REGISTRY_POLICY
+               for key in indexed if key.startswith("address~"))
+    assert _found(before, "9801 AA")[0] == ["ZHN00-K-1", "ZHN00-K-4", "ZHN00-K-5"]  # not the retired one
+    assert before.call("index_addresses", ["ZHN00-K-1", "ZHN00-K-4"]) == 0  # repeated: nothing to write
+
+    before.refused(ErrorCode.NOT_FOUND, "index_addresses", ["ZHN00-K-1", "ZHN00-K-99"])
+    before.refused(ErrorCode.INVALID_ARGUMENT, "index_addresses", [])
+    before.refused(ErrorCode.INVALID_ARGUMENT, "index_addresses", [f"ZHN00-K-{n}" for n in range(1, 102)])
+    before.refused(ErrorCode.NOT_REGISTRY, "index_addresses", ["ZHN00-K-1"], identity=OFFICER)
