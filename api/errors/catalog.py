@@ -128,8 +128,8 @@ GATEWAY: tuple[Entry, ...] = (
     Entry("DATABASE_DAMAGED", 503, "The gateway's database is damaged (also on /health/ready)", Action.RETRY,
           Scope.ANY),
     Entry("DATABASE_BUSY", 503, "The gateway's database is locked by another writer", Action.RETRY, Scope.ANY),
-    Entry("DATABASE_UNAVAILABLE", 503, "The gateway's database cannot be opened or read (disk, file), or the read model's server cannot be reached",
-          Action.RETRY, Scope.ANY),
+    Entry("DATABASE_UNAVAILABLE", 503, "The gateway's database cannot be opened or read (disk, file), or the "
+          "read model's server cannot be reached", Action.RETRY, Scope.ANY),
     Entry("DATABASE_ERROR", 503, "The gateway's database failed for another reason (it is logged)",
           Action.RETRY, Scope.ANY),
     Entry("TIMEOUT", 504, "The peer did not answer in time; nothing was submitted", Action.RETRY,

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from ..domain.encumbrances import Encumbrances
 from ..domain.errors import ErrorCode, RegistryError
-from ..domain.page import MAX_PAGE_SIZE
 from ..domain.ownership import Ownership, OwnershipCause
+from ..domain.page import MAX_PAGE_SIZE
 from ..domain.parcel import Parcel, ParcelDescription, ParcelRegistration, ParcelStatus
 from ..domain.parcel_file import ParcelFile
 from ..domain.roles import require_registrar
