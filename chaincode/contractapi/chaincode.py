@@ -106,7 +106,7 @@ def _hints(method: Callable[..., Any], skip: str) -> dict[str, Any]:
     written = inspect.unwrap(method)
     annotations = {k: v for k, v in written.__annotations__.items() if k != skip}
     holder = types.SimpleNamespace(__annotations__=annotations, __globals__=written.__globals__)
-    return typing.get_type_hints(holder)
+    return typing.get_type_hints(holder, include_extras=True)  # Annotated constraints are checked too
 
 
 class Chaincode:

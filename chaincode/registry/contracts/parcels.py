@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from grootboek.chaincode.contractapi import transaction
 
+from ..domain.ids import Identifier
 from ..domain.ownership import OwnershipEntry, OwnershipHistoryPage
 from ..domain.page import PageRequest
 from ..domain.parcel import ParcelDescription, ParcelRegistration
@@ -34,7 +35,7 @@ class Parcels(RegistryContract):
         return ParcelService(ctx.records, ctx.tx).merge(parcel_ids, result)
 
     @transaction
-    def index_addresses(self, ctx: RegistryContext, parcel_ids: list[str]) -> int:
+    def index_addresses(self, ctx: RegistryContext, parcel_ids: list[Identifier]) -> int:
         """Writes the address index entries the parcels lack (a ledger from before the index: run it
         over `list_parcels`, a page at a time); the number written."""
         return ParcelService(ctx.records, ctx.tx).index_addresses(parcel_ids)

@@ -6,7 +6,7 @@ import dataclasses
 import json
 from datetime import datetime
 from enum import Enum, StrEnum
-from typing import Optional
+from typing import Annotated, Optional
 
 import pydantic
 import pytest
@@ -316,3 +316,23 @@ def test_metadata_follows_fabrics_contract_schema(ledger, chaincode):
     assert by_name["limit"]["required"] is False
     assert "helper" not in {t["name"] for t in budgets["transactions"]}
     assert "returns" not in next(t for t in budgets["transactions"] if t["name"] == "nothing")
+
+
+Label = Annotated[str, pydantic.StringConstraints(pattern=r"^[a-z]{1,8}$")]
+
+
+class Labels(Contract):
+    @transaction(evaluate=True)
+    def count(self, ctx: Context, labels: list[Label], first: Label) -> int:
+        return len(labels) + len(first)
+
+
+def test_an_annotated_parameters_constraints_are_checked_and_published(ledger):
+    labels = Chaincode(Labels())
+    assert ledger.invoke(labels, "count", '["a", "bc"]', "xyz").payload == b"5"
+    refused = ledger.invoke(labels, "count", '["a", "B\\u0000"]', "xyz")
+    assert refused.message.startswith("INVALID_ARGUMENT: parameter 'labels': invalid JSON: 1: String should match")
+    assert ledger.invoke(labels, "count", "[]", "toolongtext").message.startswith(
+        "INVALID_ARGUMENT: parameter 'first': invalid value: String should match")
+    function = next(f for f in labels.metadata["contracts"]["Labels"]["transactions"] if f["name"] == "count")
+    assert function["parameters"][0]["schema"]["items"]["pattern"] == "^[a-z]{1,8}$"

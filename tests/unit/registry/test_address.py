@@ -164,6 +164,7 @@ def test_parcels_of_a_ledger_from_before_the_index_are_indexed_by_index_addresse
     assert before.call("index_addresses", ["ZHN00-K-1", "ZHN00-K-4"]) == 0  # repeated: nothing to write
 
     before.refused(ErrorCode.NOT_FOUND, "index_addresses", ["ZHN00-K-1", "ZHN00-K-99"])
+    before.refused(ErrorCode.INVALID_ARGUMENT, "index_addresses", ["ZHN00-K-1", "ZHN00\x00K-1"])
     before.refused(ErrorCode.INVALID_ARGUMENT, "index_addresses", [])
     before.refused(ErrorCode.INVALID_ARGUMENT, "index_addresses", [f"ZHN00-K-{n}" for n in range(1, 102)])
     before.refused(ErrorCode.NOT_REGISTRY, "index_addresses", ["ZHN00-K-1"], identity=OFFICER)
