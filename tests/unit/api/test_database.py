@@ -58,12 +58,13 @@ def test_backup_and_restore_as_documented(capsys, config, tmp_path, organisation
     assert main(["backup", "--config", config, "--to", str(backup)]) == 0
     assert main(["backup", "--config", config, "--to", str(backup)]) == 1  # never overwrites one
     data = tmp_path / "data"
+    # The commands here run in this process; their connections close when the collector frees them,
+    # and until then they are, to SQLite, a gateway still running (whose WAL still holds the data).
+    gc.collect()
     (data / FILE_NAME).write_bytes(b"")  # lost
     assert main(["user", "list", "--config", config]) == 1
     assert "restore it from a backup" in capsys.readouterr().err
     # The restore: with the gateway stopped, the backup replaces the database and its WAL files.
-    # The commands above ran in this process; their connections close when the collector frees
-    # them, and until then they are, to SQLite, a gateway still running.
     gc.collect()
     for leftover in (data / f"{FILE_NAME}-wal", data / f"{FILE_NAME}-shm"):
         leftover.unlink(missing_ok=True)
