@@ -205,6 +205,7 @@ def cmd_retention(args: argparse.Namespace) -> int:
 
 
 def cmd_readmodel_rebuild(args: argparse.Namespace) -> int:
+    from .readmodel.backends import DatabaseUnavailable
     from .readmodel.ingest import ChannelBlocks, NoIdentity, rebuild
     from .services import Services
 
@@ -218,7 +219,7 @@ def cmd_readmodel_rebuild(args: argparse.Namespace) -> int:
     try:
         height = blocks.height()
         rebuild(services.readmodel, blocks.open, height)
-    except NoIdentity as exc:
+    except (NoIdentity, DatabaseUnavailable) as exc:
         raise CommandError(str(exc)) from None
     finally:
         services.connections.close()

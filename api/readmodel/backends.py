@@ -17,6 +17,13 @@ BUSY_TIMEOUT_MS = 10_000
 APPLICATION_NAME = "grootboek-readmodel"
 CONNECT_TIMEOUT_S = 5
 """A report waits no longer than this for a server that does not answer (libpq waits forever)."""
+TCP_LIMITS = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3,
+              "tcp_user_timeout": 15_000}
+"""A connection whose server or path died is found dead within a minute (the kernel's defaults take
+two hours idle, or 15 minutes with data unacknowledged)."""
+SESSION_LIMITS = "-c statement_timeout=60s -c lock_timeout=10s -c idle_in_transaction_session_timeout=60s"
+"""What the server ends: a statement or lock wait that runs away, and a transaction left open by a
+gateway that froze (its checkpoint lock would stop every other instance)."""
 
 
 @dataclass(frozen=True)
@@ -90,10 +97,9 @@ class _PostgresConnection(Connection):
         import psycopg
         try:
             return super().execute(sql, parameters)
-        except psycopg.OperationalError as error:
-            if not self.broken:  # a lock timeout, a cancelled query: the server is there
-                raise
-            raise DatabaseUnavailable(f"the read model's database lost its connection: {error}") from error
+        except psycopg.OperationalError as error:  # also a statement or lock wait the server ended
+            what = "lost its connection" if self.broken else "did not answer in time"
+            raise DatabaseUnavailable(f"the read model's database {what}: {error}") from error
 
 
 class Backend(Protocol):
@@ -137,7 +143,7 @@ class Postgres:
         secret = {} if self._password is None else {"password": self._password}
         try:
             raw = psycopg.connect(self.url, autocommit=True, application_name=APPLICATION_NAME,
-                                  connect_timeout=CONNECT_TIMEOUT_S, **secret)
+                                  connect_timeout=CONNECT_TIMEOUT_S, options=SESSION_LIMITS, **TCP_LIMITS, **secret)
         except psycopg.OperationalError as error:
             raise DatabaseUnavailable(f"connecting to the read model's database at {self.where} failed: "
                                       f"{error}") from error
@@ -146,7 +152,7 @@ class Postgres:
 
 def checked_url(url: str) -> str:
     """The URL, if libpq reads it and it holds no password; ValueError (PasswordInUrl) naming what is wrong."""
-    if "password" in _url_parts(url):
+    if {"password", "sslpassword"} & set(_url_parts(url)):
         raise PasswordInUrl("the PostgreSQL URL holds a password: give it in readmodel.password_file (or "
                             "libpq's PGPASSWORD or ~/.pgpass), so that it shows nowhere the URL does")
     return url

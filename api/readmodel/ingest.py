@@ -22,6 +22,9 @@ logger = logging.getLogger(__name__)
 RETRY_SECONDS = 5.0
 """How long a failed stream (peer down, no identity yet) waits before the next try."""
 
+STOP_WAIT_S = 10.0
+"""How long a stopping gateway waits for the block being taken."""
+
 OpenBlocks = Callable[[int], EventStream[common_pb2.Block]]
 
 
@@ -73,7 +76,9 @@ class Ingest:
         with self._lock:
             if self._stream is not None:
                 self._stream.close()
-        self._thread.join()
+        self._thread.join(STOP_WAIT_S)
+        if self._thread.is_alive():  # a database that stopped answering mid-block: the process ends anyway
+            logger.warning("read model stream still busy at stop", extra={"waited_s": STOP_WAIT_S})
 
     def _run(self) -> None:
         while not self._stopped.is_set():

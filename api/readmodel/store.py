@@ -30,18 +30,22 @@ import json
 import threading
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, TypeVar
 from zoneinfo import ZoneInfo
 
 from fabric_protos.common import common_pb2
 
-from .backends import Backend, Connection
+from .backends import Backend, Connection, DatabaseUnavailable
 from .blocks import Transaction, Write, valid_transactions
 
 LAYOUT = 3
 """The tables' layout (the `layout` table): a database of another layout is emptied and filled again
 from the ledger, which a gateway does by itself from block 0."""
 TIME_ZONE = "Europe/Amsterdam"
+READERS = 8
+"""Reads of the read model at once (reports); each takes milliseconds while the database answers."""
+READ_WAIT_S = 2.0
+"""How long a read waits for one of the READERS, or for the tables' setup, before it is refused."""
 
 SCHEMA = """
 CREATE TABLE layout (
@@ -126,6 +130,8 @@ TABLES = ("transactions", "schemes", "budgets", "lines", "cells", "cell_budgets"
 
 OWN_TABLES = frozenset({"layout", "checkpoint", *TABLES})
 
+T = TypeVar("T")
+
 _STATEMENT, _BUDGET, _SCHEME = "\x00statement\x00", "\x00budget\x00", "\x00scheme\x00"
 _RECEIVABLE_COLUMN = {"payment": "paid", "refund": "refunded", "settlement": "settled"}
 
@@ -154,6 +160,7 @@ class Store:
         self._local = threading.local()
         self._set_up = False
         self._setting_up = threading.Lock()
+        self._readers = threading.BoundedSemaphore(READERS)
 
     def connection(self) -> Connection:
         """This thread's connection; a new one if the server dropped the last (a PostgreSQL restart
@@ -163,11 +170,39 @@ class Store:
         if db is None or db.broken:
             db = self._local.db = self.backend.connect()
         if not self._set_up:
-            with self._setting_up:
+            if not self._setting_up.acquire(timeout=READ_WAIT_S):
+                raise DatabaseUnavailable(f"the read model's tables at {self.backend.where} are still being set up")
+            try:
                 if not self._set_up:
                     self._set_up_tables(db)
                     self._set_up = True
+            finally:
+                self._setting_up.release()
         return db
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """One of the READERS reads at a time: a database that stops answering holds that many of
+        the gateway's threads, and the next read is refused after READ_WAIT_S instead of waiting."""
+        if not self._readers.acquire(timeout=READ_WAIT_S):
+            raise DatabaseUnavailable(f"{READERS} reads of the read model at {self.backend.where} are waiting for "
+                                      f"its database")
+        try:
+            yield
+        finally:
+            self._readers.release()
+
+    def _first_statement(self, read: Callable[[Connection], T]) -> T:
+        """`read(connection)`, once more on a new connection if the server had dropped the one kept
+        (it sat idle through a PostgreSQL restart); only for reads, which may be repeated."""
+        reused = getattr(self._local, "db", None) is not None
+        db = self.connection()
+        try:
+            return read(db)
+        except DatabaseUnavailable:
+            if not (reused and db.broken):
+                raise
+            return read(self.connection())
 
     def _set_up_tables(self, db: Connection) -> None:
         with self._write(db, setup=True):
@@ -203,20 +238,26 @@ class Store:
     @contextmanager
     def snapshot(self) -> Iterator[Connection]:
         """A read-only transaction: what it reads is one state of the store, rows and checkpoint alike."""
-        db = self.connection()
-        db.execute(self.backend.dialect.begin_read)
-        try:
-            yield db
-        finally:
-            if not db.broken:
-                db.execute("COMMIT")
+        def begin(db: Connection) -> Connection:
+            db.execute(self.backend.dialect.begin_read)
+            return db
+
+        with self._reading():
+            db = self._first_statement(begin)
+            try:
+                yield db
+            finally:
+                if not db.broken:
+                    db.execute("COMMIT")
 
     def query(self, sql: str, parameters: tuple = ()) -> list[tuple[Any, ...]]:
-        return self.connection().execute(sql, parameters).fetchall()
+        with self._reading():
+            return self._first_statement(lambda db: db.execute(sql, parameters).fetchall())
 
     def next_block(self) -> int:
         """The checkpoint: every block before this one is taken, and nothing of a later one."""
-        return self.connection().execute("SELECT next_block FROM checkpoint").fetchone()[0]
+        with self._reading():
+            return self._first_statement(lambda db: db.execute("SELECT next_block FROM checkpoint").fetchone()[0])
 
     def _lock_checkpoint(self, db: Connection) -> int:
         """The next block, read again under the checkpoint's lock (another instance may have moved it)."""

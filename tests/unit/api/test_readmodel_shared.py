@@ -12,7 +12,7 @@ import pytest
 
 from grootboek.api.readmodel.backends import APPLICATION_NAME, DatabaseUnavailable, Postgres
 from grootboek.api.readmodel.reports import Reports
-from grootboek.api.readmodel.store import Store
+from grootboek.api.readmodel.store import READERS, Store
 from grootboek.network.nodes.readiness import wait_for
 
 from tests import readmodel_blocks as built
@@ -93,6 +93,32 @@ def test_a_store_whose_connection_the_server_ended_goes_on_with_a_new_one(postgr
     for block in blocks[1:]:
         store.apply(block)
     assert totals(Reports(store, min_budgets=1)) == EXPECTED
+    with postgres_server.connect() as admin:  # ended while idle: a read is made again on a new one
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+                      "AND application_name = %s", (name, APPLICATION_NAME))
+    assert store.next_block() == len(blocks)
+    store.close()
+
+
+def test_a_database_that_stops_answering_holds_only_the_readers(postgres_server, database):
+    """Reads wait on a lock somebody holds, as on a database that stopped answering: READERS of them
+    wait, the next is refused (503 DATABASE_UNAVAILABLE) instead of taking another of the gateway's
+    threads, and the waiting ones go on once the lock is let go. The server itself ends a lock wait
+    after the session's lock_timeout."""
+    backend, name = database
+    store = Store(backend, built.CHAINCODE)
+    assert store.query("SHOW lock_timeout") == [("10s",)]
+    holder = postgres_server.connect(name)
+    holder.execute("BEGIN")
+    holder.execute("LOCK TABLE checkpoint IN ACCESS EXCLUSIVE MODE")
+    with ThreadPoolExecutor(READERS) as pool:
+        waiting = [pool.submit(store.next_block) for _ in range(READERS)]
+        wait_for(lambda: waiting_on_a_lock(postgres_server, name) == READERS, "every reader waiting on the lock")
+        with pytest.raises(DatabaseUnavailable, match=f"{READERS} reads of the read model at postgresql://"):
+            store.next_block()
+        holder.execute("ROLLBACK")
+        assert [read.result(timeout=30) for read in waiting] == [0] * READERS
+    holder.close()
     store.close()
 
 
