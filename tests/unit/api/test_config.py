@@ -81,6 +81,7 @@ def test_an_unreadable_file_is_a_config_error(tmp_path):
 
 @pytest.mark.parametrize("url", ["postgresql://grootboek:s3cret-pw@db.example/readmodel",
                                  "postgresql://grootboek@db.example/readmodel?password=s3cret-pw",
+                                 "postgresql://grootboek@db.example/readmodel?sslpassword=s3cret-pw",
                                  "postgresq://grootboek:s3cret-pw@db.example/readmodel"])
 def test_a_read_model_url_with_a_password_is_refused_without_showing_it(tmp_path, url):
     with pytest.raises(ConfigError) as error:
