@@ -93,11 +93,15 @@ class Connection:
 
 
 class _PostgresConnection(Connection):
+    def __init__(self, raw: Any, failure: type[Exception]) -> None:
+        super().__init__(raw, POSTGRES)
+        self._failure = failure
+        """psycopg's OperationalError (psycopg is imported only by a gateway that uses PostgreSQL)."""
+
     def execute(self, sql: str, parameters: tuple = ()) -> Cursor:
-        import psycopg
         try:
             return super().execute(sql, parameters)
-        except psycopg.OperationalError as error:  # also a statement or lock wait the server ended
+        except self._failure as error:  # also a statement or lock wait the server ended
             what = "lost its connection" if self.broken else "did not answer in time"
             raise DatabaseUnavailable(f"the read model's database {what}: {error}") from error
 
@@ -147,7 +151,7 @@ class Postgres:
         except psycopg.OperationalError as error:
             raise DatabaseUnavailable(f"connecting to the read model's database at {self.where} failed: "
                                       f"{error}") from error
-        return _PostgresConnection(raw, POSTGRES)
+        return _PostgresConnection(raw, psycopg.OperationalError)
 
 
 def checked_url(url: str) -> str:

@@ -261,7 +261,7 @@ class Lifecycle:
                     if self._committed_sequence(ch, c_) is None:
                         raise
                 # The commit was awaited on one peer; the next transaction may be endorsed by any.
-                wait_for(lambda: all(int(a.committed(ch.name).get(d.name, {}).get("sequence", 0)) >= d.sequence
+                wait_for(lambda: all(a.committed(ch.name).get(d.name, {}).get("sequence", 0) >= d.sequence
                                      for a in e), f"every endorser of {ch.name} running {d.name} sequence {d.sequence}")
 
             tasks.append(commit)

@@ -39,7 +39,7 @@ def committed_on(client, channel: str, response) -> dict:
     return wait_for(committed, f"transaction committed on {client.base_url}'s peer", timeout=30)
 
 
-def synced_with(reader, writer, channel: str) -> None:
+def synced_with(reader, writer, channel: str, timeout: float = 30) -> None:
     """Waits until the peer behind `reader`'s gateway has every block that the one behind `writer`'s
     has now: for a write made through `writer`'s gateway whose answer the test never saw (a browser
     made it)."""
@@ -48,4 +48,4 @@ def synced_with(reader, writer, channel: str) -> None:
 
     wanted = height(writer)
     wait_for(lambda: height(reader) >= wanted, f"{reader.base_url}'s peer at height {wanted} of {channel}",
-             timeout=30)
+             timeout=timeout, interval=1.0)
